@@ -1,0 +1,80 @@
+// Package bot is Tend's platform-neutral chat model: the messages and button
+// presses adapters receive, the replies they render, and the interfaces that
+// connect adapters, the conversation router and the reminders.
+package bot
+
+import "time"
+
+// Platform names a chat platform.
+type Platform string
+
+const (
+	Console  Platform = "console"
+	Slack    Platform = "slack"
+	Telegram Platform = "telegram"
+)
+
+// Message is one text message from a person, as an adapter understood it.
+type Message struct {
+	// EventID is the platform's id for the delivery (Slack event_id,
+	// Telegram update_id). A second delivery with the same id is handled
+	// once. Empty when the platform has no such id.
+	EventID  string
+	Platform Platform
+	ChatID   string // channel, group or private chat
+	ThreadID string // thread or reply chain, when the message is in one
+	From     Sender
+	Text     string
+	IsDM     bool      // a private chat with the bot
+	Time     time.Time // when the platform received it; zero means now
+}
+
+// Action is a press of a button Tend rendered.
+type Action struct {
+	EventID  string
+	Platform Platform
+	ChatID   string
+	ThreadID string
+	From     Sender
+	// Value is the Button.Value of the pressed button, as sent back by the
+	// platform. It is untrusted input: the handler checks it against the
+	// presser's rights.
+	Value string
+	// Message is the platform's reference to the message holding the button,
+	// so that the adapter can update it with the outcome.
+	Message SentRef
+	Time    time.Time
+}
+
+// Sender is the person behind a message or action.
+type Sender struct {
+	ID   string // the platform's user id
+	Name string // display name, for a first greeting
+	// TimeZone and Lang are hints from the platform (Slack's user tz,
+	// Telegram's language_code); empty when unknown.
+	TimeZone string
+	Lang     string
+}
+
+// Target is where a reply or a notification goes.
+type Target struct {
+	Platform Platform
+	ChatID   string
+	ThreadID string
+}
+
+// Target returns the place m was said, for a reply.
+func (m Message) Target() Target {
+	return Target{Platform: m.Platform, ChatID: m.ChatID, ThreadID: m.ThreadID}
+}
+
+// Target returns the place a was pressed.
+func (a Action) Target() Target {
+	return Target{Platform: a.Platform, ChatID: a.ChatID, ThreadID: a.ThreadID}
+}
+
+// SentRef identifies a message an adapter sent, for a later edit.
+type SentRef struct {
+	Target Target
+	ID     string // the platform's message id (Slack ts, Telegram message_id)
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/bot/console"
+	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store"
+)
+
+func storeRole(s string) store.Role { return store.Role(s) }
+
+func runChat(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "chat", "").withDB()
+	as := f.String("as", "", "your name in the chat (default $USER)")
+	now := f.String("now", "", "pin the clock to this RFC3339 time, to replay a conversation")
+	tz := f.String("tz", "", "your time zone, an IANA name (default: the machine's)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return err
+	}
+	clock, err := parseNow(*now)
+	if err != nil {
+		return err
+	}
+	zone := *tz
+	if zone == "" {
+		zone = cfg.Users.DefaultTimeZone
+	}
+	if _, err := loadZone(zone); err != nil {
+		return err
+	}
+	name := *as
+	if name == "" {
+		name = e.getenv("USER")
+	}
+	if name == "" {
+		name = "me"
+	}
+	// The chat is for one person at a terminal: logs only when something
+	// is wrong, and on stderr so they never mix with the conversation.
+	cfg.Log.Level = "warn"
+	logger := newLogger(cfg.Log, e.stderr)
+	db, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Now = clock
+	router := newRouter(db, cfg, logger)
+	router.Now = clock
+	router.NewUserRole = store.RoleAdmin // the person at the terminal owns this file
+	a := &console.Adapter{
+		In:      e.stdin,
+		Out:     e.stdout,
+		User:    bot.Sender{ID: name, Name: name, TimeZone: zone},
+		Handler: bot.Chain(router, bot.Recover(logger)),
+		Logger:  logger,
+	}
+	if isTerminal(e.stdin) {
+		a.Prompt = "> "
+		fmt.Fprintf(e.stdout, "Tend — your customers, remembered. Data in %s. Type help, or Ctrl-D to leave.\n", cfg.Store.Path)
+	}
+	return a.Run(ctx)
+}
+
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func runParse(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "parse", "TEXT")
+	now := f.String("now", "", "reference time, RFC3339 (default: now)")
+	tz := f.String("tz", "", "time zone to read dates in (default: the machine's)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	text := strings.Join(f.Args(), " ")
+	if text == "" {
+		f.Usage()
+		return errUsage
+	}
+	clock, err := parseNow(*now)
+	if err != nil {
+		return err
+	}
+	zone := *tz
+	if zone == "" {
+		zone = localZone(e.getenv)
+	}
+	loc, err := loadZone(zone)
+	if err != nil {
+		return err
+	}
+	in := conversation.Parse(text, clock().In(loc), loc)
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(in)
+}
+
+func runMigrate(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "migrate", "").withDB()
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	names, err := db.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s is up to date: %s\n", cfg.Store.Path, strings.Join(names, ", "))
+	return nil
+}
+
+func runVersion(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "version", "")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	fmt.Fprintf(e.stdout, "tend %s\n", v)
+	return nil
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "serve", "").withDB()
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.Log, e.stderr)
+	var missing []string
+	if cfg.Slack.BotToken != "" {
+		missing = append(missing, "Slack")
+	}
+	if cfg.Telegram.Token != "" {
+		missing = append(missing, "Telegram")
+	}
+	if len(missing) == 0 {
+		return errors.New("serve: no chat platform configured: set slack.bot_token and slack.app_token, or telegram.token " +
+			"(see config.example.yaml); to try Tend without one, run 'tend chat'")
+	}
+	db, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fmt.Errorf("serve: %s support is not in this version of Tend yet; 'tend chat' works today", strings.Join(missing, " and "))
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is every setting of Tend, grouped by part. config.example.yaml
+// documents each key; a test parses it so the two cannot drift apart.
+type Config struct {
+	Store    StoreConfig    `yaml:"store"`
+	Users    UsersConfig    `yaml:"users"`
+	Slack    SlackConfig    `yaml:"slack"`
+	Telegram TelegramConfig `yaml:"telegram"`
+	Log      LogConfig      `yaml:"log"`
+}
+
+type StoreConfig struct {
+	Path        string `yaml:"path"`
+	Synchronous string `yaml:"synchronous"`
+}
+
+type UsersConfig struct {
+	// Enroll is the role given to a person who writes to Tend for the
+	// first time ("rep"), or "none" to turn strangers away.
+	Enroll string `yaml:"enroll"`
+	// DefaultTimeZone is a new user's zone when their platform tells none;
+	// empty means the machine's.
+	DefaultTimeZone string `yaml:"default_time_zone"`
+}
+
+type SlackConfig struct {
+	BotToken      string `yaml:"bot_token"`
+	AppToken      string `yaml:"app_token"`
+	SigningSecret string `yaml:"signing_secret"`
+	APIURL        string `yaml:"api_url"`
+}
+
+type TelegramConfig struct {
+	Token       string `yaml:"token"`
+	APIEndpoint string `yaml:"api_endpoint"`
+}
+
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// DefaultConfig is what Tend runs with when nothing is configured.
+func DefaultConfig() Config {
+	return Config{
+		Store: StoreConfig{Path: "tend.db", Synchronous: "full"},
+		Users: UsersConfig{Enroll: "rep"},
+		Slack: SlackConfig{APIURL: "https://slack.com/api/"},
+		Telegram: TelegramConfig{
+			APIEndpoint: "https://api.telegram.org/bot%s/%s",
+		},
+		Log: LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// ConfigError says which setting is wrong.
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return "config: " + e.Field + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ParseConfig reads YAML over the defaults: ${VAR} is expanded from
+// getenv, unknown keys are errors (a typo must not pass silently), and
+// TEND_<GROUP>_<KEY> variables override the file.
+func ParseConfig(r io.Reader, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return cfg, fmt.Errorf("config: read: %w", err)
+	}
+	expanded := os.Expand(string(raw), getenv)
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(expanded)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+// applyEnv sets each field whose TEND_<GROUP>_<KEY> variable is set.
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	for _, f := range configFields(cfg) {
+		v := getenv(f.env)
+		if v == "" {
+			continue
+		}
+		switch f.val.Kind() {
+		case reflect.String:
+			f.val.SetString(v)
+		case reflect.Bool:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return &ConfigError{f.key, err}
+			}
+			f.val.SetBool(b)
+		}
+	}
+	return nil
+}
+
+type configField struct {
+	key string // "store.path"
+	env string // "TEND_STORE_PATH"
+	val reflect.Value
+}
+
+// configFields lists every leaf setting of cfg.
+func configFields(cfg *Config) []configField {
+	var out []configField
+	groups := reflect.ValueOf(cfg).Elem()
+	for i := range groups.NumField() {
+		group := groups.Type().Field(i).Tag.Get("yaml")
+		g := groups.Field(i)
+		for j := range g.NumField() {
+			key := g.Type().Field(j).Tag.Get("yaml")
+			out = append(out, configField{
+				key: group + "." + key,
+				env: "TEND_" + strings.ToUpper(group+"_"+key),
+				val: g.Field(j),
+			})
+		}
+	}
+	return out
+}
+
+// Validate checks settings that have a fixed set of values.
+func (c Config) Validate() error {
+	switch strings.ToLower(c.Store.Synchronous) {
+	case "full", "normal":
+	default:
+		return &ConfigError{"store.synchronous", fmt.Errorf("must be full or normal, not %q", c.Store.Synchronous)}
+	}
+	if c.Store.Path == "" {
+		return &ConfigError{"store.path", errors.New("must be set")}
+	}
+	switch c.Users.Enroll {
+	case "none", "rep", "manager", "admin":
+	default:
+		return &ConfigError{"users.enroll", fmt.Errorf("must be none, rep, manager or admin, not %q", c.Users.Enroll)}
+	}
+	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
+		return &ConfigError{"users.default_time_zone", err}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return &ConfigError{"log.level", fmt.Errorf("must be debug, info, warn or error, not %q", c.Log.Level)}
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return &ConfigError{"log.format", fmt.Errorf("must be text or json, not %q", c.Log.Format)}
+	}
+	return nil
+}
+
+// localZone names the machine's time zone: $TZ, else the zoneinfo file
+// /etc/localtime links to, else UTC.
+func localZone(getenv func(string) string) string {
+	if tz := getenv("TZ"); tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			return tz
+		}
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+			if _, err := time.LoadLocation(target[i+len("zoneinfo/"):]); err == nil {
+				return target[i+len("zoneinfo/"):]
+			}
+		}
+	}
+	return "UTC"
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store/sqlite"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// env is what every command gets from the outside world, so that tests can
+// run commands in-process with their own input and environment.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"chat", "talk to Tend in this terminal (no tokens needed)", runChat},
+		{"serve", "run Tend for Slack and Telegram until stopped", runServe},
+		{"parse", "show how Tend understands a message, as JSON", runParse},
+		{"migrate", "bring the database up to date", runMigrate},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// errUsage has been explained to the user already.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, e, args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			if errors.Is(err, errUsage) {
+				return fmt.Errorf("%s: bad arguments (see tend %s --help)", c.name, c.name)
+			}
+			return err
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: tend <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'tend <command> --help' for a command's flags.")
+}
+
+// flags is the flag set of one command with the flags most share.
+type flags struct {
+	*flag.FlagSet
+	config string
+	db     string
+}
+
+func newFlags(e env, name, args string) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.SetOutput(e.stderr)
+	f.StringVar(&f.config, "config", "", "config file (default $TEND_CONFIG, else ./tend.yaml when present)")
+	f.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: tend %s [flags] %s\n\nFlags:\n", name, args)
+		f.PrintDefaults()
+	}
+	return f
+}
+
+func (f *flags) withDB() *flags {
+	f.StringVar(&f.db, "db", "", "SQLite file (overrides store.path)")
+	return f
+}
+
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// loadConfig reads the config file the flags or environment name, or the
+// defaults when there is none.
+func loadConfig(e env, f *flags) (Config, error) {
+	path := f.config
+	if path == "" {
+		path = e.getenv("TEND_CONFIG")
+	}
+	if path == "" {
+		if _, err := os.Stat("tend.yaml"); err == nil {
+			path = "tend.yaml"
+		}
+	}
+	var cfg Config
+	var err error
+	if path == "" {
+		cfg, err = ParseConfig(strings.NewReader(""), e.getenv)
+	} else {
+		file, ferr := os.Open(path)
+		if ferr != nil {
+			return cfg, fmt.Errorf("config: %w", ferr)
+		}
+		defer file.Close()
+		cfg, err = ParseConfig(file, e.getenv)
+		if err != nil {
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	if f.db != "" {
+		cfg.Store.Path = f.db
+	}
+	if cfg.Users.DefaultTimeZone == "" {
+		cfg.Users.DefaultTimeZone = localZone(e.getenv)
+	}
+	return cfg, err
+}
+
+func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Level)) // validated with the config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB, error) {
+	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous})
+	if err != nil {
+		return nil, err
+	}
+	db.Logger = logger
+	return db, nil
+}
+
+func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Router {
+	r := conversation.NewRouter(db)
+	r.Logger = logger
+	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
+	r.NewUserRole = ""
+	if cfg.Users.Enroll != "none" {
+		r.NewUserRole = storeRole(cfg.Users.Enroll)
+	}
+	return r
+}
+
+// parseNow reads --now; empty means the real clock.
+func parseNow(s string) (func() time.Time, error) {
+	if s == "" {
+		return time.Now, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, fmt.Errorf("--now: want RFC3339 like 2026-03-09T10:00:00+07:00: %w", err)
+	}
+	return func() time.Time { return t }, nil
+}
+
+func loadZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("--tz: unknown time zone %q (use an IANA name like Asia/Ho_Chi_Minh)", name)
+	}
+	return loc, nil
+}

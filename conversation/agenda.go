@@ -1,0 +1,188 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/store"
+)
+
+// stuckAfter is how long a deal may sit in one stage before the agenda
+// mentions it.
+const stuckAfter = 14 * 24 * time.Hour
+
+// agenda answers "who should I follow up with?": the store's ranking of
+// the user's own book, worded, from item offset on.
+func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
+	local := ses.now.In(ses.loc)
+	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc)
+	book, err := r.Store.AgendaBook(ctx, ses.scope, store.AgendaFilter{
+		Owner:      ses.user.ID,
+		Until:      endOfDay,
+		StuckSince: ses.now.Add(-stuckAfter),
+		Occasions:  store.UpcomingDays(ses.now, ses.loc, 4),
+	})
+	if err != nil {
+		return failed(err)
+	}
+	items := store.Agenda(book, ses.now, ses.loc, r.Weights)
+	if len(items) == 0 {
+		return say(t(ses.lang, msgAgendaEmpty))
+	}
+	offset = min(offset, len(items))
+	page := items[offset:min(offset+r.PageSize, len(items))]
+	o := outcome{replies: []bot.Reply{{Text: t(ses.lang, msgAgendaHeader, len(items))}}}
+	for i, it := range page {
+		o.replies = append(o.replies, bot.Reply{Text: itemText(ses, offset+i+1, it), Buttons: itemButtons(ses.lang, it)})
+	}
+	if rest := len(items) - offset - len(page); rest > 0 {
+		last := &o.replies[len(o.replies)-1]
+		last.Buttons = append(last.Buttons, bot.Button{Label: t(ses.lang, msgMoreBtn, rest), Value: fmt.Sprintf("more:%d", offset+len(page))})
+	}
+	return o
+}
+
+// itemText words one agenda line: who, why, and what happened last.
+func itemText(ses *session, n int, it store.AgendaItem) string {
+	reasons := make([]string, len(it.Reasons))
+	for i, rs := range it.Reasons {
+		reasons[i] = reasonText(ses, rs)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d. %s — %s", n, it.Customer.Name, strings.Join(reasons, "; "))
+	if it.Customer.Phone != "" {
+		b.WriteString(" · " + it.Customer.Phone)
+	}
+	if l := it.Last; l != nil {
+		b.WriteString("\n   " + t(ses.lang, msgLast, kindWord(ses.lang, l.Kind), dueText(ses.lang, l.At, true, ses.now, ses.loc), clip(oneLine(l.Summary), 80)))
+	}
+	return b.String()
+}
+
+func reasonText(ses *session, rs store.Reason) string {
+	var s string
+	switch rs.Kind {
+	case store.ReasonOverdue:
+		s = t(ses.lang, msgReasonOverdue, rs.Days)
+	case store.ReasonDueToday:
+		s = t(ses.lang, msgReasonDueToday)
+		if f := rs.FollowUp; f != nil && !f.AllDay {
+			s += " " + f.Due.In(ses.loc).Format("15:04")
+		}
+	case store.ReasonUpcoming:
+		s = t(ses.lang, msgReasonUpcoming, dueText(ses.lang, rs.FollowUp.Due, rs.FollowUp.AllDay, ses.now, ses.loc))
+	case store.ReasonCadence:
+		return t(ses.lang, msgReasonCadence, rs.Days, rs.Cadence)
+	case store.ReasonOccasion:
+		if rs.Days == 0 {
+			return t(ses.lang, msgReasonOccToday, rs.Occasion.Kind)
+		}
+		return t(ses.lang, msgReasonOccasion, rs.Occasion.Kind, rs.Days)
+	case store.ReasonStuck:
+		return t(ses.lang, msgReasonStuck, rs.Deal.Title, rs.Deal.Stage, rs.Days)
+	}
+	if rs.FollowUp != nil && rs.FollowUp.Note != "" {
+		s += ": " + clip(oneLine(rs.FollowUp.Note), 80)
+	}
+	return s
+}
+
+func itemButtons(lang string, it store.AgendaItem) []bot.Button {
+	for _, rs := range it.Reasons {
+		if f := rs.FollowUp; f != nil && rs.Kind != store.ReasonUpcoming {
+			return []bot.Button{
+				{Label: t(lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", f.ID)},
+				{Label: t(lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", f.ID)},
+			}
+		}
+	}
+	return []bot.Button{{Label: t(lang, msgShowBtn, it.Customer.Name), Value: fmt.Sprintf("show:%d", it.Customer.ID)}}
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// card shows a customer: stage, contacts, open follow-ups, deals and the
+// latest interactions.
+func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) outcome {
+	c, err := r.Store.Customer(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	contacts, err := r.Store.Contacts(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: id, Status: store.FollowUpOpen, Limit: 5})
+	if err != nil {
+		return failed(err)
+	}
+	deals, err := r.Store.Deals(ctx, ses.scope, store.DealFilter{Customer: id, Limit: 5})
+	if err != nil {
+		return failed(err)
+	}
+	recent, err := r.Store.Interactions(ctx, ses.scope, store.InteractionFilter{Customer: id, Limit: 5})
+	if err != nil {
+		return failed(err)
+	}
+	var b strings.Builder
+	b.WriteString(t(ses.lang, msgCardStage, c.Name, c.Stage))
+	if c.Segment != "" {
+		b.WriteString(" · " + c.Segment)
+	}
+	if c.Phone != "" {
+		b.WriteString(" · " + c.Phone)
+	}
+	section := func(title msg, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		b.WriteString("\n" + t(ses.lang, title))
+		for _, l := range lines {
+			b.WriteString("\n • " + l)
+		}
+	}
+	section(msgCardContacts, mapSlice(contacts, func(p store.Contact) string {
+		return strings.Join(nonEmpty(p.Name, p.Role, p.Phone, p.Email), " · ")
+	}))
+	section(msgCardFollowUps, mapSlice(open, func(f store.FollowUp) string {
+		return dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(oneLine(f.Note), 80))
+	}))
+	section(msgCardDeals, mapSlice(deals, func(d store.Deal) string {
+		return fmt.Sprintf("%s · %s", d.Title, d.Stage)
+	}))
+	section(msgCardTimeline, mapSlice(recent, func(i store.Interaction) string {
+		return dueText(ses.lang, i.At, true, ses.now, ses.loc) + ", " + kindWord(ses.lang, i.Kind) + " — " + clip(oneLine(i.Summary), 100)
+	}))
+	if len(recent) == 0 {
+		b.WriteString("\n" + t(ses.lang, msgCardEmpty))
+	}
+	var buttons []bot.Button
+	if len(open) > 0 {
+		buttons = []bot.Button{
+			{Label: t(ses.lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", open[0].ID)},
+			{Label: t(ses.lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", open[0].ID)},
+		}
+	}
+	return say(b.String(), buttons...)
+}
+
+func mapSlice[T any](xs []T, f func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

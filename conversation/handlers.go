@@ -1,0 +1,342 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/store"
+)
+
+// pick is the user's answer to "which customer?": one of those offered,
+// or a new one with the name as written.
+type pick struct {
+	id    store.CustomerID
+	fresh bool
+}
+
+func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
+	switch in.Kind {
+	case IntentHelp:
+		return say(t(ses.lang, msgHelp))
+	case IntentUndo:
+		return r.undo(ctx, ses, 0)
+	case IntentFollowUps:
+		return r.agenda(ctx, ses, 0)
+	case IntentLog, IntentSetFollowUp:
+		return r.record(ctx, ses, in, text, p)
+	case IntentShow, IntentDone, IntentSnooze:
+		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
+		if ask != nil {
+			return *ask
+		}
+		switch in.Kind {
+		case IntentShow:
+			return r.card(ctx, ses, ref.ID)
+		case IntentDone:
+			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) outcome { return r.complete(ctx, ses, f.ID) })
+		default:
+			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) outcome {
+				due, allDay := in.Due, in.AllDay
+				if due == nil {
+					d, a := snoozeBy(ses, f, "1d")
+					due, allDay = &d, a
+				}
+				return r.snooze(ctx, ses, f.ID, *due, allDay)
+			})
+		}
+	}
+	return say(t(ses.lang, msgUnknown))
+}
+
+// resolve finds the customer a name means among those the user sees. A
+// non-nil outcome is a question back: which one, or who.
+func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p pick, create bool) (store.CustomerRef, *outcome) {
+	switch {
+	case p.id != 0:
+		return store.CustomerRef{ID: p.id}, nil
+	case p.fresh && create:
+		return store.CustomerRef{Name: name}, nil
+	case store.NameKey(name) == "":
+		o := say(t(ses.lang, msgNoCustomer))
+		return store.CustomerRef{}, &o
+	}
+	found, err := r.Store.FindCustomers(ctx, ses.scope, name, 5)
+	if err != nil {
+		o := failed(err)
+		return store.CustomerRef{}, &o
+	}
+	key := store.NameKey(name)
+	var exact []store.Customer
+	for _, c := range found {
+		if store.NameKey(c.Name) == key {
+			exact = append(exact, c)
+		}
+	}
+	switch {
+	case len(exact) == 1:
+		return store.CustomerRef{ID: exact[0].ID}, nil
+	case len(exact) == 0 && len(found) == 1:
+		return store.CustomerRef{ID: found[0].ID}, nil
+	case len(found) == 0 && create:
+		return store.CustomerRef{Name: name}, nil
+	case len(found) == 0:
+		o := say(t(ses.lang, msgUnknownCustomer, name))
+		return store.CustomerRef{}, &o
+	}
+	draft, err := r.Store.SaveDraft(ctx, ses.user.ID, text)
+	if err != nil {
+		o := failed(err)
+		return store.CustomerRef{}, &o
+	}
+	var buttons []bot.Button
+	for _, c := range found {
+		buttons = append(buttons, bot.Button{Label: c.Name, Value: fmt.Sprintf("pick:%d:%d", draft, c.ID)})
+	}
+	if create && len(exact) == 0 {
+		buttons = append(buttons, bot.Button{Label: t(ses.lang, msgNewCustomerBtn, name), Value: fmt.Sprintf("new:%d", draft)})
+	}
+	o := say(t(ses.lang, msgWhichCustomer, name), buttons...)
+	return store.CustomerRef{}, &o
+}
+
+func customerButtons(cs []store.Customer, verb string) []bot.Button {
+	out := make([]bot.Button, len(cs))
+	for i, c := range cs {
+		out[i] = bot.Button{Label: c.Name, Value: fmt.Sprintf("%s:%d", verb, c.ID)}
+	}
+	return out
+}
+
+func (r *Router) record(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
+	if in.Kind == IntentSetFollowUp && in.Due == nil {
+		return say(t(ses.lang, msgNoFollowUpDate))
+	}
+	ref, ask := r.resolve(ctx, ses, in.Customer, text, p, true)
+	if ask != nil {
+		return *ask
+	}
+	act := store.Activity{Customer: ref, Contact: in.Contact}
+	if in.Kind == IntentLog {
+		at := ses.now
+		if in.At != nil {
+			at = *in.At
+		}
+		act.Interaction = &store.Interaction{Kind: in.Type, At: at, Summary: strings.TrimSpace(text)}
+	}
+	if in.Due != nil {
+		act.FollowUp = &store.FollowUp{Due: *in.Due, AllDay: in.AllDay, Note: in.Note}
+	}
+	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, act)
+	if errors.Is(err, store.ErrInvalid) {
+		return say(t(ses.lang, msgBadName))
+	}
+	if err != nil {
+		return failed(err)
+	}
+	var lines []string
+	if rec.Interaction != nil {
+		lines = append(lines, t(ses.lang, msgLogged, kindWord(ses.lang, rec.Interaction.Kind), rec.Customer.Name))
+	}
+	if rec.NewCustomer {
+		lines = append(lines, t(ses.lang, msgNewCustomer, rec.Customer.Name))
+	}
+	if rec.Contact != nil {
+		key := msgContact
+		if rec.NewContact {
+			key = msgNewContact
+		}
+		lines = append(lines, t(ses.lang, key, rec.Contact.Name))
+	}
+	if f := rec.FollowUp; f != nil {
+		lines = append(lines, t(ses.lang, msgFollowUpSet, r.followUpWhen(ses, *f, rec.Customer.Name), noteSuffix(f.Note)))
+	}
+	o := say(strings.Join(lines, "\n"), undoButton(ses.lang, rec.Change))
+	o.write = true
+	return o
+}
+
+// followUpWhen words a follow-up's time, naming the customer when the
+// follow-up has no note of its own.
+func (r *Router) followUpWhen(ses *session, f store.FollowUp, customer string) string {
+	w := dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc)
+	if f.Note == "" {
+		return w + " — " + customer
+	}
+	return w
+}
+
+func noteSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return " — " + note
+}
+
+func kindWord(lang string, k store.Kind) string {
+	switch k {
+	case store.KindMeeting:
+		return t(lang, msgKindMeeting)
+	case store.KindEmail:
+		return t(lang, msgKindEmail)
+	case store.KindMessage:
+		return t(lang, msgKindMessage)
+	case store.KindNote:
+		return t(lang, msgKindNote)
+	}
+	return t(lang, msgKindCall)
+}
+
+func (r *Router) undo(ctx context.Context, ses *session, id store.ChangeID) outcome {
+	ch, err := r.Store.Undo(ctx, ses.scope, ses.origin, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && id == 0:
+		return say(t(ses.lang, msgNothingToUndo))
+	case errors.Is(err, store.ErrConflict):
+		return say(t(ses.lang, msgCannotUndo))
+	case err != nil:
+		return failed(err)
+	}
+	o := say(t(ses.lang, msgUndone, ch.Summary))
+	o.write = true
+	return o
+}
+
+// onFollowUp applies act to the customer's one open follow-up, or asks
+// which when there are several.
+func (r *Router) onFollowUp(ctx context.Context, ses *session, id store.CustomerID, act func(store.FollowUp) outcome) outcome {
+	c, err := r.Store.Customer(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: id, Status: store.FollowUpOpen, Limit: 6})
+	if err != nil {
+		return failed(err)
+	}
+	switch len(open) {
+	case 0:
+		return say(t(ses.lang, msgNoOpenFollowUp, c.Name))
+	case 1:
+		return act(open[0])
+	}
+	var buttons []bot.Button
+	for _, f := range open {
+		buttons = append(buttons, bot.Button{Label: dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(f.Note, 40)), Value: fmt.Sprintf("done:%d", f.ID)})
+	}
+	return say(t(ses.lang, msgWhichFollowUp, c.Name), buttons...)
+}
+
+func (r *Router) complete(ctx context.Context, ses *session, id store.FollowUpID) outcome {
+	f, ch, err := r.Store.CompleteFollowUp(ctx, ses.scope, ses.origin, id)
+	if errors.Is(err, store.ErrConflict) {
+		return say(t(ses.lang, msgNotOpen))
+	}
+	if err != nil {
+		return failed(err)
+	}
+	return r.changed(ctx, ses, f.CustomerID, ch, msgCompleted)
+}
+
+func (r *Router) snooze(ctx context.Context, ses *session, id store.FollowUpID, due time.Time, allDay bool) outcome {
+	f, ch, err := r.Store.SnoozeFollowUp(ctx, ses.scope, ses.origin, id, due, allDay)
+	if errors.Is(err, store.ErrConflict) {
+		return say(t(ses.lang, msgNotOpen))
+	}
+	if err != nil {
+		return failed(err)
+	}
+	return r.changed(ctx, ses, f.CustomerID, ch, msgSnoozed, dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc))
+}
+
+// changed confirms a change to a follow-up, with an Undo of it.
+func (r *Router) changed(ctx context.Context, ses *session, id store.CustomerID, ch store.ChangeID, key msg, args ...any) outcome {
+	name := fmt.Sprint(id)
+	if c, err := r.Store.Customer(ctx, ses.scope, id); err == nil {
+		name = c.Name
+	}
+	o := say(t(ses.lang, key, append([]any{name}, args...)...), undoButton(ses.lang, ch))
+	o.write = true
+	return o
+}
+
+// snoozeBy computes a snooze preset from the follow-up's due time: "1h"
+// from now, "1d" to tomorrow, "1w" a week on, keeping its clock time.
+func snoozeBy(ses *session, f store.FollowUp, preset string) (time.Time, bool) {
+	if preset == "1h" {
+		return ses.now.Add(time.Hour).Truncate(time.Minute), false
+	}
+	days := 1
+	if preset == "1w" {
+		days = 7
+	}
+	local := ses.now.In(ses.loc)
+	h, m := 0, 0
+	if !f.AllDay {
+		d := f.Due.In(ses.loc)
+		h, m = d.Hour(), d.Minute()
+	}
+	return time.Date(local.Year(), local.Month(), local.Day()+days, h, m, 0, 0, ses.loc), f.AllDay
+}
+
+// press handles a button. The value is untrusted: every id in it is
+// checked by the store against the presser's scope.
+func (r *Router) press(ctx context.Context, ses *session, value string) outcome {
+	verb, args, _ := strings.Cut(value, ":")
+	parts := strings.Split(args, ":")
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || id <= 0 {
+		return say(t(ses.lang, msgExpired))
+	}
+	switch verb {
+	case "undo":
+		return replace(r.undo(ctx, ses, store.ChangeID(id)))
+	case "done":
+		return replace(r.complete(ctx, ses, store.FollowUpID(id)))
+	case "snooze":
+		f, err := r.Store.FollowUp(ctx, ses.scope, store.FollowUpID(id))
+		if err != nil {
+			return failed(err)
+		}
+		due, allDay := snoozeBy(ses, f, strings.Join(parts[1:], ""))
+		return replace(r.snooze(ctx, ses, f.ID, due, allDay))
+	case "show":
+		return r.card(ctx, ses, store.CustomerID(id))
+	case "more":
+		return r.agenda(ctx, ses, int(id))
+	case "pick", "new":
+		text, err := r.Store.Draft(ctx, ses.user.ID, store.DraftID(id))
+		if err != nil {
+			return say(t(ses.lang, msgExpired))
+		}
+		p := pick{fresh: verb == "new"}
+		if verb == "pick" && len(parts) == 2 {
+			cid, err := strconv.ParseInt(parts[1], 10, 64)
+			if err != nil {
+				return say(t(ses.lang, msgExpired))
+			}
+			p.id = store.CustomerID(cid)
+		}
+		in := Parse(text, ses.now, ses.loc)
+		ses.lang = in.Lang
+		return r.dispatch(ctx, ses, in, text, p)
+	}
+	return say(t(ses.lang, msgExpired))
+}
+
+func replace(o outcome) outcome {
+	for i := range o.replies {
+		o.replies[i].Replace = true
+	}
+	return o
+}
+
+func clip(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}

@@ -1,0 +1,263 @@
+package conversation
+
+import (
+	"fmt"
+	"time"
+)
+
+// msg names a user-facing string. Every string Tend says is in catalog, in
+// every language, so that a missing translation is a test failure rather
+// than English in a Vietnamese chat.
+type msg string
+
+const (
+	msgHelp            msg = "help"
+	msgUnknown         msg = "unknown"
+	msgTooLong         msg = "too_long"
+	msgInternal        msg = "internal"
+	msgNotFound        msg = "not_found"
+	msgNoCustomer      msg = "no_customer"
+	msgWhichCustomer   msg = "which_customer"
+	msgNewCustomerBtn  msg = "new_customer_button"
+	msgLogged          msg = "logged"
+	msgNewCustomer     msg = "new_customer"
+	msgContact         msg = "contact"
+	msgNewContact      msg = "new_contact"
+	msgFollowUpSet     msg = "followup_set"
+	msgNoFollowUpDate  msg = "no_followup_date"
+	msgUndoBtn         msg = "undo_button"
+	msgUndone          msg = "undone"
+	msgNothingToUndo   msg = "nothing_to_undo"
+	msgCannotUndo      msg = "cannot_undo"
+	msgAgendaEmpty     msg = "agenda_empty"
+	msgAgendaHeader    msg = "agenda_header"
+	msgMoreBtn         msg = "more_button"
+	msgDoneBtn         msg = "done_button"
+	msgSnoozeBtn       msg = "snooze_button"
+	msgSnooze1h        msg = "snooze_1h"
+	msgSnoozeTomorrow  msg = "snooze_tomorrow"
+	msgSnoozeWeek      msg = "snooze_week"
+	msgShowBtn         msg = "show_button"
+	msgReasonOverdue   msg = "reason_overdue"
+	msgReasonDueToday  msg = "reason_due_today"
+	msgReasonUpcoming  msg = "reason_upcoming"
+	msgReasonCadence   msg = "reason_cadence"
+	msgReasonNever     msg = "reason_never"
+	msgReasonOccasion  msg = "reason_occasion"
+	msgReasonOccToday  msg = "reason_occasion_today"
+	msgReasonStuck     msg = "reason_stuck"
+	msgLast            msg = "last"
+	msgCompleted       msg = "completed"
+	msgNotOpen         msg = "not_open"
+	msgSnoozed         msg = "snoozed"
+	msgNoOpenFollowUp  msg = "no_open_followup"
+	msgWhichFollowUp   msg = "which_followup"
+	msgCardStage       msg = "card_stage"
+	msgCardContacts    msg = "card_contacts"
+	msgCardFollowUps   msg = "card_followups"
+	msgCardDeals       msg = "card_deals"
+	msgCardTimeline    msg = "card_timeline"
+	msgCardEmpty       msg = "card_empty"
+	msgToday           msg = "today"
+	msgTomorrow        msg = "tomorrow"
+	msgYesterday       msg = "yesterday"
+	msgExpired         msg = "expired"
+	msgKindCall        msg = "kind_call"
+	msgKindMeeting     msg = "kind_meeting"
+	msgKindEmail       msg = "kind_email"
+	msgKindMessage     msg = "kind_message"
+	msgKindNote        msg = "kind_note"
+	msgUnknownCustomer msg = "unknown_customer"
+	msgBadName         msg = "bad_name"
+)
+
+var catalog = map[string]map[msg]string{
+	"en": {
+		msgHelp: "I keep your customer relationships. Tell me what happened and I'll remember:\n" +
+			"• called Acme, Jane wants a quote, follow up Tuesday\n" +
+			"• met Globex about the renewal\n" +
+			"• remind me to email Acme on Friday\n" +
+			"• who should I follow up with?\n" +
+			"• show Acme\n" +
+			"• done Acme · snooze Acme until Monday · undo\n" +
+			"Commands: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+		msgUnknown:         "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
+		msgTooLong:         "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
+		msgInternal:        "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
+		msgNotFound:        "I can't find that. It may have been removed, or it isn't yours.",
+		msgNoCustomer:      "Which customer was that? Say it with the name, e.g. \"called Acme Corp, …\".",
+		msgWhichCustomer:   "Which \"%s\" do you mean?",
+		msgNewCustomerBtn:  "New: %s",
+		msgLogged:          "Logged %s with %s.",
+		msgNewCustomer:     "%s is new — I added it as a customer.",
+		msgContact:         "Contact: %s.",
+		msgNewContact:      "Contact: %s (new).",
+		msgFollowUpSet:     "Follow-up: %s%s.",
+		msgNoFollowUpDate:  "When should I remind you? Say e.g. \"remind me to call Acme on Friday\".",
+		msgUndoBtn:         "Undo",
+		msgUndone:          "Undone: %s.",
+		msgNothingToUndo:   "There is nothing of yours to undo.",
+		msgCannotUndo:      "I can't undo that: it has changed since, or later records depend on it.",
+		msgAgendaEmpty:     "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
+		msgAgendaHeader:    "To follow up (%d):",
+		msgMoreBtn:         "More (%d)",
+		msgDoneBtn:         "Done",
+		msgSnoozeBtn:       "Snooze",
+		msgSnooze1h:        "1 hour",
+		msgSnoozeTomorrow:  "Tomorrow",
+		msgSnoozeWeek:      "Next week",
+		msgShowBtn:         "Show %s",
+		msgReasonOverdue:   "overdue %d d",
+		msgReasonDueToday:  "due today",
+		msgReasonUpcoming:  "due %s",
+		msgReasonCadence:   "no contact in %d days (every %d)",
+		msgReasonNever:     "never contacted, added %d days ago (every %d)",
+		msgReasonOccasion:  "%s in %d days",
+		msgReasonOccToday:  "%s today",
+		msgReasonStuck:     "deal %q stuck in %s %d days",
+		msgLast:            "Last: %s %s — %s",
+		msgCompleted:       "Done: follow-up with %s.",
+		msgNotOpen:         "That follow-up is already closed.",
+		msgSnoozed:         "Snoozed: follow-up with %s, now %s.",
+		msgNoOpenFollowUp:  "There is no open follow-up with %s.",
+		msgWhichFollowUp:   "%s has several open follow-ups. Which one?",
+		msgCardStage:       "%s · %s",
+		msgCardContacts:    "Contacts:",
+		msgCardFollowUps:   "Open follow-ups:",
+		msgCardDeals:       "Deals:",
+		msgCardTimeline:    "Recent:",
+		msgCardEmpty:       "Nothing logged yet.",
+		msgToday:           "today",
+		msgTomorrow:        "tomorrow",
+		msgYesterday:       "yesterday",
+		msgExpired:         "That choice has expired; please send the message again.",
+		msgKindCall:        "a call",
+		msgKindMeeting:     "a meeting",
+		msgKindEmail:       "an email",
+		msgKindMessage:     "a message",
+		msgKindNote:        "a note",
+		msgUnknownCustomer: "I don't know a customer called %s.",
+		msgBadName:         "I couldn't read a customer name there. Say it like \"called Acme Corp, …\".",
+	},
+	"vi": {
+		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
+			"• gọi cho Minh Phát, chị Lan muốn báo giá, thứ ba tuần sau gọi lại\n" +
+			"• gặp anh Tuấn bên Hoàng Long\n" +
+			"• nhắc tôi gọi Sao Mai thứ sáu\n" +
+			"• ai cần gọi lại hôm nay?\n" +
+			"• xem Minh Phát\n" +
+			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
+			"Lệnh: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+		msgUnknown:         "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
+		msgTooLong:         "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
+		msgInternal:        "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
+		msgNotFound:        "Tôi không tìm thấy. Có thể nó đã bị xóa, hoặc không thuộc quyền của bạn.",
+		msgNoCustomer:      "Khách hàng nào vậy? Hãy nói kèm tên, ví dụ \"gọi cho Minh Phát, …\".",
+		msgWhichCustomer:   "Bạn nói \"%s\" nào?",
+		msgNewCustomerBtn:  "Mới: %s",
+		msgLogged:          "Đã ghi %s với %s.",
+		msgNewCustomer:     "%s là khách mới — tôi đã thêm vào danh sách.",
+		msgContact:         "Người liên hệ: %s.",
+		msgNewContact:      "Người liên hệ: %s (mới).",
+		msgFollowUpSet:     "Hẹn liên hệ lại: %s%s.",
+		msgNoFollowUpDate:  "Khi nào tôi nhắc bạn? Ví dụ \"nhắc tôi gọi Minh Phát thứ sáu\".",
+		msgUndoBtn:         "Hoàn tác",
+		msgUndone:          "Đã hoàn tác: %s.",
+		msgNothingToUndo:   "Không có gì của bạn để hoàn tác.",
+		msgCannotUndo:      "Không hoàn tác được: dữ liệu đã thay đổi, hoặc có bản ghi sau dựa vào nó.",
+		msgAgendaEmpty:     "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
+		msgAgendaHeader:    "Cần liên hệ (%d):",
+		msgMoreBtn:         "Thêm (%d)",
+		msgDoneBtn:         "Xong",
+		msgSnoozeBtn:       "Hoãn",
+		msgSnooze1h:        "1 tiếng",
+		msgSnoozeTomorrow:  "Ngày mai",
+		msgSnoozeWeek:      "Tuần sau",
+		msgShowBtn:         "Xem %s",
+		msgReasonOverdue:   "quá hạn %d ngày",
+		msgReasonDueToday:  "hẹn hôm nay",
+		msgReasonUpcoming:  "hẹn %s",
+		msgReasonCadence:   "%d ngày chưa liên lạc (định kỳ %d)",
+		msgReasonNever:     "chưa liên lạc lần nào, thêm %d ngày trước (định kỳ %d)",
+		msgReasonOccasion:  "%s sau %d ngày",
+		msgReasonOccToday:  "%s hôm nay",
+		msgReasonStuck:     "cơ hội %q dừng ở %s %d ngày",
+		msgLast:            "Gần nhất: %s %s — %s",
+		msgCompleted:       "Xong: hẹn với %s.",
+		msgNotOpen:         "Lịch hẹn này đã đóng rồi.",
+		msgSnoozed:         "Đã hoãn: hẹn với %s, nay là %s.",
+		msgNoOpenFollowUp:  "Không có lịch hẹn nào đang mở với %s.",
+		msgWhichFollowUp:   "%s có nhiều lịch hẹn đang mở. Cái nào?",
+		msgCardStage:       "%s · %s",
+		msgCardContacts:    "Người liên hệ:",
+		msgCardFollowUps:   "Lịch hẹn đang mở:",
+		msgCardDeals:       "Cơ hội:",
+		msgCardTimeline:    "Gần đây:",
+		msgCardEmpty:       "Chưa có ghi chép nào.",
+		msgToday:           "hôm nay",
+		msgTomorrow:        "ngày mai",
+		msgYesterday:       "hôm qua",
+		msgExpired:         "Lựa chọn này đã hết hạn; bạn gửi lại tin nhắn nhé.",
+		msgKindCall:        "cuộc gọi",
+		msgKindMeeting:     "cuộc gặp",
+		msgKindEmail:       "email",
+		msgKindMessage:     "tin nhắn",
+		msgKindNote:        "ghi chú",
+		msgUnknownCustomer: "Tôi không biết khách hàng nào tên %s.",
+		msgBadName:         "Tôi không đọc được tên khách hàng. Hãy viết như \"gọi cho Minh Phát, …\".",
+	},
+}
+
+// t renders a catalogue string in lang, falling back to English.
+func t(lang string, key msg, args ...any) string {
+	s, ok := catalog[lang][key]
+	if !ok {
+		s = catalog["en"][key]
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+var weekdays = map[string][7]string{
+	"en": {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+	"vi": {"CN", "T2", "T3", "T4", "T5", "T6", "T7"},
+}
+
+// dueText words a due time for a person in loc: "today", "tomorrow 15:00",
+// "Fri 13 Mar".
+func dueText(lang string, due time.Time, allDay bool, now time.Time, loc *time.Location) string {
+	d, n := due.In(loc), now.In(loc)
+	days := civilDays(d) - civilDays(n)
+	var day string
+	switch days {
+	case 0:
+		day = t(lang, msgToday)
+	case 1:
+		day = t(lang, msgTomorrow)
+	case -1:
+		day = t(lang, msgYesterday)
+	default:
+		wd := weekdays[lang]
+		if wd[0] == "" {
+			wd = weekdays["en"]
+		}
+		day = fmt.Sprintf("%s %d/%d", wd[d.Weekday()], d.Day(), int(d.Month()))
+		if lang == "en" {
+			day = wd[d.Weekday()] + " " + d.Format("2 Jan")
+		}
+		if d.Year() != n.Year() {
+			day += fmt.Sprintf(" %d", d.Year())
+		}
+	}
+	if allDay {
+		return day
+	}
+	return day + " " + d.Format("15:04")
+}
+
+func civilDays(t time.Time) int {
+	y, m, d := t.Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}

@@ -1,0 +1,241 @@
+// Package conversation understands what people tell Tend and answers them.
+// Its Router turns a bot.Message or bot.Action into store calls and
+// replies; it knows no chat platform and no SQL.
+package conversation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/store"
+)
+
+// Store is what the router needs of the store.
+type Store interface {
+	store.Users
+	store.Customers
+	store.Timeline
+	store.Writer
+	store.Events
+	store.Drafts
+	store.Agendas
+}
+
+// Router answers messages and button presses. It implements bot.Handler.
+type Router struct {
+	Store  Store
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Weights rank the agenda.
+	Weights store.Weights
+	// NewUserRole is given to a person who writes to Tend for the first
+	// time. Empty: unknown people are turned away.
+	NewUserRole store.Role
+	// DefaultTimeZone is a new user's zone when the platform tells none.
+	DefaultTimeZone string
+	// PageSize is how many agenda lines one answer shows.
+	PageSize int
+}
+
+var _ bot.Handler = (*Router)(nil)
+
+// NewRouter returns a Router on s with the defaults.
+func NewRouter(s Store) *Router {
+	return &Router{
+		Store:           s,
+		Now:             time.Now,
+		Logger:          slog.New(slog.DiscardHandler),
+		Weights:         store.DefaultWeights,
+		NewUserRole:     store.RoleRep,
+		DefaultTimeZone: "UTC",
+		PageSize:        10,
+	}
+}
+
+// session is one message's context: who asks, in which zone and language.
+type session struct {
+	user   store.User
+	scope  store.Scope
+	loc    *time.Location
+	lang   string
+	now    time.Time
+	origin store.Origin
+}
+
+// HandleMessage implements bot.Handler.
+func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
+	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID)
+	if ses == nil {
+		return replies, err
+	}
+	if n := len(m.Text); n > maxMessage {
+		ses.lang = detectLang(truncate(m.Text, maxParse))
+		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgTooLong, n>>10, maxMessage>>10)}})
+	}
+	in := Parse(m.Text, ses.now, ses.loc)
+	ses.lang = in.Lang
+	return r.answer(ctx, ses, r.dispatch(ctx, ses, in, m.Text, pick{}))
+}
+
+// maxMessage is the longest message Tend logs. Longer ones are refused
+// whole, with a word, rather than cut silently.
+const maxMessage = 16 << 10
+
+// HandleAction implements bot.Handler.
+func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, error) {
+	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, a.EventID)
+	if ses == nil {
+		return replies, err
+	}
+	return r.answer(ctx, ses, r.press(ctx, ses, a.Value))
+}
+
+// session resolves who is speaking. A nil session means the replies are
+// final (a stranger turned away, an error).
+func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, event string) (*session, []bot.Reply, error) {
+	u, err := r.user(ctx, p, from, chat, dm)
+	if errors.Is(err, errStranger) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, []bot.Reply{{Text: t(from.Lang, msgInternal, r.incident(err, p, chat))}}, nil
+	}
+	loc, err := time.LoadLocation(u.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return &session{
+		user:   u,
+		scope:  store.Scope{UserID: u.ID, Role: u.Role},
+		loc:    loc,
+		lang:   u.Lang,
+		now:    r.Now(),
+		origin: store.Origin{Platform: string(p), EventID: event},
+	}, nil, nil
+}
+
+var errStranger = errors.New("conversation: unknown user")
+
+// user finds the speaker, enrolling them on first contact, and keeps their
+// time zone and private chat up to date.
+func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool) (store.User, error) {
+	ident := store.Identity{Platform: string(p), ExternalID: from.ID}
+	if dm {
+		ident.ChatID = chat
+	}
+	u, err := r.Store.UserByIdentity(ctx, ident)
+	if errors.Is(err, store.ErrNotFound) {
+		if r.NewUserRole == "" {
+			return u, errStranger
+		}
+		name := from.Name
+		if name == "" {
+			name = from.ID
+		}
+		tz := from.TimeZone
+		if _, err := time.LoadLocation(tz); tz == "" || err != nil {
+			tz = r.DefaultTimeZone
+		}
+		lang := from.Lang
+		if lang != "vi" {
+			lang = "en"
+		}
+		u, err = r.Store.CreateUser(ctx, store.User{Name: name, Role: r.NewUserRole, TimeZone: tz, Lang: lang,
+			DigestTime: "08:30", Identities: []store.Identity{ident}})
+		if errors.Is(err, store.ErrConflict) { // enrolled meanwhile by a concurrent message
+			return r.Store.UserByIdentity(ctx, ident)
+		}
+		return u, err
+	}
+	if err != nil {
+		return u, err
+	}
+	var upd store.UserUpdate
+	if from.TimeZone != "" && from.TimeZone != u.TimeZone {
+		if _, err := time.LoadLocation(from.TimeZone); err == nil {
+			upd.TimeZone = &from.TimeZone
+		}
+	}
+	if dm && !hasChat(u, ident) {
+		upd.Identity = &ident
+	}
+	if upd.TimeZone == nil && upd.Identity == nil {
+		return u, nil
+	}
+	return r.Store.UpdateUser(ctx, u.ID, upd)
+}
+
+func hasChat(u store.User, id store.Identity) bool {
+	for _, i := range u.Identities {
+		if i.Platform == id.Platform && i.ExternalID == id.ExternalID {
+			return i.ChatID == id.ChatID
+		}
+	}
+	return false
+}
+
+// outcome is what handling produced: replies, or an error to word.
+type outcome struct {
+	replies []bot.Reply
+	err     error
+	write   bool // the store call claimed the event itself
+}
+
+// answer turns an outcome into replies: a redelivered event gets none, a
+// known error its sentence, anything else an apology with an incident
+// reference that is also in the log.
+func (r *Router) answer(ctx context.Context, ses *session, o outcome) ([]bot.Reply, error) {
+	var amb *store.AmbiguousError
+	switch {
+	case o.err == nil && !o.write:
+		return r.claimed(ctx, ses, o.replies)
+	case o.err == nil:
+		return o.replies, nil
+	case errors.Is(o.err, store.ErrDuplicate):
+		return nil, nil
+	case errors.As(o.err, &amb):
+		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgWhichCustomer, amb.Query), Buttons: customerButtons(amb.Matches, "show")}})
+	case errors.Is(o.err, store.ErrNotFound):
+		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgNotFound)}})
+	}
+	ref := r.incident(o.err, bot.Platform(ses.origin.Platform), "")
+	return []bot.Reply{{Text: t(ses.lang, msgInternal, ref)}}, nil
+}
+
+// claimed records the event of an answer that changed nothing, so a
+// redelivery is not answered twice.
+func (r *Router) claimed(ctx context.Context, ses *session, replies []bot.Reply) ([]bot.Reply, error) {
+	switch err := r.Store.ClaimEvent(ctx, ses.origin); {
+	case errors.Is(err, store.ErrDuplicate):
+		return nil, nil
+	case err != nil:
+		return []bot.Reply{{Text: t(ses.lang, msgInternal, r.incident(err, bot.Platform(ses.origin.Platform), ""))}}, nil
+	}
+	return replies, nil
+}
+
+// incident logs an unexpected error once, with a short reference the user
+// can quote.
+func (r *Router) incident(err error, p bot.Platform, chat string) string {
+	var b [3]byte
+	rand.Read(b[:])
+	ref := hex.EncodeToString(b[:])
+	r.Logger.Error("handling failed", "ref", ref, bot.LogKeyPlatform, p, bot.LogKeyChat, chat, "err", err)
+	return ref
+}
+
+func say(text string, buttons ...bot.Button) outcome {
+	return outcome{replies: []bot.Reply{{Text: text, Buttons: buttons}}}
+}
+
+func failed(err error) outcome { return outcome{err: err} }
+
+func undoButton(lang string, id store.ChangeID) bot.Button {
+	return bot.Button{Label: t(lang, msgUndoBtn), Value: fmt.Sprintf("undo:%d", id)}
+}

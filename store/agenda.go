@@ -1,0 +1,217 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// AgendaFilter says which part of the book an agenda looks at.
+type AgendaFilter struct {
+	// Owner keeps only that user's customers and follow-ups: "who should I
+	// follow up with?" asks about one's own. 0: everything the scope sees.
+	Owner    UserID
+	Customer CustomerID // 0: every customer
+	// Until bounds follow-ups and keep-in-touch dates: those before it are
+	// in the book.
+	Until time.Time
+	// StuckSince: open deals whose stage has not changed since then are in
+	// the book. Zero leaves deals out.
+	StuckSince time.Time
+	// Occasions lists the yearly dates (month, day) to include.
+	Occasions []MonthDay
+}
+
+// MonthDay is a day of the year.
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// Book is the slice of the store an agenda is computed from.
+type Book struct {
+	Customers map[CustomerID]Customer // every customer referenced below, and those past their cadence
+	FollowUps []FollowUp              // open
+	Deals     []Deal                  // open and not moving
+	Occasions []Occasion
+	Last      map[CustomerID]Interaction // the latest interaction with each customer
+}
+
+// ReasonKind is why a customer is on the agenda.
+type ReasonKind string
+
+const (
+	ReasonOverdue  ReasonKind = "overdue"   // a follow-up past its day; Days late
+	ReasonDueToday ReasonKind = "due_today" // a follow-up due today
+	ReasonUpcoming ReasonKind = "upcoming"  // a follow-up due later; Days ahead
+	ReasonCadence  ReasonKind = "cadence"   // no contact for longer than the cadence; Days since contact
+	ReasonOccasion ReasonKind = "occasion"  // a yearly date; Days ahead (0: today)
+	ReasonStuck    ReasonKind = "stuck"     // an open deal not moving; Days in stage
+)
+
+// Reason is one cause for a customer to be on the agenda.
+type Reason struct {
+	Kind     ReasonKind
+	Days     int
+	Cadence  int // for ReasonCadence: the customer's keep-in-touch days
+	Score    float64
+	FollowUp *FollowUp
+	Deal     *Deal
+	Occasion *Occasion
+}
+
+// AgendaItem is one customer to attend to, with the reasons, strongest
+// first.
+type AgendaItem struct {
+	Customer Customer
+	Reasons  []Reason
+	Last     *Interaction
+	Score    float64
+}
+
+// Weights tune the agenda's ranking. A reason's score is its base plus a
+// per-day term (capped at MaxDays), times the customer's segment factor; a
+// customer's score is its strongest reason plus a tenth of the others.
+type Weights struct {
+	Overdue, OverduePerDay float64
+	DueToday               float64
+	Upcoming               float64
+	Cadence, CadencePerDay float64
+	OccasionToday          float64
+	OccasionSoon           float64
+	Stuck, StuckPerDay     float64
+	MaxDays                int
+	Segment                map[string]float64 // factor by segment; missing: 1
+}
+
+// DefaultWeights rank a promise already broken above one due today, both
+// above a relationship going cold, and an occasion today close to an
+// overdue call, because a missed anniversary cannot be made up.
+var DefaultWeights = Weights{
+	Overdue: 100, OverduePerDay: 4,
+	DueToday: 90,
+	Upcoming: 10,
+	Cadence:  40, CadencePerDay: 1,
+	OccasionToday: 95,
+	OccasionSoon:  50,
+	Stuck:         30, StuckPerDay: 1,
+	MaxDays: 30,
+	Segment: map[string]float64{"A": 1.5, "B": 1.2},
+}
+
+// Agenda ranks the book: who needs attention at now, in loc (the asking
+// user's zone, which decides what "today" is), and why. It is a pure
+// function; the question, /followups, the digest and manager views all use
+// it.
+func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
+	today := dayNumber(now, loc)
+	byCustomer := map[CustomerID]*AgendaItem{}
+	add := func(id CustomerID, r Reason) {
+		c, ok := b.Customers[id]
+		if !ok {
+			return
+		}
+		it := byCustomer[id]
+		if it == nil {
+			it = &AgendaItem{Customer: c}
+			if last, ok := b.Last[id]; ok {
+				it.Last = &last
+			}
+			byCustomer[id] = it
+		}
+		if f, ok := w.Segment[c.Segment]; ok {
+			r.Score *= f
+		}
+		it.Reasons = append(it.Reasons, r)
+	}
+	perDay := func(base, per float64, days int) float64 {
+		return base + per*float64(min(days, w.MaxDays))
+	}
+
+	for i := range b.FollowUps {
+		f := &b.FollowUps[i]
+		days := today - dayNumber(f.Due, loc)
+		switch {
+		case days > 0:
+			add(f.CustomerID, Reason{Kind: ReasonOverdue, Days: days, FollowUp: f, Score: perDay(w.Overdue, w.OverduePerDay, days)})
+		case days == 0:
+			add(f.CustomerID, Reason{Kind: ReasonDueToday, FollowUp: f, Score: w.DueToday})
+		default:
+			add(f.CustomerID, Reason{Kind: ReasonUpcoming, Days: -days, FollowUp: f, Score: w.Upcoming})
+		}
+	}
+	for id, c := range b.Customers {
+		if c.TouchDueAt.IsZero() || c.CadenceDays <= 0 || c.TouchDueAt.After(now) {
+			continue
+		}
+		since := c.LastContactAt
+		if since.IsZero() {
+			since = c.CreatedAt
+		}
+		days := today - dayNumber(since, loc)
+		add(id, Reason{Kind: ReasonCadence, Days: days, Cadence: c.CadenceDays, Score: perDay(w.Cadence, w.CadencePerDay, days-c.CadenceDays)})
+	}
+	for i := range b.Deals {
+		d := &b.Deals[i]
+		days := today - dayNumber(d.StageChangedAt, loc)
+		add(d.CustomerID, Reason{Kind: ReasonStuck, Days: days, Deal: d, Score: perDay(w.Stuck, w.StuckPerDay, days)})
+	}
+	for i := range b.Occasions {
+		o := &b.Occasions[i]
+		days := daysUntil(now.In(loc), o.Month, o.Day)
+		score := w.OccasionSoon
+		if days == 0 {
+			score = w.OccasionToday
+		}
+		add(o.CustomerID, Reason{Kind: ReasonOccasion, Days: days, Occasion: o, Score: score})
+	}
+
+	items := make([]AgendaItem, 0, len(byCustomer))
+	for _, it := range byCustomer {
+		slices.SortStableFunc(it.Reasons, func(a, b Reason) int { return cmp.Compare(b.Score, a.Score) })
+		it.Score = it.Reasons[0].Score
+		for _, r := range it.Reasons[1:] {
+			it.Score += r.Score / 10
+		}
+		items = append(items, *it)
+	}
+	slices.SortFunc(items, func(a, b AgendaItem) int {
+		return cmp.Or(
+			cmp.Compare(b.Score, a.Score),
+			cmp.Compare(a.Customer.Name, b.Customer.Name),
+			cmp.Compare(a.Customer.ID, b.Customer.ID),
+		)
+	})
+	return items
+}
+
+// dayNumber counts days since the epoch in loc, so that differences are
+// whole local days whatever the daylight-saving changes between them.
+func dayNumber(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// daysUntil is the number of days from local's date to the next month/day
+// (0 when it is today). February 29 falls on March 1 in other years.
+func daysUntil(local time.Time, m time.Month, d int) int {
+	y := local.Year()
+	today := time.Date(y, local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	next := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if next.Before(today) {
+		next = time.Date(y+1, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	return int(next.Sub(today).Hours() / 24)
+}
+
+// UpcomingDays lists the month-days from now's date in loc through the
+// next days-1 days, for AgendaFilter.Occasions.
+func UpcomingDays(now time.Time, loc *time.Location, days int) []MonthDay {
+	local := now.In(loc)
+	out := make([]MonthDay, 0, days)
+	for i := range days {
+		t := time.Date(local.Year(), local.Month(), local.Day()+i, 12, 0, 0, 0, time.UTC)
+		out = append(out, MonthDay{Month: t.Month(), Day: t.Day()})
+	}
+	return out
+}

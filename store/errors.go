@@ -1,0 +1,33 @@
+package store
+
+import (
+	"errors"
+	"strings"
+)
+
+var (
+	// ErrNotFound: absent, or not visible to the scope.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique key is taken, or the record is not in the state
+	// the change needs.
+	ErrConflict = errors.New("conflict")
+	// ErrDuplicate: the platform event was handled before.
+	ErrDuplicate = errors.New("duplicate event")
+	// ErrInvalid: the input breaks a rule of the domain.
+	ErrInvalid = errors.New("invalid")
+)
+
+// AmbiguousError is returned when a name fits several customers: the
+// caller asks the user which one.
+type AmbiguousError struct {
+	Query   string
+	Matches []Customer
+}
+
+func (e *AmbiguousError) Error() string {
+	names := make([]string, len(e.Matches))
+	for i, c := range e.Matches {
+		names[i] = c.Name
+	}
+	return "ambiguous customer " + e.Query + ": " + strings.Join(names, ", ")
+}

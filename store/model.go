@@ -1,0 +1,263 @@
+package store
+
+import "time"
+
+// Typed ids, so that a deal's id cannot be passed where a customer's is
+// wanted.
+type (
+	UserID        int64
+	CustomerID    int64
+	ContactID     int64
+	DealID        int64
+	InteractionID int64
+	FollowUpID    int64
+	OccasionID    int64
+	ChangeID      int64
+	DraftID       int64
+)
+
+// Role is what a user may do.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"   // everything, including users and settings
+	RoleManager Role = "manager" // every customer of the team
+	RoleRep     Role = "rep"     // their own customers and those shared with them
+)
+
+// User is a rep, manager or admin.
+type User struct {
+	ID       UserID
+	Name     string
+	Role     Role
+	TimeZone string // IANA name, e.g. "Asia/Ho_Chi_Minh"
+	Lang     string // "en" or "vi"
+	// DigestTime is the local time of the morning digest ("08:30"); empty
+	// turns the digest off.
+	DigestTime string
+	// DigestWeekends sends the digest on Saturday and Sunday too.
+	DigestWeekends bool
+	Identities     []Identity
+	CreatedAt      time.Time
+}
+
+// Identity is a user's account on one platform.
+type Identity struct {
+	Platform   string // "slack", "telegram", "console"
+	ExternalID string // the platform's user id
+	// ChatID is the private chat where reminders reach the user; empty
+	// until the user has written to Tend in private.
+	ChatID string
+}
+
+// UserUpdate holds the fields to change; nil leaves a field as it is.
+type UserUpdate struct {
+	Name           *string
+	Role           *Role
+	TimeZone       *string
+	Lang           *string
+	DigestTime     *string
+	DigestWeekends *bool
+	// Identity adds or updates one identity (its ChatID).
+	Identity *Identity
+}
+
+// Stage is where a relationship stands.
+type Stage string
+
+const (
+	StageLead     Stage = "lead"
+	StageProspect Stage = "prospect"
+	StageCustomer Stage = "customer"
+	StageLoyal    Stage = "loyal"
+	StageAdvocate Stage = "advocate"
+	StageLost     Stage = "lost"
+)
+
+// DefaultCadence is how often a customer at stage should hear from us when
+// nobody set a cadence: prospects cool fastest, loyal customers are kept in
+// touch with less often, lost ones not at all.
+func DefaultCadence(stage Stage) int {
+	switch stage {
+	case StageLead, StageProspect:
+		return 14
+	case StageCustomer:
+		return 30
+	case StageLoyal, StageAdvocate:
+		return 60
+	default:
+		return 0
+	}
+}
+
+// Customer is a company or a person Tend keeps a relationship with.
+type Customer struct {
+	ID       CustomerID
+	Name     string
+	IsPerson bool // a person rather than a company
+	OwnerID  UserID
+	Stage    Stage
+	Segment  string // "A", "B", "C" by value; empty when unknown
+	// CadenceDays is the keep-in-touch interval; 0 means none.
+	CadenceDays   int
+	ReferredBy    CustomerID // 0 when unknown
+	Tags          []string
+	Phone         string
+	Email         string
+	LastContactAt time.Time // zero when never contacted
+	// TouchDueAt is when the cadence says to be in touch again; zero when
+	// the customer has no cadence.
+	TouchDueAt time.Time
+	CreatedAt  time.Time
+}
+
+// Contact is a person at a customer.
+type Contact struct {
+	ID         ContactID
+	CustomerID CustomerID
+	Name       string
+	Role       string // "purchasing manager", "kế toán"
+	Phone      string
+	Email      string
+}
+
+// Kind is how an interaction happened.
+type Kind string
+
+const (
+	KindCall    Kind = "call"
+	KindMeeting Kind = "meeting"
+	KindEmail   Kind = "email"
+	KindMessage Kind = "message"
+	KindNote    Kind = "note"
+)
+
+// Interaction is one contact with a customer, or a note about one.
+type Interaction struct {
+	ID         InteractionID
+	CustomerID CustomerID
+	ContactID  ContactID // 0 when nobody in particular
+	UserID     UserID
+	Kind       Kind
+	At         time.Time
+	Summary    string
+	Source     Origin // the message it was logged from
+}
+
+// FollowUpStatus is where a follow-up stands.
+type FollowUpStatus string
+
+const (
+	FollowUpOpen      FollowUpStatus = "open"
+	FollowUpDone      FollowUpStatus = "done"
+	FollowUpCancelled FollowUpStatus = "cancelled"
+)
+
+// FollowUp is a promise to get back to a customer.
+type FollowUp struct {
+	ID         FollowUpID
+	CustomerID CustomerID
+	ContactID  ContactID
+	OwnerID    UserID
+	Due        time.Time
+	// AllDay: only the date of Due counts (00:00 in the owner's zone);
+	// the follow-up is due all that day rather than at a minute.
+	AllDay      bool
+	Note        string
+	Status      FollowUpStatus
+	Snoozes     int // times it was put off
+	CreatedAt   time.Time
+	CompletedAt time.Time
+}
+
+// Deal is a sale in progress.
+type Deal struct {
+	ID         DealID
+	CustomerID CustomerID
+	OwnerID    UserID
+	Title      string
+	// Value is in the currency's minor units (cents); VND has none.
+	Value          int64
+	Currency       string // ISO 4217
+	Stage          string // pipeline stage: qualify, proposal, negotiation, won, lost
+	Need           string // qualification; empty when not known yet
+	Budget         string
+	Authority      string
+	ExpectedClose  time.Time
+	StageChangedAt time.Time
+	CreatedAt      time.Time
+}
+
+// Open reports whether the deal is still being worked.
+func (d Deal) Open() bool { return d.Stage != "won" && d.Stage != "lost" }
+
+// Occasion is a yearly date worth a call: a birthday, an anniversary, the
+// first purchase.
+type Occasion struct {
+	ID         OccasionID
+	CustomerID CustomerID
+	ContactID  ContactID
+	Kind       string // "birthday", "anniversary", "first_purchase", …
+	Month      time.Month
+	Day        int
+	Year       int // 0 when unknown
+	Lunar      bool
+	Label      string
+}
+
+// Change is one user action as recorded for undo and audit.
+type Change struct {
+	ID       ChangeID
+	UserID   UserID
+	At       time.Time
+	Summary  string // what was done, in the words of the code that did it
+	UndoneAt time.Time
+}
+
+// Activity is what a user reports in one message.
+type Activity struct {
+	Customer CustomerRef
+	// Contact is the name of the person spoken to; found among the
+	// customer's contacts or added. Empty: nobody in particular.
+	Contact     string
+	Interaction *Interaction // CustomerID, ContactID and UserID are filled in
+	FollowUp    *FollowUp    // CustomerID, ContactID, OwnerID and Status are filled in
+}
+
+// CustomerRef names the customer of an activity: an id, or a name to find
+// (folded, exact) or create.
+type CustomerRef struct {
+	ID   CustomerID
+	Name string
+}
+
+// Recorded is what Record stored.
+type Recorded struct {
+	Change      ChangeID
+	Customer    Customer
+	NewCustomer bool
+	Contact     *Contact
+	NewContact  bool
+	Interaction *Interaction
+	FollowUp    *FollowUp
+}
+
+// InteractionFilter selects interactions.
+type InteractionFilter struct {
+	Customer CustomerID // 0: every visible customer
+	Limit    int
+}
+
+// FollowUpFilter selects follow-ups.
+type FollowUpFilter struct {
+	Customer CustomerID
+	Status   FollowUpStatus // empty: any
+	Limit    int
+}
+
+// DealFilter selects deals.
+type DealFilter struct {
+	Customer CustomerID
+	OpenOnly bool
+	Limit    int
+}

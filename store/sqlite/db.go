@@ -1,0 +1,230 @@
+// Package sqlite implements store.Store on one SQLite file with
+// github.com/mattn/go-sqlite3. It is the only package with SQL in it.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/tend-crm/tend/store"
+)
+
+// DefaultBusyTimeout is how long a connection waits for another's lock.
+const DefaultBusyTimeout = 5 * time.Second
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+var _ store.Store = (*DB)(nil)
+
+// DB is a store.Store on one SQLite file. Writes go through a single
+// connection (SQLite has one writer, and _txlock=immediate makes every
+// transaction take the write lock at BEGIN, so two writers never deadlock
+// on lock upgrade); reads use a pool of read-only connections, which WAL
+// lets run beside the writer.
+type DB struct {
+	// Now is the clock for created_at and similar stamps. Defaults to
+	// time.Now; tests and `tend chat --now` pin it.
+	Now    func() time.Time
+	Logger *slog.Logger
+
+	path  string
+	write *sql.DB
+	read  *sql.DB
+}
+
+// Options tune how the file is opened. The zero value is the default.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: "full" (default: a
+	// committed change survives power loss) or "normal" (faster; survives a
+	// crash of the process, may lose the last commits on power loss).
+	Synchronous string
+	BusyTimeout time.Duration
+	ReadConns   int // read pool size; default 4
+}
+
+// Open opens the SQLite file at path, creating it if needed, and applies
+// pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: open: empty path")
+	}
+	if opts.BusyTimeout <= 0 {
+		opts.BusyTimeout = DefaultBusyTimeout
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	syncMode := strings.ToUpper(opts.Synchronous)
+	switch syncMode {
+	case "":
+		syncMode = "FULL"
+	case "FULL", "NORMAL":
+	default:
+		return nil, fmt.Errorf("sqlite: open: synchronous must be full or normal, not %q", opts.Synchronous)
+	}
+	// Connection settings go in the DSN so every pooled connection gets
+	// them: a PRAGMA run on one connection does not reach the others.
+	common := url.Values{
+		"_foreign_keys": {"on"},
+		"_busy_timeout": {fmt.Sprint(opts.BusyTimeout.Milliseconds())},
+		"_synchronous":  {syncMode},
+	}
+	wq := url.Values{"_journal_mode": {"WAL"}, "_txlock": {"immediate"}}
+	rq := url.Values{"mode": {"ro"}, "_txlock": {"deferred"}}
+	for k, v := range common {
+		wq[k], rq[k] = v, v
+	}
+	file := "file:" + (&url.URL{Path: path}).EscapedPath()
+
+	db := &DB{Now: time.Now, Logger: slog.New(slog.DiscardHandler), path: path}
+	var err error
+	if db.write, err = sql.Open("sqlite3", file+"?"+wq.Encode()); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if db.read, err = sql.Open("sqlite3", file+"?"+rq.Encode()); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(opts.ReadConns)
+	db.read.SetMaxIdleConns(opts.ReadConns)
+	return db, nil
+}
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both handles.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that the file can be read.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&n)
+}
+
+// Migrations returns the names of the migrations applied, in order.
+func (db *DB) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := db.write.QueryContext(ctx, "SELECT name FROM migrations ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrations: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+// migrate applies the embedded migrations not yet applied, in name order,
+// each in its own transaction with its record, so a crash leaves the file
+// at one version or the next.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := path.Base(name)
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM migrations WHERE name = ?", base).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", base, db.Now().Unix())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a write transaction, committing if it returns nil.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return mapErr(err)
+	}
+	return mapErr(tx.Commit())
+}
+
+// mapErr turns driver errors the domain cares about into store sentinels,
+// matching SQLite's codes rather than message text.
+func mapErr(err error) error {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.ExtendedCode {
+	case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey, sqlite3.ErrConstraintForeignKey:
+		return fmt.Errorf("%w: %v", store.ErrConflict, err)
+	case sqlite3.ErrConstraintCheck, sqlite3.ErrConstraintNotNull:
+		return fmt.Errorf("%w: %v", store.ErrInvalid, err)
+	}
+	return err
+}
+
+// unix and fromUnix convert the schema's Unix seconds, 0 meaning unset.
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// nullID stores an optional reference: 0 is NULL.
+func nullID[T ~int64](id T) any {
+	if id == 0 {
+		return nil
+	}
+	return int64(id)
+}

@@ -1,0 +1,345 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tend-crm/tend/store"
+)
+
+// visible is the scope's filter on customers aliased c; its arguments come
+// from visArgs. The store applies the scope in SQL so that nothing a user
+// may not see ever leaves the database.
+const visible = `(c.owner_id = ? OR ? OR EXISTS (SELECT 1 FROM customer_shares cs WHERE cs.customer_id = c.id AND cs.user_id = ?))`
+
+func visArgs(s store.Scope) []any { return []any{s.UserID, s.SeesAll(), s.UserID} }
+
+const customerCols = `c.id, c.name, c.is_person, c.owner_id, c.stage, c.segment, c.cadence_days, COALESCE(c.referred_by, 0),
+	c.tags, c.phone, c.email, c.last_contact_at, c.touch_due_at, c.created_at`
+
+func scanCustomer(sc scanner) (store.Customer, error) {
+	var c store.Customer
+	var tags string
+	var last, touch, created int64
+	err := sc.Scan(&c.ID, &c.Name, &c.IsPerson, &c.OwnerID, &c.Stage, &c.Segment, &c.CadenceDays, &c.ReferredBy,
+		&tags, &c.Phone, &c.Email, &last, &touch, &created)
+	if tags != "" {
+		c.Tags = strings.Split(tags, ",")
+	}
+	c.LastContactAt, c.TouchDueAt, c.CreatedAt = fromUnix(last), fromUnix(touch), fromUnix(created)
+	return c, err
+}
+
+// Customer implements store.Customers.
+func (db *DB) Customer(ctx context.Context, s store.Scope, id store.CustomerID) (store.Customer, error) {
+	c, err := visibleCustomer(ctx, db.read, s, id)
+	if err != nil {
+		return c, fmt.Errorf("sqlite: customer %d: %w", id, err)
+	}
+	return c, nil
+}
+
+func visibleCustomer(ctx context.Context, q querier, s store.Scope, id store.CustomerID) (store.Customer, error) {
+	c, err := scanCustomer(q.QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers c WHERE c.id = ? AND "+visible,
+		append([]any{id}, visArgs(s)...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.ErrNotFound
+	}
+	return c, err
+}
+
+// FindCustomers implements store.Customers.
+func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, limit int) ([]store.Customer, error) {
+	key := store.NameKey(name)
+	if key == "" {
+		return nil, nil
+	}
+	if limit <= 0 {
+		limit = 10
+	}
+	// Keys hold only letters, digits, '&' and single spaces, so they need
+	// no LIKE escaping.
+	q := "SELECT " + customerCols + ` FROM customers c
+		WHERE (c.name_key = ? OR c.name_key LIKE ? OR c.name_key LIKE ?) AND ` + visible + `
+		ORDER BY c.name_key <> ?, c.name_key NOT LIKE ?, c.name, c.id LIMIT ?`
+	args := append([]any{key, key + " %", "% " + key + "%"}, visArgs(s)...)
+	args = append(args, key, key+" %", limit)
+	cs, err := queryAll(ctx, scanCustomer, db.read, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find customers: %w", err)
+	}
+	return cs, nil
+}
+
+// Contacts implements store.Customers.
+func (db *DB) Contacts(ctx context.Context, s store.Scope, id store.CustomerID) ([]store.Contact, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.customer_id, p.name, p.role, p.phone, p.email
+		FROM contacts p JOIN customers c ON c.id = p.customer_id
+		WHERE p.customer_id = ? AND `+visible+` ORDER BY p.name, p.id`, append([]any{id}, visArgs(s)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: contacts of %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []store.Contact
+	for rows.Next() {
+		var p store.Contact
+		if err := rows.Scan(&p.ID, &p.CustomerID, &p.Name, &p.Role, &p.Phone, &p.Email); err != nil {
+			return nil, fmt.Errorf("sqlite: contacts of %d: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+const interactionCols = `i.id, i.customer_id, COALESCE(i.contact_id, 0), i.user_id, i.kind, i.at, i.summary, i.src_platform, i.src_event`
+
+func scanInteraction(sc scanner) (store.Interaction, error) {
+	var i store.Interaction
+	var at int64
+	err := sc.Scan(&i.ID, &i.CustomerID, &i.ContactID, &i.UserID, &i.Kind, &at, &i.Summary, &i.Source.Platform, &i.Source.EventID)
+	i.At = fromUnix(at)
+	return i, err
+}
+
+// Interactions implements store.Timeline.
+func (db *DB) Interactions(ctx context.Context, s store.Scope, f store.InteractionFilter) ([]store.Interaction, error) {
+	q := "SELECT " + interactionCols + " FROM interactions i JOIN customers c ON c.id = i.customer_id WHERE " + visible
+	args := visArgs(s)
+	if f.Customer != 0 {
+		q += " AND i.customer_id = ?"
+		args = append(args, f.Customer)
+	}
+	q += " ORDER BY i.at DESC, i.id DESC LIMIT ?"
+	args = append(args, limitOr(f.Limit, 50))
+	out, err := queryAll(ctx, scanInteraction, db.read, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: interactions: %w", err)
+	}
+	return out, nil
+}
+
+const followUpCols = `f.id, f.customer_id, COALESCE(f.contact_id, 0), f.owner_id, f.due_at, f.all_day, f.note, f.status,
+	f.snoozes, f.created_at, f.completed_at`
+
+func scanFollowUp(sc scanner) (store.FollowUp, error) {
+	var f store.FollowUp
+	var due, created, completed int64
+	err := sc.Scan(&f.ID, &f.CustomerID, &f.ContactID, &f.OwnerID, &due, &f.AllDay, &f.Note, &f.Status,
+		&f.Snoozes, &created, &completed)
+	f.Due, f.CreatedAt, f.CompletedAt = fromUnix(due), fromUnix(created), fromUnix(completed)
+	return f, err
+}
+
+// FollowUp implements store.Timeline.
+func (db *DB) FollowUp(ctx context.Context, s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
+	f, err := visibleFollowUp(ctx, db.read, s, id)
+	if err != nil {
+		return f, fmt.Errorf("sqlite: follow-up %d: %w", id, err)
+	}
+	return f, nil
+}
+
+func visibleFollowUp(ctx context.Context, q querier, s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
+	f, err := scanFollowUp(q.QueryRowContext(ctx, "SELECT "+followUpCols+" FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE f.id = ? AND "+visible,
+		append([]any{id}, visArgs(s)...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, store.ErrNotFound
+	}
+	return f, err
+}
+
+// FollowUps implements store.Timeline.
+func (db *DB) FollowUps(ctx context.Context, s store.Scope, f store.FollowUpFilter) ([]store.FollowUp, error) {
+	q := "SELECT " + followUpCols + " FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE " + visible
+	args := visArgs(s)
+	if f.Customer != 0 {
+		q += " AND f.customer_id = ?"
+		args = append(args, f.Customer)
+	}
+	if f.Status != "" {
+		q += " AND f.status = ?"
+		args = append(args, f.Status)
+	}
+	q += " ORDER BY f.due_at, f.id LIMIT ?"
+	args = append(args, limitOr(f.Limit, 50))
+	out, err := queryAll(ctx, scanFollowUp, db.read, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: follow-ups: %w", err)
+	}
+	return out, nil
+}
+
+const dealCols = `d.id, d.customer_id, d.owner_id, d.title, d.value, d.currency, d.stage, d.need, d.budget, d.authority,
+	d.expected_close, d.stage_changed_at, d.created_at`
+
+func scanDeal(sc scanner) (store.Deal, error) {
+	var d store.Deal
+	var closeAt, moved, created int64
+	err := sc.Scan(&d.ID, &d.CustomerID, &d.OwnerID, &d.Title, &d.Value, &d.Currency, &d.Stage, &d.Need, &d.Budget,
+		&d.Authority, &closeAt, &moved, &created)
+	d.ExpectedClose, d.StageChangedAt, d.CreatedAt = fromUnix(closeAt), fromUnix(moved), fromUnix(created)
+	return d, err
+}
+
+// Deals implements store.Timeline.
+func (db *DB) Deals(ctx context.Context, s store.Scope, f store.DealFilter) ([]store.Deal, error) {
+	q := "SELECT " + dealCols + " FROM deals d JOIN customers c ON c.id = d.customer_id WHERE " + visible
+	args := visArgs(s)
+	if f.Customer != 0 {
+		q += " AND d.customer_id = ?"
+		args = append(args, f.Customer)
+	}
+	if f.OpenOnly {
+		q += " AND d.stage NOT IN ('won', 'lost')"
+	}
+	q += " ORDER BY d.created_at DESC, d.id DESC LIMIT ?"
+	args = append(args, limitOr(f.Limit, 50))
+	out, err := queryAll(ctx, scanDeal, db.read, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: deals: %w", err)
+	}
+	return out, nil
+}
+
+// AgendaBook implements store.Agendas. Each part is one indexed query; the
+// customers they name and their last interactions are then fetched by id.
+func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilter) (store.Book, error) {
+	b := store.Book{Customers: map[store.CustomerID]store.Customer{}, Last: map[store.CustomerID]store.Interaction{}}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for every part
+	if err != nil {
+		return b, fmt.Errorf("sqlite: agenda: %w", err)
+	}
+	defer tx.Rollback()
+
+	scope := " AND " + visible
+	args := visArgs(s)
+	if f.Owner != 0 {
+		scope += " AND c.owner_id = ?"
+		args = append(args, f.Owner)
+	}
+	if f.Customer != 0 {
+		scope += " AND c.id = ?"
+		args = append(args, f.Customer)
+	}
+	with := func(first ...any) []any { return append(first, args...) }
+
+	fuOwner := ""
+	fuArgs := []any{unix(f.Until)}
+	if f.Owner != 0 {
+		fuOwner = " AND f.owner_id = ?"
+		fuArgs = append(fuArgs, f.Owner)
+	}
+	b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, "SELECT "+followUpCols+` FROM follow_ups f JOIN customers c ON c.id = f.customer_id
+		WHERE f.status = 'open' AND f.due_at < ?`+fuOwner+scope+" ORDER BY f.due_at, f.id", with(fuArgs...)...)
+	if err != nil {
+		return b, fmt.Errorf("sqlite: agenda follow-ups: %w", err)
+	}
+	stale, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c
+		WHERE c.touch_due_at > 0 AND c.touch_due_at < ?`+scope, with(unix(f.Until))...)
+	if err != nil {
+		return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
+	}
+	for _, c := range stale {
+		b.Customers[c.ID] = c
+	}
+	if !f.StuckSince.IsZero() {
+		b.Deals, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
+			WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?`+scope+" ORDER BY d.stage_changed_at", with(unix(f.StuckSince))...)
+		if err != nil {
+			return b, fmt.Errorf("sqlite: agenda deals: %w", err)
+		}
+	}
+	if len(f.Occasions) > 0 {
+		days, _ := json.Marshal(monthDays(f.Occasions))
+		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
+			FROM occasions o JOIN customers c ON c.id = o.customer_id
+			WHERE o.month * 100 + o.day IN (SELECT value FROM json_each(?))`+scope+" ORDER BY o.id", with(string(days))...)
+		if err != nil {
+			return b, fmt.Errorf("sqlite: agenda occasions: %w", err)
+		}
+	}
+
+	var ids []store.CustomerID
+	need := func(id store.CustomerID) {
+		if _, ok := b.Customers[id]; !ok {
+			b.Customers[id] = store.Customer{}
+			ids = append(ids, id)
+		}
+	}
+	for _, x := range b.FollowUps {
+		need(x.CustomerID)
+	}
+	for _, x := range b.Deals {
+		need(x.CustomerID)
+	}
+	for _, x := range b.Occasions {
+		need(x.CustomerID)
+	}
+	if len(ids) > 0 {
+		list, _ := json.Marshal(ids)
+		cs, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+" FROM customers c WHERE c.id IN (SELECT value FROM json_each(?))", list)
+		if err != nil {
+			return b, fmt.Errorf("sqlite: agenda customers: %w", err)
+		}
+		for _, c := range cs {
+			b.Customers[c.ID] = c
+		}
+	}
+	all := make([]store.CustomerID, 0, len(b.Customers))
+	for id := range b.Customers {
+		all = append(all, id)
+	}
+	list, _ := json.Marshal(all)
+	last, err := queryAll(ctx, scanInteraction, tx, "SELECT "+interactionCols+` FROM interactions i WHERE i.id IN (
+		SELECT (SELECT id FROM interactions WHERE customer_id = j.value ORDER BY at DESC, id DESC LIMIT 1) FROM json_each(?) j)`, list)
+	if err != nil {
+		return b, fmt.Errorf("sqlite: agenda last interactions: %w", err)
+	}
+	for _, i := range last {
+		b.Last[i.CustomerID] = i
+	}
+	return b, nil
+}
+
+func monthDays(mds []store.MonthDay) []int {
+	out := make([]int, len(mds))
+	for i, md := range mds {
+		out[i] = int(md.Month)*100 + md.Day
+	}
+	return out
+}
+
+func scanOccasion(sc scanner) (store.Occasion, error) {
+	var o store.Occasion
+	err := sc.Scan(&o.ID, &o.CustomerID, &o.ContactID, &o.Kind, &o.Month, &o.Day, &o.Year, &o.Lunar, &o.Label)
+	return o, err
+}
+
+// queryAll runs query and scans every row with scan.
+func queryAll[T any](ctx context.Context, scan func(scanner) (T, error), q querier, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func limitOr(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
