@@ -263,8 +263,9 @@ func (r *Router) changed(ctx context.Context, ses *session, id store.CustomerID,
 	return o
 }
 
-// snoozeBy computes a snooze preset from the follow-up's due time: "1h"
-// from now, "1d" to tomorrow, "1w" a week on, keeping its clock time.
+// snoozeBy computes a snooze preset: "1h" from now; "1d" and "1w" a day or
+// a week on from today or from the due date if that is later, keeping the
+// follow-up's clock time.
 func snoozeBy(ses *session, f store.FollowUp, preset string) (time.Time, bool) {
 	if preset == "1h" {
 		return ses.now.Add(time.Hour).Truncate(time.Minute), false
@@ -274,6 +275,9 @@ func snoozeBy(ses *session, f store.FollowUp, preset string) (time.Time, bool) {
 		days = 7
 	}
 	local := ses.now.In(ses.loc)
+	if due := f.Due.In(ses.loc); civilDays(due) > civilDays(local) {
+		local = due
+	}
 	h, m := 0, 0
 	if !f.AllDay {
 		d := f.Due.In(ses.loc)

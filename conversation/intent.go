@@ -124,7 +124,7 @@ var (
 )
 
 func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent {
-	word, rest := p.word(1)
+	word, rest := p.word(0)
 	if i := strings.IndexByte(word, '@'); i >= 0 {
 		word = word[:i] // "/followups@TendBot"
 	}
@@ -146,7 +146,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 	case "/snooze":
 		return parseSnooze(p, rest, now, loc, in)
 	case "/remind", "/followup", "/follow-up":
-		return parsePlan(p, rest, "", now, loc, in)
+		return parsePlan(p, rest, rest, "", now, loc, in)
 	case "/log", "/call", "/meeting", "/email", "/message", "/note":
 		// "/tend log called Acme …" reads like free text; "/tend log Acme …"
 		// names the customer first.
@@ -190,7 +190,12 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return parseLog(p, end, logVerbs[i].kind, now, loc, in)
 	}
 	if i, end, ok := p.prefix(at, verbPhrases(planVerbs)); ok {
-		return parsePlan(p, end, planVerbs[i].kind, now, loc, in)
+		// The note is the request itself: "call Acme about the quote".
+		from := skipSpace(p.fold, at)
+		if _, e, ok := p.prefix(from, remindPrefixes); ok {
+			from = e
+		}
+		return parsePlan(p, from, end, planVerbs[i].kind, now, loc, in)
 	}
 	return in
 }
@@ -216,7 +221,7 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 	marked := containsAny(p.fold, followUpMarks)
 	future := t.After(now) || (!date.HasClock && civilDays(t.In(loc)) > civilDays(now.In(loc)))
 	switch {
-	case marked || future:
+	case marked || future && kind != store.KindNote: // a note's times describe, they do not schedule
 		in.Due, in.AllDay = &t, !date.HasClock
 		in.Note = p.note(e, date)
 	case civilDays(t.In(loc)) < civilDays(now.In(loc)) || date.HasClock:
@@ -225,8 +230,12 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 	return in
 }
 
-// parsePlan reads a follow-up to set: "<customer> [date] [about …]".
-func parsePlan(p phrase, at int, kind store.Kind, now time.Time, loc *time.Location, in Intent) Intent {
+// remindPrefixes introduce a request that is itself the follow-up's note.
+var remindPrefixes = []string{"remind me to", "remind me about", "remind me", "nhac toi"}
+
+// parsePlan reads a follow-up to set: "<customer> [date] [about …]" from
+// byte at; the note is the text from byte from, less the date.
+func parsePlan(p phrase, from, at int, kind store.Kind, now time.Time, loc *time.Location, in Intent) Intent {
 	in.Kind, in.Type = IntentSetFollowUp, kind
 	date, hasDate := when.Find(p.orig, now, loc)
 	limit := len(p.fold)
@@ -239,11 +248,7 @@ func parsePlan(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locat
 		t := date.Time
 		in.Due, in.AllDay = &t, !date.HasClock
 	}
-	// The note is the request itself, less the date: "call Acme about the quote".
-	in.Note = p.without(at, date, hasDate)
-	if i := strings.Index(p.fold, "remind me to "); i >= 0 && i < at {
-		in.Note = p.without(i+len("remind me to "), date, hasDate)
-	}
+	in.Note = p.without(from, date, hasDate)
 	return in
 }
 

@@ -88,7 +88,9 @@ func (p phrase) prefix(at int, phrases []string) (int, int, bool) {
 // nameStops end a customer's name: what follows is about the interaction.
 var nameStops = []string{" about ", " re ", " regarding ", " to discuss", " to talk", " and ", " but ", " because ",
 	" who ", " for ", " on the ", " at the ", " at their ", " at our ", " at his ", " at her ", " in ", " via ",
-	" by phone", " over ", " today", " tonight", " this ", " next ", " - ", " – ", " — ",
+	" by phone", " over ", " today", " tonight", " this ", " next ", " the ", " a ", " an ", " - ", " – ", " — ",
+	" wants ", " want ", " asked ", " said ", " says ", " needs ", " agreed ", " confirmed ", " will ", " would ",
+	" is ", " was ", " has ", " requested ",
 	" ve ", " de ", " muon ", " noi ", " hoi ", " bao gia", " hen ", " nhac ", " va ", " luc ", " vao "}
 
 func init() {
@@ -129,6 +131,10 @@ func (p phrase) name(at, limit int) (int, int) {
 	}
 	for end > at && (f[end-1] == ' ' || f[end-1] == '.' || f[end-1] == '\'') {
 		end--
+	}
+	// A preposition left before a date that was cut off: "Globex on".
+	if i := strings.LastIndexByte(f[at:end], ' '); i > 0 && oneOf(f[at+i+1:end], datePreps) {
+		end = at + i
 	}
 	return at, end
 }
@@ -230,7 +236,7 @@ func (p phrase) note(from int, date when.Result) string {
 	tail = tail[p.origIndex(from):]
 	var keep []string
 	for _, c := range strings.FieldsFunc(tail, func(r rune) bool { return strings.ContainsRune(",;\n", r) }) {
-		c = strings.Trim(c, " .!?-–—")
+		c = strings.Trim(c, " .!?:-–—")
 		if c == "" || containsAny(store.Fold(c), followUpMarks) {
 			continue
 		}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tend runs the command in-process, as the binary would.
+func tend(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		if k == "USER" {
+			return "ann"
+		}
+		return ""
+	}
+	err := run(t.Context(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	if err != nil {
+		t.Logf("stderr: %s", errOut.String())
+	}
+	return out.String(), err
+}
+
+const pinned = "2026-03-09T10:00:00+07:00" // a Monday morning in Hanoi
+
+func TestChatLogsAndListsAcrossRuns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	args := []string{"chat", "--db", db, "--now", pinned, "--tz", "Asia/Ho_Chi_Minh"}
+	out, err := tend(t, "called Acme Corp, spoke to Jane about pricing, follow up today\nwho should I follow up with?\n", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Logged a call with Acme Corp.", "Acme Corp is new", "Contact: Jane (new).",
+		"Follow-up: today — spoke to Jane about pricing.", "[1] Undo", "1. Acme Corp — due today: spoke to Jane about pricing"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first run: missing %q in:\n%s", want, out)
+		}
+	}
+	out, err = tend(t, "who should I follow up with?\n", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "1. Acme Corp — due today") {
+		t.Errorf("second run does not list Acme Corp:\n%s", out)
+	}
+}
+
+func TestChatButtonsByNumber(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	args := []string{"chat", "--db", db, "--now", pinned, "--tz", "Asia/Ho_Chi_Minh"}
+	// Log, press Undo (1), then ask: nothing is left.
+	out, err := tend(t, "called Globex, follow up tomorrow\n1\nwho should I follow up with?\n", args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Undone:", "Nobody needs you right now"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	out, err := tend(t, "", "parse", "--now", pinned, "--tz", "Asia/Ho_Chi_Minh", "called Acme Corp, spoke to Jane about pricing, follow up today")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	want := map[string]any{"intent": "log_interaction", "kind": "call", "customer": "Acme Corp", "contact": "Jane",
+		"due": "2026-03-09T00:00:00+07:00", "lang": "en"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("parse: %s = %v, want %v", k, got[k], v)
+		}
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string // in the error
+	}{
+		{"no command", nil, "usage"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"bad flag", []string{"chat", "--nope"}, "bad arguments"},
+		{"bad now", []string{"parse", "--now", "monday", "hi"}, "RFC3339"},
+		{"bad zone", []string{"parse", "--tz", "Mars/Olympus", "hi"}, "unknown time zone"},
+		{"parse needs text", []string{"parse"}, "bad arguments"},
+		{"serve without platforms", []string{"serve", "--db", "x.db"}, "no chat platform configured"},
+		{"missing config", []string{"migrate", "--config", "/nonexistent/tend.yaml"}, "config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tend(t, "", tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("tend %v: error %v, want it to mention %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpFlags(t *testing.T) {
+	for _, c := range commands() {
+		if _, err := tend(t, "", c.name, "--help"); err != nil {
+			t.Errorf("tend %s --help: %v", c.name, err)
+		}
+	}
+}
+
+func TestMigrateAndVersion(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	out, err := tend(t, "", "migrate", "--db", db)
+	if err != nil || !strings.Contains(out, "0001_init.sql") {
+		t.Errorf("migrate: %v\n%s", err, out)
+	}
+	out, err = tend(t, "", "version")
+	if err != nil || !strings.HasPrefix(out, "tend ") {
+		t.Errorf("version: %v %q", err, out)
+	}
+}
+
+func TestConfigExampleDocumentsEveryKey(t *testing.T) {
+	f, err := os.Open("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "TELEGRAM_BOT_TOKEN": "123:abc"}
+	cfg, err := ParseConfig(f, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("config.example.yaml: %v", err)
+	}
+	if cfg.Slack.BotToken != "xoxb-1" || cfg.Telegram.Token != "123:abc" {
+		t.Errorf("${VAR} not expanded: %+v %+v", cfg.Slack, cfg.Telegram)
+	}
+	body, _ := os.ReadFile("../../config.example.yaml")
+	for _, field := range configFields(&cfg) {
+		group, key, _ := strings.Cut(field.key, ".")
+		if !strings.Contains(string(body), "\n"+group+":") || !strings.Contains(string(body), "\n  "+key+":") {
+			t.Errorf("config.example.yaml does not document %s", field.key)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		yaml    string
+		env     map[string]string
+		check   func(Config) bool
+		wantErr string
+	}{
+		{"empty is defaults", "", nil, func(c Config) bool { return c.Store.Path == "tend.db" && c.Log.Level == "info" }, ""},
+		{"file value", "store:\n  path: /data/t.db\n", nil, func(c Config) bool { return c.Store.Path == "/data/t.db" }, ""},
+		{"env overrides file", "store:\n  path: /data/t.db\n", map[string]string{"TEND_STORE_PATH": "/env.db"},
+			func(c Config) bool { return c.Store.Path == "/env.db" }, ""},
+		{"expansion", "telegram:\n  token: ${TOK}\n", map[string]string{"TOK": "9:x"}, func(c Config) bool { return c.Telegram.Token == "9:x" }, ""},
+		{"unknown key", "store:\n  paht: x\n", nil, nil, "paht"},
+		{"bad level", "log:\n  level: loud\n", nil, nil, "log.level"},
+		{"bad synchronous", "store:\n  synchronous: off\n", nil, nil, "store.synchronous"},
+		{"bad enroll", "users:\n  enroll: boss\n", nil, nil, "users.enroll"},
+		{"bad zone", "users:\n  default_time_zone: Nowhere/Here\n", nil, nil, "users.default_time_zone"},
+		{"not yaml", "store: [\n", nil, nil, "config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseConfig(strings.NewReader(tt.yaml), func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(cfg) {
+				t.Errorf("unexpected config %+v", cfg)
+			}
+		})
+	}
+	var ce *ConfigError
+	_, err := ParseConfig(strings.NewReader("log:\n  format: xml\n"), func(string) string { return "" })
+	if !errors.As(err, &ce) || ce.Field != "log.format" {
+		t.Errorf("want *ConfigError for log.format, got %v", err)
+	}
+}
+
+// TestBinary builds tend and runs the README's demo through a pipe, twice,
+// as a newcomer would.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "tend")
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "x.db")
+	chat := func(input string) string {
+		cmd := exec.CommandContext(context.WithoutCancel(t.Context()), bin, "chat", "--db", db, "--as", "ann")
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(input)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tend chat: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	out := chat("called Acme Corp, spoke to Jane about pricing, follow up today\nwho should I follow up with?\n")
+	if !strings.Contains(out, "Logged a call with Acme Corp.") || !strings.Contains(out, "1. Acme Corp — due today") {
+		t.Errorf("first run:\n%s", out)
+	}
+	if out := chat("who should I follow up with?\n"); !strings.Contains(out, "1. Acme Corp — due today") {
+		t.Errorf("second run:\n%s", out)
+	}
+	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
+		t.Errorf("no database at %s: %v", db, err)
+	}
+}

@@ -1,0 +1,223 @@
+package conversation_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/sqlite"
+)
+
+// harness is a router on a real SQLite file with a pinned clock.
+type harness struct {
+	t   *testing.T
+	r   *conversation.Router
+	db  *sqlite.DB
+	seq int
+	now time.Time // the clock; tests move it
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "tend.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h := &harness{t: t, db: db, now: monday}
+	clock := func() time.Time { return h.now }
+	db.Now = clock
+	h.r = conversation.NewRouter(db)
+	h.r.Now = clock
+	h.r.DefaultTimeZone = "Asia/Ho_Chi_Minh"
+	return h
+}
+
+// say sends text as user and returns the replies' text and buttons.
+func (h *harness) say(user, text string) []bot.Reply {
+	h.t.Helper()
+	h.seq++
+	replies, err := h.r.HandleMessage(h.t.Context(), bot.Message{EventID: fmt.Sprint(h.seq), Platform: bot.Slack, ChatID: "D" + user,
+		From: bot.Sender{ID: user, Name: user}, Text: text, IsDM: true})
+	if err != nil {
+		h.t.Fatalf("HandleMessage(%q): %v", text, err)
+	}
+	return replies
+}
+
+func (h *harness) press(user, value string) []bot.Reply {
+	h.t.Helper()
+	h.seq++
+	replies, err := h.r.HandleAction(h.t.Context(), bot.Action{EventID: fmt.Sprint(h.seq), Platform: bot.Slack, ChatID: "D" + user,
+		From: bot.Sender{ID: user, Name: user}, Value: value})
+	if err != nil {
+		h.t.Fatalf("HandleAction(%q): %v", value, err)
+	}
+	return replies
+}
+
+func text(replies []bot.Reply) string {
+	var b strings.Builder
+	for _, r := range replies {
+		b.WriteString(r.Text + "\n")
+	}
+	return b.String()
+}
+
+// button returns the value of the first button whose label starts with label.
+func button(t *testing.T, replies []bot.Reply, label string) string {
+	t.Helper()
+	for _, r := range replies {
+		for _, b := range r.Buttons {
+			if strings.HasPrefix(b.Label, label) {
+				return b.Value
+			}
+		}
+	}
+	t.Fatalf("no button %q in %+v", label, replies)
+	return ""
+}
+
+func wantText(t *testing.T, replies []bot.Reply, subs ...string) {
+	t.Helper()
+	got := text(replies)
+	for _, s := range subs {
+		if !strings.Contains(got, s) {
+			t.Errorf("reply lacks %q:\n%s", s, got)
+		}
+	}
+}
+
+func TestConversation(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, h *harness)
+	}{
+		{"first mention creates the customer, the second finds it", func(t *testing.T, h *harness) {
+			wantText(t, h.say("ann", "called Acme Corp, follow up tomorrow"), "Logged a call with Acme Corp.", "Acme Corp is new", "Follow-up: tomorrow")
+			got := h.say("ann", "met ACME corp")
+			wantText(t, got, "Logged a meeting with Acme Corp.")
+			if strings.Contains(text(got), "is new") {
+				t.Errorf("second mention created a customer again:\n%s", text(got))
+			}
+		}},
+		{"a partial name finds the one customer it fits", func(t *testing.T, h *harness) {
+			h.say("ann", "called Acme Corp")
+			wantText(t, h.say("ann", "emailed acme"), "Logged an email with Acme Corp.")
+		}},
+		{"two fits are asked about with buttons", func(t *testing.T, h *harness) {
+			h.say("ann", "called Acme Corp")
+			h.say("ann", "called Acme Industries")
+			ask := h.say("ann", "called acme, follow up Friday")
+			wantText(t, ask, `Which "acme" do you mean?`)
+			wantText(t, h.press("ann", button(t, ask, "Acme Industries")), "Logged a call with Acme Industries.", "Follow-up: Fri 13 Mar")
+			ask = h.say("ann", "met acme")
+			wantText(t, h.press("ann", button(t, ask, "New: acme")), "acme is new")
+		}},
+		{"undo removes everything the message stored", func(t *testing.T, h *harness) {
+			logged := h.say("ann", "called Globex, spoke to Hank about renewal, follow up today")
+			wantText(t, h.press("ann", button(t, logged, "Undo")), "Undone:")
+			wantText(t, h.say("ann", "who should I follow up with?"), "Nobody needs you right now")
+			wantText(t, h.say("ann", "show Globex"), "I don't know a customer called Globex.")
+			wantText(t, h.press("ann", button(t, logged, "Undo")), "I can't undo that")
+			wantText(t, h.say("ann", "undo"), "nothing of yours to undo")
+		}},
+		{"agenda ranks overdue before due today and explains", func(t *testing.T, h *harness) {
+			h.now = monday.AddDate(0, 0, -4)
+			h.say("ann", "called Initech, follow up today")
+			h.now = monday
+			h.say("ann", "called Acme, follow up today, send the price list")
+			got := text(h.say("ann", "who should I follow up with?"))
+			i, a := strings.Index(got, "1. Initech — overdue 4 d"), strings.Index(got, "2. Acme — due today: send the price list")
+			if i < 0 || a < 0 {
+				t.Errorf("agenda order or reasons wrong:\n%s", got)
+			}
+		}},
+		{"done and snooze by text and by button", func(t *testing.T, h *harness) {
+			h.say("ann", "called Acme, follow up today")
+			wantText(t, h.say("ann", "snooze Acme until Monday"), "Snoozed: follow-up with Acme, now Mon 16 Mar.")
+			wantText(t, h.say("ann", "done Acme"), "Done: follow-up with Acme.")
+			wantText(t, h.say("ann", "done Acme"), "There is no open follow-up with Acme.")
+			h.say("ann", "remind me to call Acme tomorrow")
+			card := h.say("ann", "/tend show Acme")
+			wantText(t, card, "Open follow-ups:", "tomorrow — call Acme")
+			wantText(t, h.press("ann", button(t, card, "Snooze")), "Snoozed: follow-up with Acme, now Wed 11 Mar.")
+		}},
+		{"a rep cannot reach another rep's customer", func(t *testing.T, h *harness) {
+			logged := h.say("ann", "called Acme, follow up today")
+			show := h.say("ann", "show Acme")
+			done := button(t, show, "Done")
+			wantText(t, h.say("bob", "show Acme"), "I don't know a customer called Acme.")
+			wantText(t, h.press("bob", done), "I can't find that")
+			wantText(t, h.press("bob", button(t, logged, "Undo")), "I can't find that")
+			wantText(t, h.say("bob", "who should I follow up with?"), "Nobody needs you")
+			wantText(t, h.say("ann", "who should I follow up with?"), "1. Acme — due today")
+		}},
+		{"the same event twice is handled once", func(t *testing.T, h *harness) {
+			m := bot.Message{EventID: "Ev1", Platform: bot.Slack, ChatID: "D1", From: bot.Sender{ID: "ann"}, Text: "called Acme", IsDM: true}
+			first, err := h.r.HandleMessage(t.Context(), m)
+			if err != nil || len(first) == 0 {
+				t.Fatalf("first delivery: %v %v", first, err)
+			}
+			again, err := h.r.HandleMessage(t.Context(), m)
+			if err != nil || len(again) != 0 {
+				t.Fatalf("redelivery answered: %v %v", again, err)
+			}
+			got := text(h.say("ann", "show Acme"))
+			if strings.Count(got, "called Acme") != 1 {
+				t.Errorf("want one interaction:\n%s", got)
+			}
+		}},
+		{"too long a message is refused whole", func(t *testing.T, h *harness) {
+			wantText(t, h.say("ann", "called Acme, "+strings.Repeat("blah ", 5000)), "too long", "Nothing was saved")
+			wantText(t, h.say("ann", "show Acme"), "I don't know a customer called Acme.")
+		}},
+		{"odd input gets an answer", func(t *testing.T, h *harness) {
+			wantText(t, h.say("ann", "\xff\xfe<@U123> *bold* `code`"), "Sorry, I didn't get that")
+			wantText(t, h.press("ann", "drop table customers"), "expired")
+			wantText(t, h.press("ann", "done:99999"), "I can't find that")
+			wantText(t, h.press("ann", "pick:12:-1"), "expired")
+			wantText(t, h.say("ann", "called ,,,"), "Which customer was that?")
+		}},
+		{"paging", func(t *testing.T, h *harness) {
+			for i := range 12 {
+				h.say("ann", fmt.Sprintf("called Customer %02d, follow up today", i))
+			}
+			first := h.say("ann", "who should I follow up with?")
+			wantText(t, first, "To follow up (12):", "10. Customer 09")
+			wantText(t, h.press("ann", button(t, first, "More (2)")), "11. Customer 10", "12. Customer 11")
+		}},
+		{"Vietnamese is answered in Vietnamese", func(t *testing.T, h *harness) {
+			wantText(t, h.say("lan", "gọi cho Minh Phát, chị Lan muốn báo giá, thứ ba tuần sau gọi lại"),
+				"Đã ghi cuộc gọi với Minh Phát.", "Minh Phát là khách mới", "Người liên hệ: chị Lan (mới).")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, newHarness(t)) })
+	}
+}
+
+func TestStrangersAreTurnedAway(t *testing.T) {
+	h := newHarness(t)
+	h.r.NewUserRole = ""
+	if got := h.say("eve", "show Acme"); len(got) != 0 {
+		t.Errorf("stranger got an answer: %v", got)
+	}
+	if users, _ := h.db.ListUsers(t.Context()); len(users) != 0 {
+		t.Errorf("stranger was enrolled: %v", users)
+	}
+}
+
+func TestCatalogIsComplete(t *testing.T) {
+	// Every string exists in every language: a missing one would show
+	// English in a Vietnamese chat.
+	for _, missing := range conversation.MissingTranslations() {
+		t.Errorf("missing translation: %s", missing)
+	}
+	_ = store.RoleRep
+}

@@ -1,0 +1,54 @@
+package tend_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestImportRules keeps the arrows one way (DESIGN.md): adapters → bot ←
+// conversation → store ← store/sqlite; each vendor library is imported by
+// its one package, and the domain imports no driver.
+func TestImportRules(t *testing.T) {
+	const (
+		slack    = "github.com/slack-go/"
+		telegram = "github.com/go-telegram-bot-api/"
+		sqlite   = "github.com/mattn/"
+		cron     = "github.com/robfig/"
+		ours     = "github.com/tend-crm/tend/"
+	)
+	vendors := []string{slack, telegram, sqlite, cron}
+	rules := []struct {
+		pkg    string
+		forbid []string
+	}{
+		{"./bot", append(vendors, ours)},
+		{"./bot/console", append(vendors, ours+"store", ours+"conversation")},
+		{"./store", append(vendors, "database/sql", ours)},
+		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},
+		{"./store/sqlite", []string{slack, telegram, cron, ours + "conversation", ours + "bot"}},
+	}
+	for _, r := range rules {
+		self := goList(t, r.pkg)
+		for _, dep := range goList(t, "-deps", r.pkg) {
+			if slices.Contains(self, dep) {
+				continue
+			}
+			for _, bad := range r.forbid {
+				if strings.HasPrefix(dep, bad) {
+					t.Errorf("%s depends on %s", r.pkg, dep)
+				}
+			}
+		}
+	}
+}
+
+func goList(t *testing.T, args ...string) []string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list", "-f", "{{.ImportPath}}"}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("go list %v: %v", args, err)
+	}
+	return strings.Fields(string(out))
+}
