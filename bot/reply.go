@@ -31,14 +31,18 @@ func Split(text string, limit int) []string {
 	}
 	var parts []string
 	for len(text) > limit {
-		cut := strings.LastIndexByte(text[:limit], '\n')
+		// A break at text[limit] still leaves a part of limit bytes.
+		cut := strings.LastIndexByte(text[:limit+1], '\n')
 		if cut <= 0 {
-			cut = strings.LastIndexByte(text[:limit], ' ')
+			cut = strings.LastIndexByte(text[:limit+1], ' ')
 		}
 		if cut <= 0 {
 			cut = limit
 			for cut > 0 && !utf8.RuneStart(text[cut]) {
 				cut--
+			}
+			if cut == 0 { // no rune starts here: invalid UTF-8, cut anywhere
+				cut = limit
 			}
 		}
 		parts = append(parts, text[:cut])

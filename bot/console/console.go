@@ -86,7 +86,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 				}
 			}
 			a.handle(ctx, line)
-			next <- struct{}{}
+			select {
+			case next <- struct{}{}:
+			case <-ctx.Done(): // the reader may have stopped waiting
+				return nil
+			}
 		}
 	}
 }
