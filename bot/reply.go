@@ -45,7 +45,9 @@ func Split(text string, limit int) []string {
 				cut = limit
 			}
 		}
-		parts = append(parts, text[:cut])
+		if part := strings.TrimRight(text[:cut], "\n "); part != "" {
+			parts = append(parts, part)
+		}
 		text = strings.TrimLeft(text[cut:], "\n ")
 	}
 	if text != "" || len(parts) == 0 {
