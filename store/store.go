@@ -20,7 +20,8 @@ type Users interface {
 	// CreateUser adds u with its identities and returns it with its id.
 	// Returns ErrConflict if an identity already belongs to someone.
 	CreateUser(ctx context.Context, u User) (User, error)
-	// UpdateUser changes the fields set in upd. Returns ErrNotFound.
+	// UpdateUser changes the fields set in upd. Returns ErrNotFound, and
+	// ErrConflict if upd.Identity belongs to another user.
 	UpdateUser(ctx context.Context, id UserID, upd UserUpdate) (User, error)
 	// ListUsers returns every user, by id.
 	ListUsers(ctx context.Context) ([]User, error)
@@ -70,8 +71,8 @@ type Writer interface {
 	SnoozeFollowUp(ctx context.Context, s Scope, o Origin, id FollowUpID, due time.Time, allDay bool) (FollowUp, ChangeID, error)
 	// Undo reverts a change the user made; id 0 means their latest one not
 	// yet undone. Returns ErrNotFound when there is none s may undo,
-	// ErrConflict when the records were changed since or are referenced by
-	// later changes, ErrDuplicate.
+	// ErrConflict when it was undone already, or its records were changed
+	// since or are referenced by later changes; ErrDuplicate.
 	Undo(ctx context.Context, s Scope, o Origin, id ChangeID) (Change, error)
 }
 

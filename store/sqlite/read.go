@@ -62,12 +62,13 @@ func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, lim
 		limit = 10
 	}
 	// Keys hold only letters, digits, '&' and single spaces, so they need
-	// no LIKE escaping.
+	// no LIKE escaping. A name starts with the key ("acm": "Acme Corp") or
+	// has a word that does ("phat": "Minh Phát").
 	q := "SELECT " + customerCols + ` FROM customers c
 		WHERE (c.name_key = ? OR c.name_key LIKE ? OR c.name_key LIKE ?) AND ` + visible + `
 		ORDER BY c.name_key <> ?, c.name_key NOT LIKE ?, c.name, c.id LIMIT ?`
-	args := append([]any{key, key + " %", "% " + key + "%"}, visArgs(s)...)
-	args = append(args, key, key+" %", limit)
+	args := append([]any{key, key + "%", "% " + key + "%"}, visArgs(s)...)
+	args = append(args, key, key+"%", limit)
 	cs, err := queryAll(ctx, scanCustomer, db.read, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find customers: %w", err)
@@ -215,26 +216,26 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	}
 	defer tx.Rollback()
 
+	// Owner picks the follow-ups that user owns, whoever owns the customer
+	// (a manager's promise on a rep's customer), and otherwise the
+	// customers that user owns.
 	scope := " AND " + visible
 	args := visArgs(s)
-	if f.Owner != 0 {
-		scope += " AND c.owner_id = ?"
-		args = append(args, f.Owner)
-	}
 	if f.Customer != 0 {
 		scope += " AND c.id = ?"
 		args = append(args, f.Customer)
 	}
-	with := func(first ...any) []any { return append(first, args...) }
-
-	fuOwner := ""
-	fuArgs := []any{unix(f.Until)}
+	fuScope, fuArgs := scope, append([]any{unix(f.Until)}, args...)
 	if f.Owner != 0 {
-		fuOwner = " AND f.owner_id = ?"
+		scope += " AND c.owner_id = ?"
+		args = append(args, f.Owner)
+		fuScope += " AND f.owner_id = ?"
 		fuArgs = append(fuArgs, f.Owner)
 	}
+	with := func(first ...any) []any { return append(first, args...) }
+
 	b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, "SELECT "+followUpCols+` FROM follow_ups f JOIN customers c ON c.id = f.customer_id
-		WHERE f.status = 'open' AND f.due_at < ?`+fuOwner+scope+" ORDER BY f.due_at, f.id", with(fuArgs...)...)
+		WHERE f.status = 'open' AND f.due_at < ?`+fuScope+" ORDER BY f.due_at, f.id", fuArgs...)
 	if err != nil {
 		return b, fmt.Errorf("sqlite: agenda follow-ups: %w", err)
 	}

@@ -487,7 +487,7 @@ func TestUndoAfterReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SnoozeFollowUp(ctx, rep, store.Origin{}, r.FollowUp.ID, t0.Add(48*time.Hour), true); err != nil {
+	if _, _, err := db.SnoozeFollowUp(ctx, rep, store.Origin{}, r.FollowUp.ID, t0.Add(48*time.Hour), true); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -499,5 +499,66 @@ func TestUndoAfterReopen(t *testing.T) {
 	}
 	if _, err := db.Customer(ctx, rep, r.Customer.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Customer after undoing everything: %v", err)
+	}
+}
+
+// TestClaimOnceConcurrently: of many goroutines claiming the same delivery
+// key or platform event at once, exactly one wins.
+func TestClaimOnceConcurrently(t *testing.T) {
+	const n = 16
+	ctx := t.Context()
+	db := openTestDB(t)
+	rep := mustUser(t, db, "rep", store.RoleRep)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var claimed, events int
+	var errs []error
+	for range n {
+		wg.Go(func() {
+			ok, err := db.ClaimDelivery(ctx, "digest:2026-03-09", rep.UserID)
+			evErr := db.ClaimEvent(ctx, store.Origin{Platform: "slack", EventID: "E1"})
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				claimed++
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+			switch {
+			case evErr == nil:
+				events++
+			case !errors.Is(evErr, store.ErrDuplicate):
+				errs = append(errs, evErr)
+			}
+		})
+	}
+	wg.Wait()
+	if claimed != 1 || events != 1 || len(errs) != 0 {
+		t.Errorf("%d deliveries and %d events claimed, errors %v; want 1, 1 and none", claimed, events, errs)
+	}
+}
+
+// TestOpenOddPath: a file name with characters that mean something in a
+// URI is opened as named, by both the writer and the read pool.
+func TestOpenOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dữ liệu #1 ?x=y&z%20")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tend 100%.db")
+	db := openAt(t, path, sqlite.Options{})
+	rep := mustUser(t, db, "rep", store.RoleRep)
+	if _, err := db.User(t.Context(), rep.UserID); err != nil {
+		t.Fatalf("read pool: %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database not at %q: %v", path, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "tend 100%.db") {
+			t.Errorf("stray file %q", e.Name())
+		}
 	}
 }

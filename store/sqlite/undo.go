@@ -89,7 +89,7 @@ func (c *change) revert(id store.ChangeID) error {
 		if !slices.Contains(undoable, a.table) {
 			return fmt.Errorf("undo %s: table not undoable", a.table)
 		}
-		if err := c.revertRow(a); err != nil {
+		if err := c.revertRow(id, a); err != nil {
 			return err
 		}
 	}
@@ -129,10 +129,21 @@ func decodeCols(s string, m *map[string]any) error {
 	return nil
 }
 
-// revertRow undoes one audited write, refusing when the row has changed
-// since (someone else's later edit would be lost) or, for a created row,
-// when later records refer to it (the foreign key refuses the delete).
-func (c *change) revertRow(a auditRow) error {
+// revertRow undoes one audited write of change target, refusing when the
+// row has changed since (a later edit would be lost, even one to other
+// columns: a snooze is not undone on a follow-up completed since) or, for a
+// created row, when later records refer to it (the foreign key refuses the
+// delete). Later changes that were undone, and undos, do not count.
+func (c *change) revertRow(target store.ChangeID, a auditRow) error {
+	var later int
+	if err := c.tx.QueryRowContext(c.ctx, `SELECT COUNT(*) FROM audit a JOIN changes ch ON ch.id = a.change_id
+		WHERE a.entity = ? AND a.entity_id = ? AND a.change_id > ? AND a.change_id <> ? AND ch.undone_at = 0 AND ch.undoes IS NULL`,
+		a.table, a.id, target, c.id).Scan(&later); err != nil {
+		return fmt.Errorf("undo: %s %d: %w", a.table, a.id, err)
+	}
+	if later > 0 {
+		return fmt.Errorf("undo: %s %d %w: %w", a.table, a.id, errLater, store.ErrConflict)
+	}
 	names := slices.Sorted(maps.Keys(a.after))
 	current, err := c.row(a.table, a.id, names)
 	if err != nil {

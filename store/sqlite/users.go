@@ -117,10 +117,15 @@ func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpd
 			}
 		}
 		if ident := upd.Identity; ident != nil {
-			_, err := tx.ExecContext(ctx, `INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)
+			res, err := tx.ExecContext(ctx, `INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)
 				ON CONFLICT (platform, external_id) DO UPDATE SET chat_id = excluded.chat_id WHERE user_id = excluded.user_id`,
 				ident.Platform, ident.ExternalID, id, ident.ChatID)
-			return err
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return cmpErr(err, fmt.Errorf("%s identity belongs to another user: %w", ident.Platform, store.ErrConflict))
+			}
 		}
 		return nil
 	})

@@ -374,6 +374,9 @@ func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origi
 // SnoozeFollowUp implements store.Writer.
 func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID, due time.Time, allDay bool) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
+	if due.IsZero() {
+		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w: no due time", store.ErrInvalid)
+	}
 	cid, err := db.change(ctx, s, o, fmt.Sprintf("snooze follow-up %d", id), func(c *change) error {
 		var err error
 		if f, err = c.openFollowUp(s, id); err != nil {
