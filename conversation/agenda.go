@@ -17,18 +17,10 @@ const stuckAfter = 14 * 24 * time.Hour
 // agenda answers "who should I follow up with?": the store's ranking of
 // the user's own book, worded, from item offset on.
 func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
-	local := ses.now.In(ses.loc)
-	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc)
-	book, err := r.Store.AgendaBook(ctx, ses.scope, store.AgendaFilter{
-		Owner:      ses.user.ID,
-		Until:      endOfDay,
-		StuckSince: ses.now.Add(-stuckAfter),
-		Occasions:  store.UpcomingDays(ses.now, ses.loc, 4),
-	})
+	items, err := r.agendaItems(ctx, ses)
 	if err != nil {
 		return failed(err)
 	}
-	items := store.Agenda(book, ses.now, ses.loc, r.Weights)
 	if len(items) == 0 {
 		return say(t(ses.lang, msgAgendaEmpty))
 	}
@@ -43,6 +35,24 @@ func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
 		last.Buttons = append(last.Buttons, bot.Button{Label: t(ses.lang, msgMoreBtn, rest), Value: fmt.Sprintf("more:%d", offset+len(page))})
 	}
 	return o
+}
+
+// agendaItems ranks the session user's own book: follow-ups due by the end
+// of their day, customers past their cadence, stuck deals, occasions in
+// the next days.
+func (r *Router) agendaItems(ctx context.Context, ses *session) ([]store.AgendaItem, error) {
+	local := ses.now.In(ses.loc)
+	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc)
+	book, err := r.Store.AgendaBook(ctx, ses.scope, store.AgendaFilter{
+		Owner:      ses.user.ID,
+		Until:      endOfDay,
+		StuckSince: ses.now.Add(-stuckAfter),
+		Occasions:  store.UpcomingDays(ses.now, ses.loc, 4),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.Agenda(book, ses.now, ses.loc, r.Weights), nil
 }
 
 // itemText words one agenda line: who, why, and what happened last.

@@ -292,6 +292,9 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 	verb, args, _ := strings.Cut(value, ":")
 	parts := strings.Split(args, ":")
 	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if verb == "more" && err == nil && id >= 0 { // an offset, not an id
+		return r.agenda(ctx, ses, int(id))
+	}
 	if err != nil || id <= 0 {
 		return say(t(ses.lang, msgExpired))
 	}
@@ -309,8 +312,6 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 		return replace(r.snooze(ctx, ses, f.ID, due, allDay))
 	case "show":
 		return r.card(ctx, ses, store.CustomerID(id))
-	case "more":
-		return r.agenda(ctx, ses, int(id))
 	case "pick", "new":
 		text, err := r.Store.Draft(ctx, ses.user.ID, store.DraftID(id))
 		if err != nil {

@@ -69,6 +69,12 @@ const (
 	msgKindNote        msg = "kind_note"
 	msgUnknownCustomer msg = "unknown_customer"
 	msgBadName         msg = "bad_name"
+	msgDigestHeader    msg = "digest_header"
+	msgDigestMore      msg = "digest_more"
+	msgDueNow          msg = "due_now"
+	msgDueLate         msg = "due_late"
+	msgAllBtn          msg = "all_button"
+	msgDoneNamed       msg = "done_named"
 )
 
 var catalog = map[string]map[msg]string{
@@ -138,6 +144,12 @@ var catalog = map[string]map[msg]string{
 		msgKindNote:        "a note",
 		msgUnknownCustomer: "I don't know a customer called %s.",
 		msgBadName:         "I couldn't read a customer name there. Say it like \"called Acme Corp, …\".",
+		msgDigestHeader:    "Good morning! To follow up today (%d):",
+		msgDigestMore:      "…and %d more.",
+		msgDueNow:          "Time to follow up with %s",
+		msgDueLate:         " (it was due %s)",
+		msgAllBtn:          "All (%d)",
+		msgDoneNamed:       "Done: %s",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -205,6 +217,12 @@ var catalog = map[string]map[msg]string{
 		msgKindNote:        "ghi chú",
 		msgUnknownCustomer: "Tôi không biết khách hàng nào tên %s.",
 		msgBadName:         "Tôi không đọc được tên khách hàng. Hãy viết như \"gọi cho Minh Phát, …\".",
+		msgDigestHeader:    "Chào buổi sáng! Hôm nay cần liên hệ (%d):",
+		msgDigestMore:      "…và %d khách khác.",
+		msgDueNow:          "Đến giờ liên hệ lại với %s",
+		msgDueLate:         " (hẹn lúc %s)",
+		msgAllBtn:          "Tất cả (%d)",
+		msgDoneNamed:       "Xong: %s",
 	},
 }
 

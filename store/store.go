@@ -106,6 +106,14 @@ type Deliveries interface {
 	ReleaseDelivery(ctx context.Context, key string, reason string) error
 }
 
+// Due finds what falls due across all users, for the reminders. It is not
+// scoped: the scheduler acts for each owner.
+type Due interface {
+	// DueFollowUps returns the open follow-ups with a time (not all-day)
+	// due after from and at or before to, by due time.
+	DueFollowUps(ctx context.Context, from, to time.Time) ([]FollowUp, error)
+}
+
 // Agendas loads what the agenda ranks.
 type Agendas interface {
 	// AgendaBook returns, for the customers s may see (or only those of
@@ -124,6 +132,7 @@ type Store interface {
 	Events
 	Drafts
 	Deliveries
+	Due
 	Agendas
 	io.Closer
 }

@@ -5,14 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/bot/console"
 	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/sqlite"
 )
 
 func storeRole(s string) store.Role { return store.Role(s) }
@@ -22,6 +26,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	as := f.String("as", "", "your name in the chat (default $USER)")
 	now := f.String("now", "", "pin the clock to this RFC3339 time, to replay a conversation")
 	tz := f.String("tz", "", "your time zone, an IANA name (default: the machine's)")
+	remind := f.Bool("reminders", isTerminal(e.stdin), "show reminders (digest, due follow-ups) in the chat; default on for a terminal, off for piped input")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -71,7 +76,33 @@ func runChat(ctx context.Context, e env, args []string) error {
 		a.Prompt = "> "
 		fmt.Fprintf(e.stdout, "Tend — your customers, remembered. Data in %s. Type help, or Ctrl-D to leave.\n", cfg.Store.Path)
 	}
-	return a.Run(ctx)
+	if !*remind {
+		return a.Run(ctx)
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	s := newScheduler(db, a, router, cfg, logger, bot.Console)
+	s.Now = clock
+	s.Tick(ctx) // what is owed now comes before the first prompt
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	err = a.Run(ctx)
+	stop()
+	return errors.Join(err, <-done)
+}
+
+// newScheduler builds the reminders for the platforms given, in order of
+// preference.
+func newScheduler(db *sqlite.DB, n bot.Notifier, c reminders.Composer, cfg Config, logger *slog.Logger, platforms ...bot.Platform) *reminders.Scheduler {
+	return &reminders.Scheduler{
+		Source:    db,
+		Notifier:  n,
+		Composer:  c,
+		Now:       time.Now,
+		Logger:    logger.With("part", "reminders"),
+		CatchUp:   cfg.Reminders.CatchUpDuration(),
+		Platforms: platforms,
+	}
 }
 
 func isTerminal(r any) bool {

@@ -17,11 +17,24 @@ import (
 // Config is every setting of Tend, grouped by part. config.example.yaml
 // documents each key; a test parses it so the two cannot drift apart.
 type Config struct {
-	Store    StoreConfig    `yaml:"store"`
-	Users    UsersConfig    `yaml:"users"`
-	Slack    SlackConfig    `yaml:"slack"`
-	Telegram TelegramConfig `yaml:"telegram"`
-	Log      LogConfig      `yaml:"log"`
+	Store     StoreConfig     `yaml:"store"`
+	Users     UsersConfig     `yaml:"users"`
+	Slack     SlackConfig     `yaml:"slack"`
+	Telegram  TelegramConfig  `yaml:"telegram"`
+	Reminders RemindersConfig `yaml:"reminders"`
+	Log       LogConfig       `yaml:"log"`
+}
+
+type RemindersConfig struct {
+	// CatchUp is how late a reminder may still go out after Tend was down
+	// or a platform failed, as a Go duration ("6h").
+	CatchUp string `yaml:"catch_up"`
+}
+
+// CatchUpDuration is CatchUp parsed; Validate has checked it.
+func (c RemindersConfig) CatchUpDuration() time.Duration {
+	d, _ := time.ParseDuration(c.CatchUp)
+	return d
 }
 
 type StoreConfig struct {
@@ -64,7 +77,8 @@ func DefaultConfig() Config {
 		Telegram: TelegramConfig{
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
 		},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Reminders: RemindersConfig{CatchUp: "6h"},
+		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -161,6 +175,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
 		return &ConfigError{"users.default_time_zone", err}
+	}
+	if d, err := time.ParseDuration(c.Reminders.CatchUp); err != nil || d <= 0 {
+		return &ConfigError{"reminders.catch_up", fmt.Errorf("must be a positive duration like 6h, not %q", c.Reminders.CatchUp)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

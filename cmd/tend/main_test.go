@@ -68,6 +68,27 @@ func TestChatButtonsByNumber(t *testing.T) {
 	}
 }
 
+func TestChatShowsTheDigest(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	args := []string{"chat", "--db", db, "--now", pinned, "--tz", "Asia/Ho_Chi_Minh"}
+	if _, err := tend(t, "called Acme Corp, follow up today, send the price list\n", args...); err != nil {
+		t.Fatal(err)
+	}
+	// Next run, with reminders: it is 10:00, the 08:30 digest is owed.
+	out, err := tend(t, "help\n", append(args, "--reminders")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "Good morning! To follow up today (1):\n1. Acme Corp — due today: send the price list") {
+		t.Errorf("want the digest first:\n%s", out)
+	}
+	// Once only.
+	out, _ = tend(t, "help\n", append(args, "--reminders")...)
+	if strings.Contains(out, "Good morning!") {
+		t.Errorf("digest sent twice:\n%s", out)
+	}
+}
+
 func TestParseCommand(t *testing.T) {
 	out, err := tend(t, "", "parse", "--now", pinned, "--tz", "Asia/Ho_Chi_Minh", "called Acme Corp, spoke to Jane about pricing, follow up today")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -184,6 +185,16 @@ func scanDeal(sc scanner) (store.Deal, error) {
 		&d.Authority, &closeAt, &moved, &created)
 	d.ExpectedClose, d.StageChangedAt, d.CreatedAt = fromUnix(closeAt), fromUnix(moved), fromUnix(created)
 	return d, err
+}
+
+// DueFollowUps implements store.Due.
+func (db *DB) DueFollowUps(ctx context.Context, from, to time.Time) ([]store.FollowUp, error) {
+	out, err := queryAll(ctx, scanFollowUp, db.read, "SELECT "+followUpCols+` FROM follow_ups f
+		WHERE f.status = 'open' AND f.all_day = 0 AND f.due_at > ? AND f.due_at <= ? ORDER BY f.due_at, f.id`, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: due follow-ups: %w", err)
+	}
+	return out, nil
 }
 
 // Deals implements store.Timeline.
