@@ -29,6 +29,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.agenda(ctx, ses, 0)
 	case IntentLog, IntentSetFollowUp:
 		return r.record(ctx, ses, in, text, p)
+	case IntentSettings:
+		return r.settings(ctx, ses, *in.Settings)
 	case IntentShow, IntentDone, IntentSnooze:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -326,7 +328,9 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 			p.id = store.CustomerID(cid)
 		}
 		in := Parse(text, ses.now, ses.loc)
-		ses.lang = in.Lang
+		if in.Spoken {
+			ses.lang = in.Lang
+		}
 		return r.dispatch(ctx, ses, in, text, p)
 	}
 	return say(t(ses.lang, msgExpired))
@@ -344,4 +348,35 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// settings applies a change to the user's own settings and says what
+// they are now.
+func (r *Router) settings(ctx context.Context, ses *session, set Settings) outcome {
+	if set.TimeZone != nil {
+		if _, err := time.LoadLocation(*set.TimeZone); err != nil || *set.TimeZone == "" || *set.TimeZone == "Local" {
+			return say(t(ses.lang, msgBadZone, *set.TimeZone))
+		}
+	}
+	u, err := r.Store.UpdateUser(ctx, ses.user.ID, store.UserUpdate{
+		DigestTime: set.DigestTime, DigestWeekends: set.DigestWeekends, Lang: set.Lang, TimeZone: set.TimeZone,
+	})
+	if err != nil {
+		return failed(err)
+	}
+	lang := u.Lang
+	var lines []string
+	switch {
+	case set.Lang != nil:
+		lines = append(lines, t(lang, msgSettingLang))
+	case set.TimeZone != nil:
+		lines = append(lines, t(lang, msgSettingZone, u.TimeZone))
+	case u.DigestTime == "":
+		lines = append(lines, t(lang, msgSettingDigestOff))
+	case u.DigestWeekends:
+		lines = append(lines, t(lang, msgSettingDigestDaily, u.DigestTime))
+	default:
+		lines = append(lines, t(lang, msgSettingDigestWeekdays, u.DigestTime))
+	}
+	return say(strings.Join(lines, "\n"))
 }

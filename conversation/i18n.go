@@ -11,70 +11,76 @@ import (
 type msg string
 
 const (
-	msgHelp            msg = "help"
-	msgUnknown         msg = "unknown"
-	msgTooLong         msg = "too_long"
-	msgInternal        msg = "internal"
-	msgNotFound        msg = "not_found"
-	msgNoCustomer      msg = "no_customer"
-	msgWhichCustomer   msg = "which_customer"
-	msgNewCustomerBtn  msg = "new_customer_button"
-	msgLogged          msg = "logged"
-	msgNewCustomer     msg = "new_customer"
-	msgContact         msg = "contact"
-	msgNewContact      msg = "new_contact"
-	msgFollowUpSet     msg = "followup_set"
-	msgNoFollowUpDate  msg = "no_followup_date"
-	msgUndoBtn         msg = "undo_button"
-	msgUndone          msg = "undone"
-	msgNothingToUndo   msg = "nothing_to_undo"
-	msgCannotUndo      msg = "cannot_undo"
-	msgAgendaEmpty     msg = "agenda_empty"
-	msgAgendaHeader    msg = "agenda_header"
-	msgMoreBtn         msg = "more_button"
-	msgDoneBtn         msg = "done_button"
-	msgSnoozeBtn       msg = "snooze_button"
-	msgSnooze1h        msg = "snooze_1h"
-	msgSnoozeTomorrow  msg = "snooze_tomorrow"
-	msgSnoozeWeek      msg = "snooze_week"
-	msgShowBtn         msg = "show_button"
-	msgReasonOverdue   msg = "reason_overdue"
-	msgReasonDueToday  msg = "reason_due_today"
-	msgReasonUpcoming  msg = "reason_upcoming"
-	msgReasonCadence   msg = "reason_cadence"
-	msgReasonNever     msg = "reason_never"
-	msgReasonOccasion  msg = "reason_occasion"
-	msgReasonOccToday  msg = "reason_occasion_today"
-	msgReasonStuck     msg = "reason_stuck"
-	msgLast            msg = "last"
-	msgCompleted       msg = "completed"
-	msgNotOpen         msg = "not_open"
-	msgSnoozed         msg = "snoozed"
-	msgNoOpenFollowUp  msg = "no_open_followup"
-	msgWhichFollowUp   msg = "which_followup"
-	msgCardStage       msg = "card_stage"
-	msgCardContacts    msg = "card_contacts"
-	msgCardFollowUps   msg = "card_followups"
-	msgCardDeals       msg = "card_deals"
-	msgCardTimeline    msg = "card_timeline"
-	msgCardEmpty       msg = "card_empty"
-	msgToday           msg = "today"
-	msgTomorrow        msg = "tomorrow"
-	msgYesterday       msg = "yesterday"
-	msgExpired         msg = "expired"
-	msgKindCall        msg = "kind_call"
-	msgKindMeeting     msg = "kind_meeting"
-	msgKindEmail       msg = "kind_email"
-	msgKindMessage     msg = "kind_message"
-	msgKindNote        msg = "kind_note"
-	msgUnknownCustomer msg = "unknown_customer"
-	msgBadName         msg = "bad_name"
-	msgDigestHeader    msg = "digest_header"
-	msgDigestMore      msg = "digest_more"
-	msgDueNow          msg = "due_now"
-	msgDueLate         msg = "due_late"
-	msgAllBtn          msg = "all_button"
-	msgDoneNamed       msg = "done_named"
+	msgHelp                  msg = "help"
+	msgUnknown               msg = "unknown"
+	msgTooLong               msg = "too_long"
+	msgInternal              msg = "internal"
+	msgNotFound              msg = "not_found"
+	msgNoCustomer            msg = "no_customer"
+	msgWhichCustomer         msg = "which_customer"
+	msgNewCustomerBtn        msg = "new_customer_button"
+	msgLogged                msg = "logged"
+	msgNewCustomer           msg = "new_customer"
+	msgContact               msg = "contact"
+	msgNewContact            msg = "new_contact"
+	msgFollowUpSet           msg = "followup_set"
+	msgNoFollowUpDate        msg = "no_followup_date"
+	msgUndoBtn               msg = "undo_button"
+	msgUndone                msg = "undone"
+	msgNothingToUndo         msg = "nothing_to_undo"
+	msgCannotUndo            msg = "cannot_undo"
+	msgAgendaEmpty           msg = "agenda_empty"
+	msgAgendaHeader          msg = "agenda_header"
+	msgMoreBtn               msg = "more_button"
+	msgDoneBtn               msg = "done_button"
+	msgSnoozeBtn             msg = "snooze_button"
+	msgSnooze1h              msg = "snooze_1h"
+	msgSnoozeTomorrow        msg = "snooze_tomorrow"
+	msgSnoozeWeek            msg = "snooze_week"
+	msgShowBtn               msg = "show_button"
+	msgReasonOverdue         msg = "reason_overdue"
+	msgReasonDueToday        msg = "reason_due_today"
+	msgReasonUpcoming        msg = "reason_upcoming"
+	msgReasonCadence         msg = "reason_cadence"
+	msgReasonNever           msg = "reason_never"
+	msgReasonOccasion        msg = "reason_occasion"
+	msgReasonOccToday        msg = "reason_occasion_today"
+	msgReasonStuck           msg = "reason_stuck"
+	msgLast                  msg = "last"
+	msgCompleted             msg = "completed"
+	msgNotOpen               msg = "not_open"
+	msgSnoozed               msg = "snoozed"
+	msgNoOpenFollowUp        msg = "no_open_followup"
+	msgWhichFollowUp         msg = "which_followup"
+	msgCardStage             msg = "card_stage"
+	msgCardContacts          msg = "card_contacts"
+	msgCardFollowUps         msg = "card_followups"
+	msgCardDeals             msg = "card_deals"
+	msgCardTimeline          msg = "card_timeline"
+	msgCardEmpty             msg = "card_empty"
+	msgToday                 msg = "today"
+	msgTomorrow              msg = "tomorrow"
+	msgYesterday             msg = "yesterday"
+	msgExpired               msg = "expired"
+	msgKindCall              msg = "kind_call"
+	msgKindMeeting           msg = "kind_meeting"
+	msgKindEmail             msg = "kind_email"
+	msgKindMessage           msg = "kind_message"
+	msgKindNote              msg = "kind_note"
+	msgUnknownCustomer       msg = "unknown_customer"
+	msgBadName               msg = "bad_name"
+	msgDigestHeader          msg = "digest_header"
+	msgDigestMore            msg = "digest_more"
+	msgDueNow                msg = "due_now"
+	msgDueLate               msg = "due_late"
+	msgAllBtn                msg = "all_button"
+	msgDoneNamed             msg = "done_named"
+	msgBadZone               msg = "bad_zone"
+	msgSettingLang           msg = "setting_lang"
+	msgSettingZone           msg = "setting_zone"
+	msgSettingDigestOff      msg = "setting_digest_off"
+	msgSettingDigestDaily    msg = "setting_digest_daily"
+	msgSettingDigestWeekdays msg = "setting_digest_weekdays"
 )
 
 var catalog = map[string]map[msg]string{
@@ -87,69 +93,75 @@ var catalog = map[string]map[msg]string{
 			"• show Acme\n" +
 			"• done Acme · snooze Acme until Monday · undo\n" +
 			"Commands: /tend log …, /followups, /tend show …, /tend undo, /tend help",
-		msgUnknown:         "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
-		msgTooLong:         "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
-		msgInternal:        "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
-		msgNotFound:        "I can't find that. It may have been removed, or it isn't yours.",
-		msgNoCustomer:      "Which customer was that? Say it with the name, e.g. \"called Acme Corp, …\".",
-		msgWhichCustomer:   "Which \"%s\" do you mean?",
-		msgNewCustomerBtn:  "New: %s",
-		msgLogged:          "Logged %s with %s.",
-		msgNewCustomer:     "%s is new — I added it as a customer.",
-		msgContact:         "Contact: %s.",
-		msgNewContact:      "Contact: %s (new).",
-		msgFollowUpSet:     "Follow-up: %s%s.",
-		msgNoFollowUpDate:  "When should I remind you? Say e.g. \"remind me to call Acme on Friday\".",
-		msgUndoBtn:         "Undo",
-		msgUndone:          "Undone: %s.",
-		msgNothingToUndo:   "There is nothing of yours to undo.",
-		msgCannotUndo:      "I can't undo that: it has changed since, or later records depend on it.",
-		msgAgendaEmpty:     "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
-		msgAgendaHeader:    "To follow up (%d):",
-		msgMoreBtn:         "More (%d)",
-		msgDoneBtn:         "Done",
-		msgSnoozeBtn:       "Snooze",
-		msgSnooze1h:        "1 hour",
-		msgSnoozeTomorrow:  "Tomorrow",
-		msgSnoozeWeek:      "Next week",
-		msgShowBtn:         "Show %s",
-		msgReasonOverdue:   "overdue %d d",
-		msgReasonDueToday:  "due today",
-		msgReasonUpcoming:  "due %s",
-		msgReasonCadence:   "no contact in %d days (every %d)",
-		msgReasonNever:     "never contacted, added %d days ago (every %d)",
-		msgReasonOccasion:  "%s in %d days",
-		msgReasonOccToday:  "%s today",
-		msgReasonStuck:     "deal %q stuck in %s %d days",
-		msgLast:            "Last: %s %s — %s",
-		msgCompleted:       "Done: follow-up with %s.",
-		msgNotOpen:         "That follow-up is already closed.",
-		msgSnoozed:         "Snoozed: follow-up with %s, now %s.",
-		msgNoOpenFollowUp:  "There is no open follow-up with %s.",
-		msgWhichFollowUp:   "%s has several open follow-ups. Which one?",
-		msgCardStage:       "%s · %s",
-		msgCardContacts:    "Contacts:",
-		msgCardFollowUps:   "Open follow-ups:",
-		msgCardDeals:       "Deals:",
-		msgCardTimeline:    "Recent:",
-		msgCardEmpty:       "Nothing logged yet.",
-		msgToday:           "today",
-		msgTomorrow:        "tomorrow",
-		msgYesterday:       "yesterday",
-		msgExpired:         "That choice has expired; please send the message again.",
-		msgKindCall:        "a call",
-		msgKindMeeting:     "a meeting",
-		msgKindEmail:       "an email",
-		msgKindMessage:     "a message",
-		msgKindNote:        "a note",
-		msgUnknownCustomer: "I don't know a customer called %s.",
-		msgBadName:         "I couldn't read a customer name there. Say it like \"called Acme Corp, …\".",
-		msgDigestHeader:    "Good morning! To follow up today (%d):",
-		msgDigestMore:      "…and %d more.",
-		msgDueNow:          "Time to follow up with %s",
-		msgDueLate:         " (it was due %s)",
-		msgAllBtn:          "All (%d)",
-		msgDoneNamed:       "Done: %s",
+		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
+		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
+		msgInternal:              "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
+		msgNotFound:              "I can't find that. It may have been removed, or it isn't yours.",
+		msgNoCustomer:            "Which customer was that? Say it with the name, e.g. \"called Acme Corp, …\".",
+		msgWhichCustomer:         "Which \"%s\" do you mean?",
+		msgNewCustomerBtn:        "New: %s",
+		msgLogged:                "Logged %s with %s.",
+		msgNewCustomer:           "%s is new — I added it as a customer.",
+		msgContact:               "Contact: %s.",
+		msgNewContact:            "Contact: %s (new).",
+		msgFollowUpSet:           "Follow-up: %s%s.",
+		msgNoFollowUpDate:        "When should I remind you? Say e.g. \"remind me to call Acme on Friday\".",
+		msgUndoBtn:               "Undo",
+		msgUndone:                "Undone: %s.",
+		msgNothingToUndo:         "There is nothing of yours to undo.",
+		msgCannotUndo:            "I can't undo that: it has changed since, or later records depend on it.",
+		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
+		msgAgendaHeader:          "To follow up (%d):",
+		msgMoreBtn:               "More (%d)",
+		msgDoneBtn:               "Done",
+		msgSnoozeBtn:             "Snooze",
+		msgSnooze1h:              "1 hour",
+		msgSnoozeTomorrow:        "Tomorrow",
+		msgSnoozeWeek:            "Next week",
+		msgShowBtn:               "Show %s",
+		msgReasonOverdue:         "overdue %d d",
+		msgReasonDueToday:        "due today",
+		msgReasonUpcoming:        "due %s",
+		msgReasonCadence:         "no contact in %d days (every %d)",
+		msgReasonNever:           "never contacted, added %d days ago (every %d)",
+		msgReasonOccasion:        "%s in %d days",
+		msgReasonOccToday:        "%s today",
+		msgReasonStuck:           "deal %q stuck in %s %d days",
+		msgLast:                  "Last: %s %s — %s",
+		msgCompleted:             "Done: follow-up with %s.",
+		msgNotOpen:               "That follow-up is already closed.",
+		msgSnoozed:               "Snoozed: follow-up with %s, now %s.",
+		msgNoOpenFollowUp:        "There is no open follow-up with %s.",
+		msgWhichFollowUp:         "%s has several open follow-ups. Which one?",
+		msgCardStage:             "%s · %s",
+		msgCardContacts:          "Contacts:",
+		msgCardFollowUps:         "Open follow-ups:",
+		msgCardDeals:             "Deals:",
+		msgCardTimeline:          "Recent:",
+		msgCardEmpty:             "Nothing logged yet.",
+		msgToday:                 "today",
+		msgTomorrow:              "tomorrow",
+		msgYesterday:             "yesterday",
+		msgExpired:               "That choice has expired; please send the message again.",
+		msgKindCall:              "a call",
+		msgKindMeeting:           "a meeting",
+		msgKindEmail:             "an email",
+		msgKindMessage:           "a message",
+		msgKindNote:              "a note",
+		msgUnknownCustomer:       "I don't know a customer called %s.",
+		msgBadName:               "I couldn't read a customer name there. Say it like \"called Acme Corp, …\".",
+		msgDigestHeader:          "Good morning! To follow up today (%d):",
+		msgDigestMore:            "…and %d more.",
+		msgDueNow:                "Time to follow up with %s",
+		msgDueLate:               " (it was due %s)",
+		msgAllBtn:                "All (%d)",
+		msgDoneNamed:             "Done: %s",
+		msgBadZone:               "I don't know the time zone %q. Use a name like Asia/Ho_Chi_Minh or Europe/Berlin.",
+		msgSettingLang:           "I'll reply in English.",
+		msgSettingZone:           "Your time zone is now %s; I read your dates in it.",
+		msgSettingDigestOff:      "No more morning digests. Say \"send my digest at 8:30\" to have them back.",
+		msgSettingDigestDaily:    "Your digest comes at %s every day.",
+		msgSettingDigestWeekdays: "Your digest comes at %s, Monday to Friday.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -160,69 +172,75 @@ var catalog = map[string]map[msg]string{
 			"• xem Minh Phát\n" +
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
 			"Lệnh: /tend log …, /followups, /tend show …, /tend undo, /tend help",
-		msgUnknown:         "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
-		msgTooLong:         "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
-		msgInternal:        "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
-		msgNotFound:        "Tôi không tìm thấy. Có thể nó đã bị xóa, hoặc không thuộc quyền của bạn.",
-		msgNoCustomer:      "Khách hàng nào vậy? Hãy nói kèm tên, ví dụ \"gọi cho Minh Phát, …\".",
-		msgWhichCustomer:   "Bạn nói \"%s\" nào?",
-		msgNewCustomerBtn:  "Mới: %s",
-		msgLogged:          "Đã ghi %s với %s.",
-		msgNewCustomer:     "%s là khách mới — tôi đã thêm vào danh sách.",
-		msgContact:         "Người liên hệ: %s.",
-		msgNewContact:      "Người liên hệ: %s (mới).",
-		msgFollowUpSet:     "Hẹn liên hệ lại: %s%s.",
-		msgNoFollowUpDate:  "Khi nào tôi nhắc bạn? Ví dụ \"nhắc tôi gọi Minh Phát thứ sáu\".",
-		msgUndoBtn:         "Hoàn tác",
-		msgUndone:          "Đã hoàn tác: %s.",
-		msgNothingToUndo:   "Không có gì của bạn để hoàn tác.",
-		msgCannotUndo:      "Không hoàn tác được: dữ liệu đã thay đổi, hoặc có bản ghi sau dựa vào nó.",
-		msgAgendaEmpty:     "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
-		msgAgendaHeader:    "Cần liên hệ (%d):",
-		msgMoreBtn:         "Thêm (%d)",
-		msgDoneBtn:         "Xong",
-		msgSnoozeBtn:       "Hoãn",
-		msgSnooze1h:        "1 tiếng",
-		msgSnoozeTomorrow:  "Ngày mai",
-		msgSnoozeWeek:      "Tuần sau",
-		msgShowBtn:         "Xem %s",
-		msgReasonOverdue:   "quá hạn %d ngày",
-		msgReasonDueToday:  "hẹn hôm nay",
-		msgReasonUpcoming:  "hẹn %s",
-		msgReasonCadence:   "%d ngày chưa liên lạc (định kỳ %d)",
-		msgReasonNever:     "chưa liên lạc lần nào, thêm %d ngày trước (định kỳ %d)",
-		msgReasonOccasion:  "%s sau %d ngày",
-		msgReasonOccToday:  "%s hôm nay",
-		msgReasonStuck:     "cơ hội %q dừng ở %s %d ngày",
-		msgLast:            "Gần nhất: %s %s — %s",
-		msgCompleted:       "Xong: hẹn với %s.",
-		msgNotOpen:         "Lịch hẹn này đã đóng rồi.",
-		msgSnoozed:         "Đã hoãn: hẹn với %s, nay là %s.",
-		msgNoOpenFollowUp:  "Không có lịch hẹn nào đang mở với %s.",
-		msgWhichFollowUp:   "%s có nhiều lịch hẹn đang mở. Cái nào?",
-		msgCardStage:       "%s · %s",
-		msgCardContacts:    "Người liên hệ:",
-		msgCardFollowUps:   "Lịch hẹn đang mở:",
-		msgCardDeals:       "Cơ hội:",
-		msgCardTimeline:    "Gần đây:",
-		msgCardEmpty:       "Chưa có ghi chép nào.",
-		msgToday:           "hôm nay",
-		msgTomorrow:        "ngày mai",
-		msgYesterday:       "hôm qua",
-		msgExpired:         "Lựa chọn này đã hết hạn; bạn gửi lại tin nhắn nhé.",
-		msgKindCall:        "cuộc gọi",
-		msgKindMeeting:     "cuộc gặp",
-		msgKindEmail:       "email",
-		msgKindMessage:     "tin nhắn",
-		msgKindNote:        "ghi chú",
-		msgUnknownCustomer: "Tôi không biết khách hàng nào tên %s.",
-		msgBadName:         "Tôi không đọc được tên khách hàng. Hãy viết như \"gọi cho Minh Phát, …\".",
-		msgDigestHeader:    "Chào buổi sáng! Hôm nay cần liên hệ (%d):",
-		msgDigestMore:      "…và %d khách khác.",
-		msgDueNow:          "Đến giờ liên hệ lại với %s",
-		msgDueLate:         " (hẹn lúc %s)",
-		msgAllBtn:          "Tất cả (%d)",
-		msgDoneNamed:       "Xong: %s",
+		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
+		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
+		msgInternal:              "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
+		msgNotFound:              "Tôi không tìm thấy. Có thể nó đã bị xóa, hoặc không thuộc quyền của bạn.",
+		msgNoCustomer:            "Khách hàng nào vậy? Hãy nói kèm tên, ví dụ \"gọi cho Minh Phát, …\".",
+		msgWhichCustomer:         "Bạn nói \"%s\" nào?",
+		msgNewCustomerBtn:        "Mới: %s",
+		msgLogged:                "Đã ghi %s với %s.",
+		msgNewCustomer:           "%s là khách mới — tôi đã thêm vào danh sách.",
+		msgContact:               "Người liên hệ: %s.",
+		msgNewContact:            "Người liên hệ: %s (mới).",
+		msgFollowUpSet:           "Hẹn liên hệ lại: %s%s.",
+		msgNoFollowUpDate:        "Khi nào tôi nhắc bạn? Ví dụ \"nhắc tôi gọi Minh Phát thứ sáu\".",
+		msgUndoBtn:               "Hoàn tác",
+		msgUndone:                "Đã hoàn tác: %s.",
+		msgNothingToUndo:         "Không có gì của bạn để hoàn tác.",
+		msgCannotUndo:            "Không hoàn tác được: dữ liệu đã thay đổi, hoặc có bản ghi sau dựa vào nó.",
+		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
+		msgAgendaHeader:          "Cần liên hệ (%d):",
+		msgMoreBtn:               "Thêm (%d)",
+		msgDoneBtn:               "Xong",
+		msgSnoozeBtn:             "Hoãn",
+		msgSnooze1h:              "1 tiếng",
+		msgSnoozeTomorrow:        "Ngày mai",
+		msgSnoozeWeek:            "Tuần sau",
+		msgShowBtn:               "Xem %s",
+		msgReasonOverdue:         "quá hạn %d ngày",
+		msgReasonDueToday:        "hẹn hôm nay",
+		msgReasonUpcoming:        "hẹn %s",
+		msgReasonCadence:         "%d ngày chưa liên lạc (định kỳ %d)",
+		msgReasonNever:           "chưa liên lạc lần nào, thêm %d ngày trước (định kỳ %d)",
+		msgReasonOccasion:        "%s sau %d ngày",
+		msgReasonOccToday:        "%s hôm nay",
+		msgReasonStuck:           "cơ hội %q dừng ở %s %d ngày",
+		msgLast:                  "Gần nhất: %s %s — %s",
+		msgCompleted:             "Xong: hẹn với %s.",
+		msgNotOpen:               "Lịch hẹn này đã đóng rồi.",
+		msgSnoozed:               "Đã hoãn: hẹn với %s, nay là %s.",
+		msgNoOpenFollowUp:        "Không có lịch hẹn nào đang mở với %s.",
+		msgWhichFollowUp:         "%s có nhiều lịch hẹn đang mở. Cái nào?",
+		msgCardStage:             "%s · %s",
+		msgCardContacts:          "Người liên hệ:",
+		msgCardFollowUps:         "Lịch hẹn đang mở:",
+		msgCardDeals:             "Cơ hội:",
+		msgCardTimeline:          "Gần đây:",
+		msgCardEmpty:             "Chưa có ghi chép nào.",
+		msgToday:                 "hôm nay",
+		msgTomorrow:              "ngày mai",
+		msgYesterday:             "hôm qua",
+		msgExpired:               "Lựa chọn này đã hết hạn; bạn gửi lại tin nhắn nhé.",
+		msgKindCall:              "cuộc gọi",
+		msgKindMeeting:           "cuộc gặp",
+		msgKindEmail:             "email",
+		msgKindMessage:           "tin nhắn",
+		msgKindNote:              "ghi chú",
+		msgUnknownCustomer:       "Tôi không biết khách hàng nào tên %s.",
+		msgBadName:               "Tôi không đọc được tên khách hàng. Hãy viết như \"gọi cho Minh Phát, …\".",
+		msgDigestHeader:          "Chào buổi sáng! Hôm nay cần liên hệ (%d):",
+		msgDigestMore:            "…và %d khách khác.",
+		msgDueNow:                "Đến giờ liên hệ lại với %s",
+		msgDueLate:               " (hẹn lúc %s)",
+		msgAllBtn:                "Tất cả (%d)",
+		msgDoneNamed:             "Xong: %s",
+		msgBadZone:               "Tôi không biết múi giờ %q. Dùng tên như Asia/Ho_Chi_Minh hoặc Europe/Berlin.",
+		msgSettingLang:           "Tôi sẽ trả lời bằng tiếng Việt.",
+		msgSettingZone:           "Múi giờ của bạn giờ là %s; tôi đọc ngày giờ theo múi giờ này.",
+		msgSettingDigestOff:      "Đã tắt bản tóm tắt buổi sáng. Nói \"gửi tóm tắt lúc 8h30\" để bật lại.",
+		msgSettingDigestDaily:    "Bản tóm tắt sẽ đến lúc %s mỗi ngày.",
+		msgSettingDigestWeekdays: "Bản tóm tắt sẽ đến lúc %s, từ thứ Hai đến thứ Sáu.",
 	},
 }
 

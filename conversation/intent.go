@@ -22,6 +22,7 @@ const (
 	IntentSnooze      IntentKind = "snooze"
 	IntentUndo        IntentKind = "undo"
 	IntentHelp        IntentKind = "help"
+	IntentSettings    IntentKind = "settings"
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -36,7 +37,20 @@ type Intent struct {
 	AllDay   bool       `json:"all_day,omitempty"`  // Due is a date, not a minute
 	At       *time.Time `json:"at,omitempty"`       // when the interaction happened, when not now
 	Note     string     `json:"note,omitempty"`     // what was promised, for the follow-up
+	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Lang     string     `json:"lang"`
+	// Spoken is whether the text itself shows its language (a sentence
+	// Tend understood, or Vietnamese words); when not, as for commands,
+	// replies use the user's language setting.
+	Spoken bool `json:"-"`
+}
+
+// Settings are the user's own settings a message changes; nil fields stay.
+type Settings struct {
+	DigestTime     *string `json:"digest_time,omitempty"` // "08:30"; "" turns the digest off
+	DigestWeekends *bool   `json:"digest_weekends,omitempty"`
+	Lang           *string `json:"reply_lang,omitempty"`
+	TimeZone       *string `json:"time_zone,omitempty"`
 }
 
 // maxParse bounds the text the grammar reads: the intent and names are at
@@ -55,7 +69,9 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	if strings.HasPrefix(p.fold, "/") {
 		return parseCommand(p, now, loc, in)
 	}
-	return parseFree(p, 0, now, loc, in)
+	in = parseFree(p, 0, now, loc, in)
+	in.Spoken = in.Lang == "vi" || in.Kind != IntentUnknown
+	return in
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.
@@ -171,6 +187,12 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
 		return in
+	}
+	if set, ok := parseSettings(p, now, loc); ok {
+		in.Kind, in.Settings = IntentSettings, set
+		return in
+	}
+	switch {
 	case containsAny(f, followUpPhrases) && !containsAny(f, []string{"remind me"}):
 		in.Kind = IntentFollowUps
 		return in
@@ -350,3 +372,48 @@ func detectLang(s string) string {
 	}
 	return "en"
 }
+
+var (
+	digestWords      = []string{"digest", "tom tat", "summary", "bao cao sang"}
+	digestOff        = []string{"no digest", "stop", "turn off", "disable", "tat", "khong can", "dung", "ngung", "don't send", "dont send"}
+	weekendsOff      = []string{"not on weekends", "no digest on weekends", "weekdays only", "only on weekdays", "khong gui cuoi tuan", "tru cuoi tuan", "ngay thuong"}
+	weekendsOn       = []string{"on weekends", "weekends too", "every day", "ca cuoi tuan", "moi ngay", "hang ngay"}
+	englishPhrases   = []string{"reply in english", "speak english", "in english please", "answer in english", "tra loi bang tieng anh"}
+	vietnamPhrases   = []string{"tra loi bang tieng viet", "reply in vietnamese", "speak vietnamese", "noi tieng viet", "dung tieng viet"}
+	timeZonePrefixes = []string{"my time zone is", "my timezone is", "time zone", "timezone", "set time zone to", "mui gio cua toi la", "mui gio"}
+)
+
+// parseSettings reads a change of the user's own settings: "send my digest
+// at 8am", "no digest on weekends", "reply in English", "my time zone is
+// Europe/Berlin".
+func parseSettings(p phrase, now time.Time, loc *time.Location) (*Settings, bool) {
+	f := p.fold
+	switch {
+	case containsAny(f, englishPhrases):
+		return &Settings{Lang: ptr("en")}, true
+	case containsAny(f, vietnamPhrases):
+		return &Settings{Lang: ptr("vi")}, true
+	}
+	if _, end, ok := p.prefix(0, timeZonePrefixes); ok {
+		zone := strings.TrimRight(strings.TrimSpace(p.orig[p.origIndex(end):]), ".!")
+		return &Settings{TimeZone: &zone}, true
+	}
+	if !containsAny(f, digestWords) {
+		return nil, false
+	}
+	set := &Settings{}
+	switch {
+	case containsAny(f, weekendsOff):
+		set.DigestWeekends = ptr(false)
+	case containsAny(f, weekendsOn):
+		set.DigestWeekends = ptr(true)
+	}
+	if d, ok := when.Find(p.orig, now, loc); ok && d.HasClock {
+		set.DigestTime = ptr(d.Time.In(loc).Format("15:04"))
+	} else if set.DigestWeekends == nil && containsAny(f, digestOff) {
+		set.DigestTime = ptr("")
+	}
+	return set, set.DigestTime != nil || set.DigestWeekends != nil
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -56,6 +56,9 @@ func TestParse(t *testing.T) {
 		{in: "gọi cho Minh Phát, chị Lan muốn báo giá, thứ ba tuần sau gọi lại", intent: "log_interaction", kind: "call",
 			customer: "Minh Phát", contact: "chị Lan", note: "chị Lan muốn báo giá", due: "2026-03-17T00:00:00+07:00", lang: "vi"},
 		{in: "ai cần gọi lại hôm nay?", intent: "followups", lang: "vi"},
+		{in: "send my digest at 8am", intent: "settings"},
+		{in: "gửi tóm tắt lúc 7h30", intent: "settings", lang: "vi"},
+		{in: "no digest on weekends", intent: "settings"},
 	}
 	for _, tt := range tests {
 		got := conversation.Parse(tt.in, monday, hanoi)

@@ -79,7 +79,9 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgTooLong, n>>10, maxMessage>>10)}})
 	}
 	in := Parse(m.Text, ses.now, ses.loc)
-	ses.lang = in.Lang
+	if in.Spoken {
+		ses.lang = in.Lang
+	}
 	return r.answer(ctx, ses, r.dispatch(ctx, ses, in, m.Text, pick{}))
 }
 

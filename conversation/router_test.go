@@ -191,6 +191,16 @@ func TestConversation(t *testing.T) {
 			wantText(t, first, "To follow up (12):", "10. Customer 09")
 			wantText(t, h.press("ann", button(t, first, "More (2)")), "11. Customer 10", "12. Customer 11")
 		}},
+		{"settings", func(t *testing.T, h *harness) {
+			wantText(t, h.say("ann", "send my digest at 8am"), "Your digest comes at 08:00, Monday to Friday.")
+			wantText(t, h.say("ann", "digest on weekends too"), "Your digest comes at 08:00 every day.")
+			wantText(t, h.say("ann", "stop the digest"), "No more morning digests.")
+			wantText(t, h.say("ann", "my time zone is Mars/Olympus"), `I don't know the time zone "Mars/Olympus"`)
+			wantText(t, h.say("ann", "my time zone is Europe/Berlin"), "Your time zone is now Europe/Berlin")
+			wantText(t, h.say("ann", "trả lời bằng tiếng Việt"), "Tôi sẽ trả lời bằng tiếng Việt.")
+			wantText(t, h.say("ann", "/followups"), "Hiện chưa ai cần bạn")               // a command: the user's language
+			wantText(t, h.say("ann", "who should I follow up with?"), "Nobody needs you") // English spoken: English
+		}},
 		{"Vietnamese is answered in Vietnamese", func(t *testing.T, h *harness) {
 			wantText(t, h.say("lan", "gọi cho Minh Phát, chị Lan muốn báo giá, thứ ba tuần sau gọi lại"),
 				"Đã ghi cuộc gọi với Minh Phát.", "Minh Phát là khách mới", "Người liên hệ: chị Lan (mới).")
