@@ -261,3 +261,11 @@ type DealFilter struct {
 	OpenOnly bool
 	Limit    int
 }
+
+// CustomerName is one name a customer is known by: its own or an alias.
+type CustomerName struct {
+	ID    CustomerID
+	Name  string // as written
+	Key   string // NameKey(Name)
+	Alias bool
+}

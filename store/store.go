@@ -37,6 +37,9 @@ type Customers interface {
 	FindCustomers(ctx context.Context, s Scope, name string, limit int) ([]Customer, error)
 	// Contacts returns the contacts of a customer s may see, by name.
 	Contacts(ctx context.Context, s Scope, id CustomerID) ([]Contact, error)
+	// CustomerNames returns every name and alias of the customers s may
+	// see, for fuzzy matching in memory: one entry per name or alias.
+	CustomerNames(ctx context.Context, s Scope) ([]CustomerName, error)
 }
 
 // Timeline reads what happened with customers.
@@ -69,6 +72,10 @@ type Writer interface {
 	// SnoozeFollowUp moves an open follow-up to a new due time. Returns
 	// ErrNotFound, ErrConflict if it is not open, ErrDuplicate.
 	SnoozeFollowUp(ctx context.Context, s Scope, o Origin, id FollowUpID, due time.Time, allDay bool) (FollowUp, ChangeID, error)
+	// AddAlias records another name for a customer s may see. Returns
+	// ErrNotFound, ErrInvalid for an empty alias, ErrConflict when the
+	// customer has it already, ErrDuplicate.
+	AddAlias(ctx context.Context, s Scope, o Origin, id CustomerID, alias string) (ChangeID, error)
 	// Undo reverts a change the user made; id 0 means their latest one not
 	// yet undone. Returns ErrNotFound when there is none s may undo,
 	// ErrConflict when it was undone already, or its records were changed

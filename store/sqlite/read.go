@@ -66,15 +66,32 @@ func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, lim
 	// no LIKE escaping. A name starts with the key ("acm": "Acme Corp") or
 	// has a word that does ("phat": "Minh Phát").
 	q := "SELECT " + customerCols + ` FROM customers c
-		WHERE (c.name_key = ? OR c.name_key LIKE ? OR c.name_key LIKE ?) AND ` + visible + `
+		WHERE (c.name_key = ? OR c.name_key LIKE ? OR c.name_key LIKE ?
+			OR EXISTS (SELECT 1 FROM customer_aliases a WHERE a.customer_id = c.id AND a.alias_key = ?)) AND ` + visible + `
 		ORDER BY c.name_key <> ?, c.name_key NOT LIKE ?, c.name, c.id LIMIT ?`
-	args := append([]any{key, key + "%", "% " + key + "%"}, visArgs(s)...)
+	args := append([]any{key, key + "%", "% " + key + "%", key}, visArgs(s)...)
 	args = append(args, key, key+"%", limit)
 	cs, err := queryAll(ctx, scanCustomer, db.read, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find customers: %w", err)
 	}
 	return cs, nil
+}
+
+// CustomerNames implements store.Customers.
+func (db *DB) CustomerNames(ctx context.Context, s store.Scope) ([]store.CustomerName, error) {
+	args := append(visArgs(s), visArgs(s)...)
+	out, err := queryAll(ctx, func(sc scanner) (n store.CustomerName, err error) {
+		err = sc.Scan(&n.ID, &n.Name, &n.Key, &n.Alias)
+		return n, err
+	}, db.read, `SELECT c.id, c.name, c.name_key, 0 FROM customers c WHERE `+visible+`
+		UNION ALL
+		SELECT c.id, a.alias, a.alias_key, 1 FROM customer_aliases a JOIN customers c ON c.id = a.customer_id WHERE `+visible+`
+		ORDER BY 1, 4, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: customer names: %w", err)
+	}
+	return out, nil
 }
 
 // Contacts implements store.Customers.

@@ -390,3 +390,23 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin,
 	}
 	return f, cid, nil
 }
+
+// AddAlias implements store.Writer.
+func (db *DB) AddAlias(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, alias string) (store.ChangeID, error) {
+	alias = strings.TrimSpace(store.Normalize(alias))
+	key := store.NameKey(alias)
+	if key == "" || len(alias) > 200 {
+		return 0, fmt.Errorf("sqlite: add alias: %w: alias %q", store.ErrInvalid, alias)
+	}
+	cid, err := db.change(ctx, s, o, "alias: "+alias, func(c *change) error {
+		if _, err := visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+			return err
+		}
+		_, err := c.insert("customer_aliases", col{"customer_id", int64(id)}, col{"alias", alias}, col{"alias_key", key})
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: add alias: %w", err)
+	}
+	return cid, nil
+}

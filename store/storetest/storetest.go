@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 
 		{"FindCustomers/Ranking", testFindRanking},
 		{"FindCustomers/ScopeAndLimit", testFindScope},
+		{"Aliases/FindAndNames", testAliases},
 
 		{"AgendaBook/FollowUps", testAgendaFollowUps},
 		{"AgendaBook/Stale", testAgendaStale},
@@ -1521,5 +1522,41 @@ func testDeliveries(t *testing.T, f *fixture) {
 		if err != nil || got != st.want {
 			t.Errorf("%s = %v, %v; want %v", st.name, got, err, st.want)
 		}
+	}
+}
+
+func testAliases(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	mp := f.record(f.rep1, store.Activity{Customer: named("Minh Phát"), Interaction: call(T0, "first call")}).Customer
+	f.record(f.rep2, store.Activity{Customer: named("Other"), Interaction: call(T0, "not rep1's")})
+	change, err := f.s.AddAlias(ctx, f.rep1, store.Origin{Platform: "slack", EventID: "alias-1"}, mp.ID, "MP Group")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.find(f.rep1, "mp group", 10); !slices.Equal(got, []string{"Minh Phát"}) {
+		t.Errorf("FindCustomers(alias) = %q, want [Minh Phát]", got)
+	}
+	names, err := f.s.CustomerNames(ctx, f.rep1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.CustomerName{{ID: mp.ID, Name: "Minh Phát", Key: "minh phat"}, {ID: mp.ID, Name: "MP Group", Key: "mp group", Alias: true}}
+	if !slices.Equal(names, want) {
+		t.Errorf("CustomerNames(rep1) = %+v, want %+v (and nothing of rep2's)", names, want)
+	}
+	if _, err := f.s.AddAlias(ctx, f.rep1, store.Origin{}, mp.ID, "mp  GROUP"); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("AddAlias(same key) = %v, want ErrConflict", err)
+	}
+	if _, err := f.s.AddAlias(ctx, f.rep1, store.Origin{}, mp.ID, " !! "); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("AddAlias(empty) = %v, want ErrInvalid", err)
+	}
+	if _, err := f.s.AddAlias(ctx, f.rep2, store.Origin{}, mp.ID, "stolen"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("AddAlias(another rep's customer) = %v, want ErrNotFound", err)
+	}
+	if _, err := f.s.Undo(ctx, f.rep1, store.Origin{}, change); err != nil {
+		t.Fatalf("Undo(alias): %v", err)
+	}
+	if got := f.find(f.rep1, "mp group", 10); len(got) != 0 {
+		t.Errorf("alias still found after undo: %q", got)
 	}
 }
