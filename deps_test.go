@@ -25,6 +25,9 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"./bot", append(vendors, ours)},
 		{"./bot/console", append(vendors, ours+"store", ours+"conversation")},
+		{"./bot/slack", []string{telegram, sqlite, cron, ours + "store", ours + "conversation", ours + "reminders"}},
+		{"./bot/telegram", []string{slack, sqlite, cron, ours + "store", ours + "conversation", ours + "reminders"}},
+		{"./reminders", []string{slack, telegram, sqlite, "database/sql", ours + "store/sqlite", ours + "bot/"}},
 		{"./store", append(vendors, "database/sql", ours)},
 		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},
 		{"./store/sqlite", []string{slack, telegram, cron, ours + "conversation", ours + "bot"}},
