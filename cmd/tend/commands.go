@@ -178,32 +178,3 @@ func runVersion(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "tend %s\n", v)
 	return nil
 }
-
-func runServe(ctx context.Context, e env, args []string) error {
-	f := newFlags(e, "serve", "").withDB()
-	if err := f.parse(args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, f)
-	if err != nil {
-		return err
-	}
-	logger := newLogger(cfg.Log, e.stderr)
-	var missing []string
-	if cfg.Slack.BotToken != "" {
-		missing = append(missing, "Slack")
-	}
-	if cfg.Telegram.Token != "" {
-		missing = append(missing, "Telegram")
-	}
-	if len(missing) == 0 {
-		return errors.New("serve: no chat platform configured: set slack.bot_token and slack.app_token, or telegram.token " +
-			"(see config.example.yaml); to try Tend without one, run 'tend chat'")
-	}
-	db, err := openStore(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return fmt.Errorf("serve: %s support is not in this version of Tend yet; 'tend chat' works today", strings.Join(missing, " and "))
-}

@@ -56,11 +56,18 @@ type SlackConfig struct {
 	AppToken      string `yaml:"app_token"`
 	SigningSecret string `yaml:"signing_secret"`
 	APIURL        string `yaml:"api_url"`
+	Mode          string `yaml:"mode"`    // socket or http
+	Listen        string `yaml:"listen"`  // http mode
+	TeamID        string `yaml:"team_id"` // only this workspace
 }
 
 type TelegramConfig struct {
-	Token       string `yaml:"token"`
-	APIEndpoint string `yaml:"api_endpoint"`
+	Token         string `yaml:"token"`
+	APIEndpoint   string `yaml:"api_endpoint"`
+	Mode          string `yaml:"mode"` // poll or webhook
+	Listen        string `yaml:"listen"`
+	WebhookURL    string `yaml:"webhook_url"`
+	WebhookSecret string `yaml:"webhook_secret"`
 }
 
 type LogConfig struct {
@@ -73,9 +80,11 @@ func DefaultConfig() Config {
 	return Config{
 		Store: StoreConfig{Path: "tend.db", Synchronous: "full"},
 		Users: UsersConfig{Enroll: "rep"},
-		Slack: SlackConfig{APIURL: "https://slack.com/api/"},
+		Slack: SlackConfig{APIURL: "https://slack.com/api/", Mode: "socket", Listen: ":3000"},
 		Telegram: TelegramConfig{
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
+			Mode:        "poll",
+			Listen:      ":8443",
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Log:       LogConfig{Level: "info", Format: "text"},
