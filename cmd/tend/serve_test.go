@@ -20,7 +20,6 @@ import (
 type fakeTelegram struct {
 	mu      sync.Mutex
 	pending []string // texts not yet delivered
-	next    int      // next update_id
 	sent    []string
 	got     chan string
 }
