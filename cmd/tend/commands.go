@@ -178,3 +178,28 @@ func runVersion(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "tend %s\n", v)
 	return nil
 }
+
+func runBackup(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "backup", "PATH").withDB()
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() != 1 {
+		f.Usage()
+		return errUsage
+	}
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, f.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backed up %s to %s\n", cfg.Store.Path, f.Arg(0))
+	return nil
+}

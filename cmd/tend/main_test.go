@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,6 +150,49 @@ func TestMigrateAndVersion(t *testing.T) {
 	out, err = tend(t, "", "version")
 	if err != nil || !strings.HasPrefix(out, "tend ") {
 		t.Errorf("version: %v %q", err, out)
+	}
+}
+
+func TestBackupWhileInUse(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tend.db")
+	args := []string{"chat", "--db", db, "--now", pinned, "--tz", "Asia/Ho_Chi_Minh"}
+	if _, err := tend(t, "called Acme Corp, follow up today\n", args...); err != nil {
+		t.Fatal(err)
+	}
+	// A writer keeps the file busy while the backup runs.
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, err := tend(t, fmt.Sprintf("called Busy %d\n", i), args...); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	copyPath := filepath.Join(dir, "copy.db")
+	out, err := tend(t, "", "backup", "--db", db, copyPath)
+	close(stop)
+	if werr := <-done; werr != nil {
+		t.Fatal(werr)
+	}
+	if err != nil || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %v %q", err, out)
+	}
+	// The copy is a working Tend file ("restore" is using it as the file).
+	out, err = tend(t, "who should I follow up with?\n", "chat", "--db", copyPath, "--now", pinned, "--tz", "Asia/Ho_Chi_Minh")
+	if err != nil || !strings.Contains(out, "1. Acme Corp — due today") {
+		t.Errorf("restored copy: %v\n%s", err, out)
+	}
+	if _, err := tend(t, "", "backup", "--db", db, copyPath); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("backup over an existing file: %v", err)
 	}
 }
 

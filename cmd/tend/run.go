@@ -39,6 +39,7 @@ func commands() []command {
 		{"serve", "run Tend for Slack and Telegram until stopped", runServe},
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
+		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"version", "print the version", runVersion},
 	}
 }
