@@ -196,6 +196,29 @@ func TestBackupWhileInUse(t *testing.T) {
 	}
 }
 
+func TestUserAddAndList(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	out, err := tend(t, "", "user", "add", "Lan", "Nguyen", "--platform", "telegram", "--id", "42", "--role", "admin", "--tz", "Asia/Ho_Chi_Minh", "--db", db)
+	if err != nil || !strings.Contains(out, "added Lan Nguyen (admin) as user 1, telegram:42") {
+		t.Fatalf("user add: %v %q", err, out)
+	}
+	out, err = tend(t, "", "user", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "Lan Nguyen") || !strings.Contains(out, "telegram:42") {
+		t.Errorf("user list: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"user", "add", "Lan", "--platform", "telegram", "--id", "42", "--db", db}, // taken
+		{"user", "add", "Bob", "--platform", "fax", "--id", "1", "--db", db},
+		{"user", "add", "Bob", "--platform", "slack", "--id", "U1", "--role", "boss", "--db", db},
+		{"user", "add", "--platform", "slack", "--id", "U1", "--db", db},
+		{"user", "delete"},
+	} {
+		if _, err := tend(t, "", args...); err == nil {
+			t.Errorf("tend %v: want an error", args)
+		}
+	}
+}
+
 func TestConfigExampleDocumentsEveryKey(t *testing.T) {
 	f, err := os.Open("../../config.example.yaml")
 	if err != nil {

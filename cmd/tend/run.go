@@ -40,6 +40,7 @@ func commands() []command {
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
+		{"user", "add or list users (add the first admin here)", runUser},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -111,6 +112,21 @@ func (f *flags) parse(args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// parseInterleaved is parse for commands whose words and flags may come in
+// any order ("user add Lan Nguyen --role admin"); the words are returned.
+func (f *flags) parseInterleaved(args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := f.parse(args); err != nil {
+			return nil, err
+		}
+		if f.NArg() == 0 {
+			return words, nil
+		}
+		words, args = append(words, f.Arg(0)), f.Args()[1:]
+	}
 }
 
 // loadConfig reads the config file the flags or environment name, or the
