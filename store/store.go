@@ -72,6 +72,10 @@ type Writer interface {
 	// SnoozeFollowUp moves an open follow-up to a new due time. Returns
 	// ErrNotFound, ErrConflict if it is not open, ErrDuplicate.
 	SnoozeFollowUp(ctx context.Context, s Scope, o Origin, id FollowUpID, due time.Time, allDay bool) (FollowUp, ChangeID, error)
+	// AddOccasion records a yearly date (birthday, anniversary) of a
+	// customer s may see, or of one of its contacts. Returns ErrNotFound,
+	// ErrInvalid for a date that does not exist, ErrDuplicate.
+	AddOccasion(ctx context.Context, s Scope, o Origin, oc Occasion) (Occasion, ChangeID, error)
 	// AddAlias records another name for a customer s may see. Returns
 	// ErrNotFound, ErrInvalid for an empty alias, ErrConflict when the
 	// customer has it already, ErrDuplicate.
