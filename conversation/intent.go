@@ -89,37 +89,58 @@ func truncate(s string, n int) string {
 // means. Longer phrases come first where one is a prefix of another.
 type verb struct {
 	phrase string
-	kind   store.Kind
+	kind   store.Kind // "": guessed from the rest of the message
+	bare   bool       // Vietnamese verb without tense: with a future date and no follow-up clause, a plan
 }
 
 var logVerbs = []verb{
-	{"had a call with", store.KindCall}, {"phone call with", store.KindCall}, {"got a call from", store.KindCall},
-	{"call from", store.KindCall}, {"call with", store.KindCall}, {"called", store.KindCall}, {"phoned", store.KindCall},
-	{"rang", store.KindCall}, {"spoke to", store.KindCall}, {"spoke with", store.KindCall}, {"talked to", store.KindCall},
-	{"talked with", store.KindCall}, {"goi dien cho", store.KindCall}, {"goi cho", store.KindCall}, {"da goi", store.KindCall},
-	{"had a meeting with", store.KindMeeting}, {"meeting with", store.KindMeeting}, {"met with", store.KindMeeting},
-	{"met", store.KindMeeting}, {"visited", store.KindMeeting}, {"lunch with", store.KindMeeting}, {"coffee with", store.KindMeeting},
-	{"demo for", store.KindMeeting}, {"demo with", store.KindMeeting}, {"gap", store.KindMeeting}, {"hop voi", store.KindMeeting},
-	{"sent an email to", store.KindEmail}, {"sent email to", store.KindEmail}, {"sent a quote to", store.KindEmail},
-	{"sent the quote to", store.KindEmail}, {"sent a proposal to", store.KindEmail}, {"got an email from", store.KindEmail},
-	{"emailed", store.KindEmail}, {"mailed", store.KindEmail}, {"replied to", store.KindEmail}, {"da email cho", store.KindEmail},
-	{"gui email cho", store.KindEmail}, {"gui bao gia cho", store.KindEmail},
-	{"sent a message to", store.KindMessage}, {"messaged", store.KindMessage}, {"texted", store.KindMessage},
-	{"whatsapped", store.KindMessage}, {"chatted with", store.KindMessage}, {"pinged", store.KindMessage},
-	{"nhan tin cho", store.KindMessage}, {"nhan cho", store.KindMessage}, {"zalo cho", store.KindMessage},
-	{"note on", store.KindNote}, {"note for", store.KindNote}, {"note about", store.KindNote}, {"note", store.KindNote},
-	{"ghi chu", store.KindNote}, {"goi", store.KindCall},
+	{"had a call with", store.KindCall, false}, {"phone call with", store.KindCall, false}, {"got a call from", store.KindCall, false},
+	{"call from", store.KindCall, false}, {"call with", store.KindCall, false}, {"called", store.KindCall, false}, {"phoned", store.KindCall, false},
+	{"rang", store.KindCall, false}, {"spoke to", store.KindCall, false}, {"spoke with", store.KindCall, false}, {"talked to", store.KindCall, false},
+	{"talked with", store.KindCall, false}, {"da goi", store.KindCall, false},
+	{"had a meeting with", store.KindMeeting, false}, {"meeting with", store.KindMeeting, false}, {"met with", store.KindMeeting, false},
+	{"met", store.KindMeeting, false}, {"visited", store.KindMeeting, false}, {"lunch with", store.KindMeeting, false}, {"coffee with", store.KindMeeting, false},
+	{"demo for", store.KindMeeting, false}, {"demo with", store.KindMeeting, false},
+	{"sent an email to", store.KindEmail, false}, {"sent email to", store.KindEmail, false}, {"sent a quote to", store.KindEmail, false},
+	{"sent the quote to", store.KindEmail, false}, {"sent a proposal to", store.KindEmail, false}, {"got an email from", store.KindEmail, false},
+	{"emailed", store.KindEmail, false}, {"mailed", store.KindEmail, false}, {"replied to", store.KindEmail, false}, {"da email cho", store.KindEmail, false},
+
+	{"sent a message to", store.KindMessage, false}, {"messaged", store.KindMessage, false}, {"texted", store.KindMessage, false},
+	{"whatsapped", store.KindMessage, false}, {"chatted with", store.KindMessage, false}, {"pinged", store.KindMessage, false},
+
+	{"note on", store.KindNote, false}, {"note for", store.KindNote, false}, {"note about", store.KindNote, false}, {"note", store.KindNote, false},
+	{"ghi chu", store.KindNote, false},
+	// Vietnamese, with a tense ("đã …") or without ("gọi cho X" is a report,
+	// or a plan when a future date stands alone: "gọi Nam Á 9h sáng mai").
+	{"goi cho", store.KindCall, true}, {"goi", store.KindCall, true}, {"goi dien cho", store.KindCall, true}, {"goi dien", store.KindCall, true}, {"da goi dien cho", store.KindCall, false},
+	{"da goi cho", store.KindCall, false}, {"vua goi cho", store.KindCall, false}, {"vua goi", store.KindCall, false},
+	{"gap", store.KindMeeting, true}, {"hop voi", store.KindMeeting, true}, {"da gap", store.KindMeeting, false},
+	{"vua gap", store.KindMeeting, false}, {"da hop voi", store.KindMeeting, false}, {"ghe tham", store.KindMeeting, true},
+	{"gui email cho", store.KindEmail, true}, {"gui mail cho", store.KindEmail, true}, {"gui bao gia cho", store.KindEmail, true},
+	{"gui bao gia qua email cho", store.KindEmail, true}, {"da gui email cho", store.KindEmail, false},
+	{"da gui mail cho", store.KindEmail, false}, {"da gui bao gia cho", store.KindEmail, false},
+	{"nhan tin cho", store.KindMessage, true}, {"nhan cho", store.KindMessage, true}, {"nhan zalo cho", store.KindMessage, true},
+	{"nhan zalo", store.KindMessage, true}, {"zalo cho", store.KindMessage, true}, {"da nhan tin cho", store.KindMessage, false},
+	{"da nhan zalo cho", store.KindMessage, false}, {"da nhan cho", store.KindMessage, false},
+	{"trao doi voi", "", false}, {"noi chuyen voi", "", false}, {"cham soc khach hang", "", false}, {"cham soc khach", "", false},
+	{"cham soc", "", false},
 }
 
 // plan verbs say what to do next: with a date they set a follow-up.
 var planVerbs = []verb{
-	{"remind me to call", store.KindCall}, {"remind me to email", store.KindEmail}, {"remind me to meet", store.KindMeeting},
-	{"remind me to text", store.KindMessage}, {"remind me to message", store.KindMessage}, {"remind me to follow up with", ""},
-	{"remind me to contact", ""}, {"remind me to ping", store.KindMessage}, {"remind me about", ""}, {"remind me to", ""},
-	{"follow up with", ""}, {"follow up on", ""}, {"followup with", ""}, {"follow-up with", ""}, {"schedule a call with", store.KindCall},
-	{"call back", store.KindCall}, {"call", store.KindCall}, {"email", store.KindEmail}, {"meet", store.KindMeeting},
-	{"visit", store.KindMeeting}, {"text", store.KindMessage}, {"message", store.KindMessage}, {"contact", ""}, {"ping", store.KindMessage},
-	{"nhac toi goi cho", store.KindCall}, {"nhac toi goi", store.KindCall}, {"nhac toi", ""}, {"hen goi", store.KindCall},
+	{"remind me to call", store.KindCall, false}, {"remind me to email", store.KindEmail, false}, {"remind me to meet", store.KindMeeting, false},
+	{"remind me to text", store.KindMessage, false}, {"remind me to message", store.KindMessage, false}, {"remind me to follow up with", "", false},
+	{"remind me to contact", "", false}, {"remind me to ping", store.KindMessage, false}, {"remind me about", "", false}, {"remind me to", "", false},
+	{"follow up with", "", false}, {"follow up on", "", false}, {"followup with", "", false}, {"follow-up with", "", false}, {"schedule a call with", store.KindCall, false},
+	{"call back", store.KindCall, false}, {"call", store.KindCall, false}, {"email", store.KindEmail, false}, {"meet", store.KindMeeting, false},
+	{"visit", store.KindMeeting, false}, {"text", store.KindMessage, false}, {"message", store.KindMessage, false}, {"contact", "", false}, {"ping", store.KindMessage, false},
+	{"nhac toi goi cho", store.KindCall, false}, {"nhac toi goi", store.KindCall, false}, {"nhac toi", "", false}, {"hen goi", store.KindCall, false},
+	{"nhac toi goi lai cho", store.KindCall, false}, {"nhac toi goi dien cho", store.KindCall, false}, {"nhac toi gap", store.KindMeeting, false},
+	{"nhac toi gui bao gia cho", store.KindEmail, false}, {"nhac toi gui email cho", store.KindEmail, false}, {"nhac toi gui mail cho", store.KindEmail, false},
+	{"nhac toi nhan tin cho", store.KindMessage, false}, {"nhac toi nhan zalo cho", store.KindMessage, false}, {"nhac toi nhan cho", store.KindMessage, false},
+	{"nhac toi lien he voi", "", false}, {"nhac toi lien he", "", false}, {"hen gap", store.KindMeeting, false}, {"hen goi cho", store.KindCall, false},
+	{"hen goi lai cho", store.KindCall, false}, {"hen goi lai", store.KindCall, false}, {"hen", "", false}, {"goi lai cho", store.KindCall, false},
+	{"goi lai", store.KindCall, false}, {"lien he lai voi", "", false}, {"lien he lai", "", false}, {"lien he voi", "", false}, {"lien he", "", false},
 }
 
 var (
@@ -131,7 +152,7 @@ var (
 		"my follow ups", "my followups", "my follow-ups", "follow ups", "followups", "follow-ups", "agenda", "my agenda",
 		"ai can goi lai", "ai can lien he", "can goi ai", "can lien he ai", "hom nay goi ai", "lich hen", "viec can lam"}
 	showPrefixes   = []string{"show me", "show", "tell me about", "info on", "info", "what about", "look up", "lookup", "find", "xem", "thong tin"}
-	donePrefixes   = []string{"done with", "done", "finished", "completed", "complete", "xong"}
+	donePrefixes   = []string{"done with", "done", "finished", "completed", "complete", "xong", "da xong", "xong viec", "hoan thanh"}
 	snoozePrefixes = []string{"snooze", "postpone", "push back", "push", "delay", "reschedule", "hoan", "doi"}
 	// followUpMarks say that the date in a logged message is the next step.
 	followUpMarks = []string{"follow up", "follow-up", "followup", "call back", "call her back", "call him back", "call them back",
@@ -144,9 +165,14 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 	if i := strings.IndexByte(word, '@'); i >= 0 {
 		word = word[:i] // "/followups@TendBot"
 	}
-	if word == "/tend" {
+	tend := word == "/tend"
+	if tend {
+		at := rest
 		word, rest = p.word(rest)
 		word = "/" + word
+		if !oneOf(word, commandWords) {
+			return parseFree(p, at, now, loc, in) // "/tend xem Minh Phát"
+		}
 	}
 	switch word {
 	case "/help", "/start", "/":
@@ -162,6 +188,9 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 	case "/snooze":
 		return parseSnooze(p, rest, now, loc, in)
 	case "/remind", "/followup", "/follow-up":
+		if pi, pend, ok := p.prefix(rest, planPhrases); ok {
+			return parsePlan(p, rest, pend, planVerbs[pi].kind, now, loc, in)
+		}
 		return parsePlan(p, rest, rest, "", now, loc, in)
 	case "/log", "/call", "/meeting", "/email", "/message", "/note":
 		// "/tend log called Acme …" reads like free text; "/tend log Acme …"
@@ -178,10 +207,14 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 	return in
 }
 
+var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
+	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note"}
+
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
+	at = skipSpace(p.fold, at)
 	f := strings.TrimRight(p.fold[at:], " .!")
 	switch {
-	case oneOf(f, helpPhrases) || strings.HasPrefix(f, "help "):
+	case oneOf(f, helpPhrases) || oneOf(strings.TrimRight(f, "?"), helpPhrases) || strings.HasPrefix(f, "help "):
 		in.Kind = IntentHelp
 		return in
 	case oneOf(f, undoPhrases):
@@ -208,25 +241,80 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	if _, end, ok := p.prefix(at, snoozePrefixes); ok {
 		return parseSnooze(p, end, now, loc, in)
 	}
-	if i, end, ok := p.prefix(at, verbPhrases(logVerbs)); ok {
-		return parseLog(p, end, logVerbs[i].kind, now, loc, in)
+	if out, ok := parseVerb(p, at, false, now, loc, in); ok {
+		return out
 	}
-	if i, end, ok := p.prefix(at, verbPhrases(planVerbs)); ok {
+	// A date first: "15h chiều mai gọi Sao Mai", "thứ 6 gặp Hải Hà".
+	if d, ok := when.Find(p.orig, now, loc); ok && p.foldIndex(d.Start) == skipSpace(p.fold, at) {
+		next := p.foldIndex(d.End)
+		for next < len(p.fold) && (p.fold[next] == ',' || p.fold[next] == ' ') {
+			next++
+		}
+		if out, ok := parseVerb(p, next, true, now, loc, in); ok {
+			return out
+		}
+	}
+	return in
+}
+
+var (
+	logPhrases  = verbPhrases(logVerbs)
+	planPhrases = verbPhrases(planVerbs)
+)
+
+// parseVerb reads a message that starts at byte at with a verb that logs
+// an interaction or plans one; the longer verb wins, a log on a tie.
+// dated says a date came before the verb.
+func parseVerb(p phrase, at int, dated bool, now time.Time, loc *time.Location, in Intent) (Intent, bool) {
+	li, lend, lok := p.prefix(at, logPhrases)
+	pi, pend, pok := p.prefix(at, planPhrases)
+	switch {
+	case lok && (!pok || lend >= pend):
+		v := logVerbs[li]
+		from := skipSpace(p.fold, at)
+		if v.bare && (dated || !containsAny(p.fold, followUpMarks)) {
+			if d, ok := when.Find(p.orig, now, loc); ok && isFuture(d, now, loc) && !past(p.fold) &&
+				sameClause(p.orig, p.origIndex(from), d.Start) {
+				return parsePlan(p, from, lend, v.kind, now, loc, in), true
+			}
+		}
+		return parseLog(p, lend, v.kind, now, loc, in), true
+	case pok:
 		// The note is the request itself: "call Acme about the quote".
 		from := skipSpace(p.fold, at)
 		if _, e, ok := p.prefix(from, remindPrefixes); ok {
 			from = e
 		}
-		return parsePlan(p, from, end, planVerbs[i].kind, now, loc, in)
+		return parsePlan(p, from, pend, planVerbs[pi].kind, now, loc, in), true
 	}
-	return in
+	return in, false
+}
+
+// sameClause reports whether bytes i and j of s are in one clause.
+func sameClause(s string, i, j int) bool {
+	i, j = min(i, j), max(i, j)
+	return !strings.ContainsAny(s[i:j], ",;\n")
+}
+
+func isFuture(d when.Result, now time.Time, loc *time.Location) bool {
+	return d.Time.After(now) || (!d.HasClock && civilDays(d.Time.In(loc)) > civilDays(now.In(loc)))
+}
+
+// past reports words that put a Vietnamese report in the past.
+func past(f string) bool {
+	return containsAny(f, []string{"da", "roi", "vua", "hom qua"})
 }
 
 // parseLog reads "<customer>[, more clauses]" from byte at (in the folded
 // text) of a message logging an interaction.
 func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Location, in Intent) Intent {
+	if kind == "" {
+		if kind = channelKind(p.fold); kind == "" {
+			kind = guessKind(p.fold[at:])
+		}
+	}
 	in.Kind, in.Type = IntentLog, kind
-	date, hasDate := when.Find(p.orig, now, loc)
+	date, hasDate := findDate(p, now, loc)
 	limit := len(p.fold)
 	if hasDate && p.foldIndex(date.Start) > at {
 		limit = p.foldIndex(date.Start)
@@ -241,7 +329,7 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 	}
 	t := date.Time
 	marked := containsAny(p.fold, followUpMarks)
-	future := t.After(now) || (!date.HasClock && civilDays(t.In(loc)) > civilDays(now.In(loc)))
+	future := isFuture(date, now, loc)
 	switch {
 	case marked || future && kind != store.KindNote: // a note's times describe, they do not schedule
 		in.Due, in.AllDay = &t, !date.HasClock
@@ -254,6 +342,48 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 
 // remindPrefixes introduce a request that is itself the follow-up's note.
 var remindPrefixes = []string{"remind me to", "remind me about", "remind me", "nhac toi"}
+
+// channels name how an interaction happened: "qua zalo", "by email".
+var channels = []struct {
+	words []string
+	kind  store.Kind
+}{
+	{[]string{"qua zalo", "qua tin nhan", "qua messenger", "qua facebook", "on zalo", "via zalo", "on whatsapp", "via whatsapp",
+		"on slack", "by text", "via text", "on telegram", "qua telegram"}, store.KindMessage},
+	{[]string{"qua email", "qua mail", "by email", "via email", "over email"}, store.KindEmail},
+	{[]string{"qua dien thoai", "by phone", "on the phone", "over the phone"}, store.KindCall},
+}
+
+func channelKind(f string) store.Kind {
+	for _, c := range channels {
+		if containsAny(f, c.words) {
+			return c.kind
+		}
+	}
+	return ""
+}
+
+// findDate finds the date of a message, preferring one in a clause that
+// asks for a follow-up ("he will decide next week, call back Dec 3").
+func findDate(p phrase, now time.Time, loc *time.Location) (when.Result, bool) {
+	start := 0
+	for i := 0; i <= len(p.orig); i++ {
+		if i < len(p.orig) && strings.IndexByte(",;\n", p.orig[i]) < 0 {
+			continue
+		}
+		if start > 0 || i < len(p.orig) { // more than one clause
+			if containsAny(p.fold[p.foldIndex(start):p.foldIndex(i)], followUpMarks) {
+				if r, ok := when.Find(p.orig[start:i], now, loc); ok {
+					r.Start += start
+					r.End += start
+					return r, true
+				}
+			}
+		}
+		start = i + 1
+	}
+	return when.Find(p.orig, now, loc)
+}
 
 // parsePlan reads a follow-up to set: "<customer> [date] [about …]" from
 // byte at; the note is the text from byte from, less the date.
@@ -277,7 +407,17 @@ func parsePlan(p phrase, from, at int, kind store.Kind, now time.Time, loc *time
 func parseSnooze(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	in.Kind = IntentSnooze
 	date, hasDate := when.Find(p.orig, now, loc)
+	if hasDate && strings.HasPrefix(p.orig[date.Start:], "sang ") {
+		// "hoãn X sang thứ 2": "sang" is "to", not "sáng" (morning).
+		date, hasDate = when.Find(p.orig[:date.Start]+"    "+p.orig[date.Start+4:], now, loc)
+	}
 	limit := len(p.fold)
+	if !hasDate {
+		if s, t, clock, ok := bareSpan(p.fold, at, now, loc); ok {
+			date, hasDate = when.Result{Time: t, HasClock: clock, Start: p.origIndex(s), End: p.origIndex(s)}, true
+			limit = s
+		}
+	}
 	if hasDate && p.foldIndex(date.Start) > at {
 		limit = p.foldIndex(date.Start)
 	}
@@ -288,6 +428,48 @@ func parseSnooze(p phrase, at int, now time.Time, loc *time.Location, in Intent)
 		in.Due, in.AllDay = &t, !date.HasClock
 	}
 	return in
+}
+
+// bareSpan finds "3 days", "2 ngày" after byte at: a snooze's span from
+// now. It returns the span's offset and the time it gives.
+func bareSpan(f string, at int, now time.Time, loc *time.Location) (int, time.Time, bool, bool) {
+	for i := at; i < len(f); i++ {
+		if f[i] < '0' || f[i] > '9' || !boundary(f, i-1) {
+			continue
+		}
+		j := i
+		for j < len(f) && j-i < 3 && f[j] >= '0' && f[j] <= '9' {
+			j++
+		}
+		n := 0
+		for _, c := range f[i:j] {
+			n = n*10 + int(c-'0')
+		}
+		unit, _ := newPhraseWord(f, j)
+		day := now.In(loc)
+		day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+		switch unit {
+		case "day", "days", "ngay":
+			return i, day.AddDate(0, 0, n), false, true
+		case "week", "weeks", "tuan":
+			return i, day.AddDate(0, 0, 7*n), false, true
+		case "month", "months", "thang":
+			return i, day.AddDate(0, n, 0), false, true
+		case "hour", "hours", "gio", "tieng":
+			return i, now.In(loc).Add(time.Duration(n) * time.Hour), true, true
+		}
+	}
+	return 0, time.Time{}, false, false
+}
+
+// newPhraseWord returns the word at byte at of f, skipping spaces.
+func newPhraseWord(f string, at int) (string, int) {
+	at = skipSpace(f, at)
+	end := at
+	for end < len(f) && !boundary(f, end) {
+		end++
+	}
+	return f[at:end], end
 }
 
 // guessKind finds the kind of interaction a free note mentions.

@@ -23,7 +23,7 @@ func TestParse(t *testing.T) {
 	}{
 		{in: "called Acme Corp, spoke to Jane about pricing, follow up today", intent: "log_interaction", kind: "call",
 			customer: "Acme Corp", contact: "Jane", note: "spoke to Jane about pricing", due: "2026-03-09T00:00:00+07:00"},
-		{in: "called acme, jane wants a quote, ping her tuesday", intent: "log_interaction", kind: "call",
+		{in: "called acme, jane wants a quote, ping her tuesday", intent: "log_interaction", kind: "call", contact: "jane",
 			customer: "acme", note: "jane wants a quote", due: "2026-03-10T00:00:00+07:00"},
 		{in: "Met with Jane from Initech", intent: "log_interaction", kind: "meeting", customer: "Initech", contact: "Jane"},
 		{in: "emailed Acme the proposal, follow up next week", intent: "log_interaction", kind: "email", customer: "Acme",

@@ -91,7 +91,9 @@ var nameStops = []string{" about ", " re ", " regarding ", " to discuss", " to t
 	" by phone", " over ", " today", " tonight", " this ", " next ", " the ", " a ", " an ", " - ", " – ", " — ",
 	" wants ", " want ", " asked ", " said ", " says ", " needs ", " agreed ", " confirmed ", " will ", " would ",
 	" is ", " was ", " has ", " requested ",
-	" ve ", " de ", " muon ", " noi ", " hoi ", " bao gia", " hen ", " nhac ", " va ", " luc ", " vao "}
+	" ve ", " de ", " muon ", " noi ", " hoi ", " bao gia", " hen ", " nhac ", " va ", " luc ", " vao ",
+	" on ", " to ", " by ", " went ", " sent ", " prefers ", " prefer ", " team", " qua ", " tai ", " o ", " khong ", " chua ",
+	" den ", " sang ", " roi", " da ", " can ", " thich ", " nhe"}
 
 func init() {
 	for _, m := range followUpMarks {
@@ -100,14 +102,17 @@ func init() {
 }
 
 // nameFillers may stand between a verb and a name: "called up Acme".
-var nameFillers = []string{"with", "to", "up", "cho", "voi"}
+var nameFillers = []string{"with", "to", "up", "cho", "voi", "the", "khach hang tiem nang", "khach hang", "khach"}
 
 // name returns the folded span [s, e) of the name that starts at byte at,
 // ending before limit, a clause break or a stop word.
 func (p phrase) name(at, limit int) (int, int) {
 	at = skipSpace(p.fold, at)
-	if _, end, ok := p.prefix(at, nameFillers); ok {
-		at = skipSpace(p.fold, end)
+	for range 3 {
+		// A filler written with a capital starts the name: "Thế Giới Di Động".
+		if _, end, ok := p.prefix(at, nameFillers); ok && !p.upperAt(at) {
+			at = skipSpace(p.fold, end)
+		}
 	}
 	end := min(limit, len(p.fold))
 	if at >= end {
@@ -125,8 +130,20 @@ func (p phrase) name(at, limit int) (int, int) {
 		}
 	}
 	for _, stop := range nameStops {
-		if j := strings.Index(f[at:end]+" ", stop); j >= 0 && at+j < end {
-			end = at + j
+		for k := at; k < end; {
+			j := strings.Index(f[k:end]+" ", stop)
+			if j < 0 || k+j >= end {
+				break
+			}
+			j += k
+			// A stop word written with a capital is part of the name:
+			// "Nam Á", "Thiên Ân", "Đông A".
+			if stop[0] == ' ' && p.upperAt(j+1) {
+				k = j + 1
+				continue
+			}
+			end = j
+			break
 		}
 	}
 	for end > at && (f[end-1] == ' ' || f[end-1] == '.' || f[end-1] == '\'') {
@@ -137,6 +154,12 @@ func (p phrase) name(at, limit int) (int, int) {
 		end = at + i
 	}
 	return at, end
+}
+
+// upperAt reports whether the original rune at folded byte at is upper case.
+func (p phrase) upperAt(at int) bool {
+	r, _ := utf8.DecodeRuneInString(p.orig[p.origIndex(at):])
+	return unicode.IsUpper(r)
 }
 
 // contactSplits separate a person from their company: "Jane from Acme",
@@ -181,7 +204,15 @@ func (p phrase) contactIn(from int) string {
 			}
 		}
 		if clauseStart(p.fold, i) {
-			if n := p.capitalized(i, 2); n != "" {
+			n := p.capitalized(i, 2)
+			if n == "" && p.fold == p.orig { // all lower case: "called acme, jane wants a quote"
+				if w, end := p.word(i); len(w) > 1 && !oneOf(w, notNames) && !oneOf(w, honorifics) {
+					if _, _, ok := p.prefix(end, contactVerbs); ok {
+						return p.span(i, end)
+					}
+				}
+			}
+			if n != "" {
 				_, end := p.word(i)
 				for range len(strings.Fields(n)) - 1 {
 					_, end = p.word(end)

@@ -55,4 +55,7 @@
 //     and month names match only when typed in ASCII ("món" is not "mon"), and
 //     "3 may"/"3 sep" need a capital or a year ("gửi 3 may" is three machines).
 //   - Numbers glued to other text are not read: "gt6x", "v2.5", "1.5/3".
+//   - "thu" is Thursday (as "thurs") only typed in lower case, not after a
+//     title and not before a weekday number: "ping her thu" is Thursday;
+//     "chị Thu", "Thu", "thu 6" are a name and a Vietnamese weekday.
 package when

@@ -381,7 +381,7 @@ func enWeekday(s string) (wd time.Weekday, abbr, ok bool) {
 		return time.Wednesday, true, true
 	case "thursday", "thursdays":
 		return time.Thursday, false, true
-	case "thur", "thurs":
+	case "thu", "thur", "thurs":
 		return time.Thursday, true, true
 	case "friday", "fridays":
 		return time.Friday, false, true
@@ -750,6 +750,9 @@ func (p *parser) parseEnDay(i int) (c comp, j int, ok bool) {
 			return weekRef(n, aMon), k + 1, true
 		}
 		return monthRef(n, aFirst, 0), k + 1, true
+	}
+	if _, vn := p.vnWeekday(i + 1); s == "thu" && (vn || p.toks[i].upper || isTitle(p.word(i-1))) {
+		return // "chị Thu", "Thu": a name; "ping her thu" is Thursday
 	}
 	if wd, abbr, good := enWeekday(s); good {
 		c = weekdayRef(wd, mAlone, 0)
