@@ -84,11 +84,20 @@ func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p
 		return store.CustomerRef{ID: exact[0].ID}, nil
 	case len(exact) == 0 && len(found) == 1:
 		return store.CustomerRef{ID: found[0].ID}, nil
-	case len(found) == 0 && create:
-		return store.CustomerRef{Name: name}, nil
 	case len(found) == 0:
-		o := say(t(ses.lang, msgUnknownCustomer, name))
-		return store.CustomerRef{}, &o
+		typos, err := r.typos(ctx, ses, name)
+		if err != nil {
+			o := failed(err)
+			return store.CustomerRef{}, &o
+		}
+		if len(typos) == 0 && create {
+			return store.CustomerRef{Name: name}, nil
+		}
+		if len(typos) == 0 {
+			o := say(t(ses.lang, msgUnknownCustomer, name))
+			return store.CustomerRef{}, &o
+		}
+		found = typos
 	}
 	draft, err := r.Store.SaveDraft(ctx, ses.user.ID, text)
 	if err != nil {
@@ -102,8 +111,43 @@ func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p
 	if create && len(exact) == 0 {
 		buttons = append(buttons, bot.Button{Label: t(ses.lang, msgNewCustomerBtn, name), Value: fmt.Sprintf("new:%d", draft)})
 	}
-	o := say(t(ses.lang, msgWhichCustomer, name), buttons...)
+	question := msgWhichCustomer
+	if len(exact) == 0 && !strings.Contains(store.NameKey(found[0].Name), key) {
+		question = msgDidYouMean
+	}
+	o := say(t(ses.lang, question, name), buttons...)
 	return store.CustomerRef{}, &o
+}
+
+// maxTypoBook bounds the book searched for typos: the index is built per
+// question, and costs about 15 ms for 500 names.
+const maxTypoBook = 2000
+
+// typos returns the customers whose name is a small typo away from name
+// ("Acme Crop" for "Acme Corp"), so that a slip does not create a second
+// customer.
+func (r *Router) typos(ctx context.Context, ses *session, name string) ([]store.Customer, error) {
+	names, err := r.Store.CustomerNames(ctx, ses.scope)
+	if err != nil || len(names) == 0 || len(names) > maxTypoBook {
+		return nil, err
+	}
+	var out []store.Customer
+	for _, c := range NewMatcher(names).Match(name, 3) {
+		// Numbers in names are identifiers ("Branch 2"), not slips.
+		if digits(c.Name) == digits(name) {
+			out = append(out, store.Customer{ID: c.ID, Name: c.Name})
+		}
+	}
+	return out, nil
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 func customerButtons(cs []store.Customer, verb string) []bot.Button {

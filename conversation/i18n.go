@@ -81,6 +81,7 @@ const (
 	msgSettingDigestOff      msg = "setting_digest_off"
 	msgSettingDigestDaily    msg = "setting_digest_daily"
 	msgSettingDigestWeekdays msg = "setting_digest_weekdays"
+	msgDidYouMean            msg = "did_you_mean"
 )
 
 var catalog = map[string]map[msg]string{
@@ -162,6 +163,7 @@ var catalog = map[string]map[msg]string{
 		msgSettingDigestOff:      "No more morning digests. Say \"send my digest at 8:30\" to have them back.",
 		msgSettingDigestDaily:    "Your digest comes at %s every day.",
 		msgSettingDigestWeekdays: "Your digest comes at %s, Monday to Friday.",
+		msgDidYouMean:            "I don't know \"%s\" yet. Did you mean one of these?",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -241,6 +243,7 @@ var catalog = map[string]map[msg]string{
 		msgSettingDigestOff:      "Đã tắt bản tóm tắt buổi sáng. Nói \"gửi tóm tắt lúc 8h30\" để bật lại.",
 		msgSettingDigestDaily:    "Bản tóm tắt sẽ đến lúc %s mỗi ngày.",
 		msgSettingDigestWeekdays: "Bản tóm tắt sẽ đến lúc %s, từ thứ Hai đến thứ Sáu.",
+		msgDidYouMean:            "Tôi chưa biết \"%s\". Có phải bạn muốn nói:",
 	},
 }
 

@@ -126,9 +126,13 @@ func BenchmarkMatchTypo(b *testing.B) {
 }
 
 func BenchmarkNewMatcher(b *testing.B) {
-	n := benchNames(10000)
-	b.ReportAllocs()
-	for b.Loop() {
-		conversation.NewMatcher(n)
+	for _, size := range []int{500, 10000} {
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			n := benchNames(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				conversation.NewMatcher(n)
+			}
+		})
 	}
 }

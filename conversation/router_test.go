@@ -118,6 +118,15 @@ func TestConversation(t *testing.T) {
 			ask = h.say("ann", "met acme")
 			wantText(t, h.press("ann", button(t, ask, "New: acme")), "acme is new")
 		}},
+		{"a typo is asked about, not made a new customer", func(t *testing.T, h *harness) {
+			h.say("ann", "called Acme Corp")
+			ask := h.say("ann", "called Acme Crop, follow up Friday")
+			wantText(t, ask, `I don't know "Acme Crop" yet. Did you mean one of these?`)
+			wantText(t, h.press("ann", button(t, ask, "Acme Corp")), "Logged a call with Acme Corp.")
+			ask = h.say("ann", "met Acme Crop")
+			wantText(t, h.press("ann", button(t, ask, "New: Acme Crop")), "Acme Crop is new")
+			wantText(t, h.say("ann", "show Globxe"), "I don't know a customer called Globxe.")
+		}},
 		{"undo removes everything the message stored", func(t *testing.T, h *harness) {
 			logged := h.say("ann", "called Globex, spoke to Hank about renewal, follow up today")
 			wantText(t, h.press("ann", button(t, logged, "Undo")), "Undone:")
