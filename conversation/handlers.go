@@ -31,6 +31,12 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.record(ctx, ses, in, text, p)
 	case IntentSettings:
 		return r.settings(ctx, ses, *in.Settings)
+	case IntentAlias:
+		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
+		if ask != nil {
+			return *ask
+		}
+		return r.alias(ctx, ses, ref.ID, in.Alias)
 	case IntentShow, IntentDone, IntentSnooze:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -423,4 +429,24 @@ func (r *Router) settings(ctx context.Context, ses *session, set Settings) outco
 		lines = append(lines, t(lang, msgSettingDigestWeekdays, u.DigestTime))
 	}
 	return say(strings.Join(lines, "\n"))
+}
+
+// alias records another name a customer goes by, with an Undo.
+func (r *Router) alias(ctx context.Context, ses *session, id store.CustomerID, alias string) outcome {
+	c, err := r.Store.Customer(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	ch, err := r.Store.AddAlias(ctx, ses.scope, ses.origin, id, alias)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return say(t(ses.lang, msgAliasKnown, c.Name, alias))
+	case errors.Is(err, store.ErrInvalid):
+		return say(t(ses.lang, msgBadName))
+	case err != nil:
+		return failed(err)
+	}
+	o := say(t(ses.lang, msgAliasAdded, c.Name, alias), undoButton(ses.lang, ch))
+	o.write = true
+	return o
 }

@@ -82,6 +82,8 @@ const (
 	msgSettingDigestDaily    msg = "setting_digest_daily"
 	msgSettingDigestWeekdays msg = "setting_digest_weekdays"
 	msgDidYouMean            msg = "did_you_mean"
+	msgAliasAdded            msg = "alias_added"
+	msgAliasKnown            msg = "alias_known"
 )
 
 var catalog = map[string]map[msg]string{
@@ -164,6 +166,8 @@ var catalog = map[string]map[msg]string{
 		msgSettingDigestDaily:    "Your digest comes at %s every day.",
 		msgSettingDigestWeekdays: "Your digest comes at %s, Monday to Friday.",
 		msgDidYouMean:            "I don't know \"%s\" yet. Did you mean one of these?",
+		msgAliasAdded:            "Noted: %s is also called \"%s\".",
+		msgAliasKnown:            "I already know %s as \"%s\".",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -244,6 +248,8 @@ var catalog = map[string]map[msg]string{
 		msgSettingDigestDaily:    "Bản tóm tắt sẽ đến lúc %s mỗi ngày.",
 		msgSettingDigestWeekdays: "Bản tóm tắt sẽ đến lúc %s, từ thứ Hai đến thứ Sáu.",
 		msgDidYouMean:            "Tôi chưa biết \"%s\". Có phải bạn muốn nói:",
+		msgAliasAdded:            "Đã ghi: %s còn gọi là \"%s\".",
+		msgAliasKnown:            "Tôi đã biết %s còn gọi là \"%s\".",
 	},
 }
 

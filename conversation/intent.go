@@ -23,6 +23,7 @@ const (
 	IntentUndo        IntentKind = "undo"
 	IntentHelp        IntentKind = "help"
 	IntentSettings    IntentKind = "settings"
+	IntentAlias       IntentKind = "alias"
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -38,6 +39,7 @@ type Intent struct {
 	At       *time.Time `json:"at,omitempty"`       // when the interaction happened, when not now
 	Note     string     `json:"note,omitempty"`     // what was promised, for the follow-up
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
+	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Lang     string     `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
@@ -181,6 +183,11 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 		in.Kind = IntentUndo
 	case "/followups", "/agenda", "/due":
 		in.Kind = IntentFollowUps
+	case "/alias":
+		// "/tend alias Acme Corp = ACME Inc"
+		if name, alias, ok := strings.Cut(p.rest(rest), "="); ok {
+			in.Kind, in.Customer, in.Alias = IntentAlias, strings.TrimSpace(name), strings.TrimSpace(alias)
+		}
 	case "/show", "/customer", "/info":
 		in.Kind, in.Customer = IntentShow, p.rest(rest)
 	case "/done":
@@ -208,7 +215,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 }
 
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
-	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note"}
+	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -219,6 +226,10 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return in
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
+		return in
+	}
+	if name, alias, ok := p.alias(); ok {
+		in.Kind, in.Customer, in.Alias = IntentAlias, name, alias
 		return in
 	}
 	if set, ok := parseSettings(p, now, loc); ok {
@@ -599,3 +610,18 @@ func parseSettings(p phrase, now time.Time, loc *time.Location) (*Settings, bool
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// aliasLinks join a customer's name to another it goes by.
+var aliasLinks = []string{" is also called ", " is also known as ", " aka ", " a.k.a. ", " con goi la ", " hay goi la ", " con co ten la "}
+
+// alias reads "Minh Phát is also called MP" / "Minh Phát còn gọi là MP".
+func (p phrase) alias() (name, alias string, ok bool) {
+	for _, link := range aliasLinks {
+		if i := strings.Index(p.fold, link); i > 0 {
+			name = strings.Trim(p.span(0, i), " ,.")
+			alias = strings.Trim(p.span(i+len(link), len(p.fold)), " ,.!?\"'")
+			return name, alias, name != "" && alias != ""
+		}
+	}
+	return "", "", false
+}

@@ -59,6 +59,8 @@ func TestParse(t *testing.T) {
 		{in: "send my digest at 8am", intent: "settings"},
 		{in: "gửi tóm tắt lúc 7h30", intent: "settings", lang: "vi"},
 		{in: "no digest on weekends", intent: "settings"},
+		{in: "Acme Corp is also called ACME Inc", intent: "alias", customer: "Acme Corp"},
+		{in: "/tend alias Acme Corp = ACME Inc", intent: "alias", customer: "Acme Corp"},
 	}
 	for _, tt := range tests {
 		got := conversation.Parse(tt.in, monday, hanoi)

@@ -127,6 +127,12 @@ func TestConversation(t *testing.T) {
 			wantText(t, h.press("ann", button(t, ask, "New: Acme Crop")), "Acme Crop is new")
 			wantText(t, h.say("ann", "show Globxe"), "I don't know a customer called Globxe.")
 		}},
+		{"aliases", func(t *testing.T, h *harness) {
+			h.say("lan", "gọi cho Công ty TNHH Minh Phát")
+			wantText(t, h.say("lan", "Minh Phát còn gọi là MP"), `Đã ghi: Công ty TNHH Minh Phát còn gọi là "MP".`)
+			wantText(t, h.say("lan", "called MP, follow up tomorrow"), "Logged a call with Công ty TNHH Minh Phát.")
+			wantText(t, h.say("lan", "/tend alias Minh Phat = mp"), `I already know Công ty TNHH Minh Phát as "mp".`)
+		}},
 		{"undo removes everything the message stored", func(t *testing.T, h *harness) {
 			logged := h.say("ann", "called Globex, spoke to Hank about renewal, follow up today")
 			wantText(t, h.press("ann", button(t, logged, "Undo")), "Undone:")
