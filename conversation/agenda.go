@@ -59,7 +59,7 @@ func (r *Router) agendaItems(ctx context.Context, ses *session) ([]store.AgendaI
 func itemText(ses *session, n int, it store.AgendaItem) string {
 	reasons := make([]string, len(it.Reasons))
 	for i, rs := range it.Reasons {
-		reasons[i] = reasonText(ses, rs)
+		reasons[i] = reasonText(ses, rs, it.Customer.Name)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d. %s — %s", n, it.Customer.Name, strings.Join(reasons, "; "))
@@ -72,7 +72,7 @@ func itemText(ses *session, n int, it store.AgendaItem) string {
 	return b.String()
 }
 
-func reasonText(ses *session, rs store.Reason) string {
+func reasonText(ses *session, rs store.Reason, customer string) string {
 	var s string
 	switch rs.Kind {
 	case store.ReasonOverdue:
@@ -87,10 +87,11 @@ func reasonText(ses *session, rs store.Reason) string {
 	case store.ReasonCadence:
 		return t(ses.lang, msgReasonCadence, rs.Days, rs.Cadence)
 	case store.ReasonOccasion:
+		what := occasionText(ses.lang, *rs.Occasion, customer)
 		if rs.Days == 0 {
-			return t(ses.lang, msgReasonOccToday, rs.Occasion.Kind)
+			return t(ses.lang, msgReasonOccToday, what)
 		}
-		return t(ses.lang, msgReasonOccasion, rs.Occasion.Kind, rs.Days)
+		return t(ses.lang, msgReasonOccasion, what, rs.Days)
 	case store.ReasonStuck:
 		return t(ses.lang, msgReasonStuck, rs.Deal.Title, rs.Deal.Stage, rs.Days)
 	}

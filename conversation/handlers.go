@@ -31,6 +31,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.record(ctx, ses, in, text, p)
 	case IntentSettings:
 		return r.settings(ctx, ses, *in.Settings)
+	case IntentOccasion:
+		return r.occasion(ctx, ses, in, text, p)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -449,4 +451,49 @@ func (r *Router) alias(ctx context.Context, ses *session, id store.CustomerID, a
 	o := say(t(ses.lang, msgAliasAdded, c.Name, alias), undoButton(ses.lang, ch))
 	o.write = true
 	return o
+}
+
+// occasion records a yearly date; the agenda and the digest bring it up
+// three days ahead and on the day.
+func (r *Router) occasion(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
+	ref, ask := r.resolve(ctx, ses, in.Customer, text, p, true)
+	if ask != nil {
+		return *ask
+	}
+	d := in.Due.In(ses.loc)
+	oc := &store.Occasion{Kind: in.Occasion, Month: d.Month(), Day: d.Day(), Label: in.Contact}
+	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, store.Activity{Customer: ref, Contact: in.Contact, Occasion: oc})
+	if errors.Is(err, store.ErrInvalid) {
+		return say(t(ses.lang, msgBadName))
+	}
+	if err != nil {
+		return failed(err)
+	}
+	lines := []string{t(ses.lang, msgOccasionAdded, occasionText(ses.lang, *rec.Occasion, rec.Customer.Name), fmt.Sprintf("%d/%d", d.Day(), int(d.Month())))}
+	if rec.NewCustomer {
+		lines = append(lines, t(ses.lang, msgNewCustomer, rec.Customer.Name))
+	}
+	o := say(strings.Join(lines, "\n"), undoButton(ses.lang, rec.Change))
+	o.write = true
+	return o
+}
+
+// occasionText names an occasion: "Jane's birthday" / "sinh nhật Jane",
+// or the customer's when it is theirs.
+func occasionText(lang string, oc store.Occasion, customer string) string {
+	kind := oc.Kind
+	switch oc.Kind {
+	case "birthday":
+		kind = t(lang, msgOccBirthday)
+	case "anniversary":
+		kind = t(lang, msgOccAnniversary)
+	}
+	who := oc.Label
+	if who == "" {
+		who = customer
+	}
+	if lang == "vi" {
+		return kind + " " + who
+	}
+	return who + "'s " + kind
 }

@@ -84,6 +84,9 @@ const (
 	msgDidYouMean            msg = "did_you_mean"
 	msgAliasAdded            msg = "alias_added"
 	msgAliasKnown            msg = "alias_known"
+	msgOccasionAdded         msg = "occasion_added"
+	msgOccBirthday           msg = "occ_birthday"
+	msgOccAnniversary        msg = "occ_anniversary"
 )
 
 var catalog = map[string]map[msg]string{
@@ -168,6 +171,9 @@ var catalog = map[string]map[msg]string{
 		msgDidYouMean:            "I don't know \"%s\" yet. Did you mean one of these?",
 		msgAliasAdded:            "Noted: %s is also called \"%s\".",
 		msgAliasKnown:            "I already know %s as \"%s\".",
+		msgOccasionAdded:         "Noted: %s, %s. I'll remind you 3 days ahead and on the day.",
+		msgOccBirthday:           "birthday",
+		msgOccAnniversary:        "anniversary",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -250,6 +256,9 @@ var catalog = map[string]map[msg]string{
 		msgDidYouMean:            "Tôi chưa biết \"%s\". Có phải bạn muốn nói:",
 		msgAliasAdded:            "Đã ghi: %s còn gọi là \"%s\".",
 		msgAliasKnown:            "Tôi đã biết %s còn gọi là \"%s\".",
+		msgOccasionAdded:         "Đã ghi: %s, %s. Tôi sẽ nhắc trước 3 ngày và đúng ngày.",
+		msgOccBirthday:           "sinh nhật",
+		msgOccAnniversary:        "ngày kỷ niệm",
 	},
 }
 

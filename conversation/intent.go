@@ -24,6 +24,7 @@ const (
 	IntentHelp        IntentKind = "help"
 	IntentSettings    IntentKind = "settings"
 	IntentAlias       IntentKind = "alias"
+	IntentOccasion    IntentKind = "occasion"
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -40,6 +41,7 @@ type Intent struct {
 	Note     string     `json:"note,omitempty"`     // what was promised, for the follow-up
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
+	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
 	Lang     string     `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
@@ -226,6 +228,11 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return in
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
+		return in
+	}
+	if kind, name, date, ok := p.occasion(now, loc); ok {
+		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true
+		in.Customer, in.Contact = name.customer, name.contact
 		return in
 	}
 	if name, alias, ok := p.alias(); ok {
@@ -560,7 +567,7 @@ func detectLang(s string) string {
 	f := " " + store.Fold(s) + " "
 	if containsAny(f, []string{"goi cho", "khach", "hen", "nhac toi", "ai can", "lien he", "bao gia", "ngay mai", "tuan sau",
 		"hom nay", "chi", "anh", "xong", "hoan tac", "gap", "nhan tin", "ghi chu", "cong ty", "thu hai", "thu ba", "thu tu",
-		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem"}) {
+		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la"}) {
 		return "vi"
 	}
 	return "en"
@@ -624,4 +631,69 @@ func (p phrase) alias() (name, alias string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// occasionWords name yearly dates worth a call.
+var occasionWords = []struct{ phrase, kind string }{
+	{"birthday", "birthday"}, {"bday", "birthday"}, {"sinh nhat", "birthday"},
+	{"wedding anniversary", "anniversary"}, {"anniversary", "anniversary"}, {"ky niem ngay cuoi", "anniversary"},
+	{"ngay cuoi", "anniversary"}, {"ky niem", "anniversary"}, {"ngay thanh lap", "anniversary"}, {"thanh lap", "anniversary"},
+}
+
+type occasionName struct{ customer, contact string }
+
+// occasion reads "Jane's birthday is 12/5", "birthday of Jane from Acme is
+// 3 May", "sinh nhật chị Lan bên Minh Phát ngày 5/12", "Minh Phát thành lập
+// 15/8": the kind, who, and the date (read like any date, so "12/5" is 12
+// May).
+func (p phrase) occasion(now time.Time, loc *time.Location) (kind string, who occasionName, date time.Time, ok bool) {
+	at, end := -1, 0
+	for _, w := range occasionWords {
+		if i := strings.Index(p.fold, w.phrase); i >= 0 && boundary(p.fold, i-1) && boundary(p.fold, i+len(w.phrase)) && (at < 0 || i < at) {
+			at, end, kind = i, i+len(w.phrase), w.kind
+		}
+	}
+	if at < 0 {
+		return "", who, date, false
+	}
+	d, found := when.Find(p.orig, now, loc)
+	if !found {
+		return "", who, date, false
+	}
+	dateAt := p.foldIndex(d.Start)
+	var s, e int
+	before := strings.TrimRight(p.fold[:at], " ")
+	switch {
+	case strings.HasSuffix(before, "'s"): // "Jane's birthday"
+		s, e = 0, len(before)-len("'s")
+	case at > 0: // "Minh Phát thành lập 15/8": the name comes first
+		s, e = p.name(0, at)
+	default: // "sinh nhật chị Lan ngày 5/12"
+		s, e = p.name(end, dateAt)
+	}
+	if _, after, ok := p.prefix(s, []string{"of", "for", "cua"}); ok {
+		s = skipSpace(p.fold, after)
+	}
+	e = p.trimLinks(e)
+	if e <= s {
+		return "", who, date, false
+	}
+	who.customer, who.contact = p.splitContact(s, e)
+	// "Jane's birthday at Acme is 12/3": the company follows the kind.
+	if _, after, ok := p.prefix(end, []string{"at", "from", "of", "ben", "cua"}); ok && who.contact == "" && after < dateAt {
+		if cs, ce := p.name(after, dateAt); ce > cs {
+			ce = p.trimLinks(ce)
+			who.contact, who.customer = who.customer, p.span(cs, ce)
+		}
+	}
+	return kind, who, d.Time, true
+}
+
+// trimLinks moves the end e of a name back over a linking word before a
+// date: "Jane is", "chị Lan ngày".
+func (p phrase) trimLinks(e int) int {
+	for _, w := range []string{" is", " la", " ngay", " on", " vao"} {
+		e = len(strings.TrimSuffix(strings.TrimRight(p.fold[:e], " "), w))
+	}
+	return e
 }

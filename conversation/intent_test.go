@@ -60,6 +60,10 @@ func TestParse(t *testing.T) {
 		{in: "gửi tóm tắt lúc 7h30", intent: "settings", lang: "vi"},
 		{in: "no digest on weekends", intent: "settings"},
 		{in: "Acme Corp is also called ACME Inc", intent: "alias", customer: "Acme Corp"},
+		{in: "Jane's birthday at Acme is 12/3", intent: "occasion", customer: "Acme", contact: "Jane", due: "2026-03-12T00:00:00+07:00"},
+		{in: "sinh nhật chị Lan bên Minh Phát ngày 5/12", intent: "occasion", customer: "Minh Phát", contact: "chị Lan",
+			due: "2026-12-05T00:00:00+07:00", lang: "vi"},
+		{in: "Minh Phat thanh lap 15/8", intent: "occasion", customer: "Minh Phat", due: "2026-08-15T00:00:00+07:00", lang: "vi"},
 		{in: "/tend alias Acme Corp = ACME Inc", intent: "alias", customer: "Acme Corp"},
 	}
 	for _, tt := range tests {

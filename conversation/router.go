@@ -70,6 +70,11 @@ type session struct {
 
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
+	if m.From.Lang == "" {
+		// A newcomer whose platform tells no language gets that of their
+		// first message, for what Tend says unprompted (digests, pings).
+		m.From.Lang = detectLang(truncate(m.Text, maxParse))
+	}
 	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID)
 	if ses == nil {
 		return replies, err

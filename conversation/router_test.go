@@ -127,11 +127,19 @@ func TestConversation(t *testing.T) {
 			wantText(t, h.press("ann", button(t, ask, "New: Acme Crop")), "Acme Crop is new")
 			wantText(t, h.say("ann", "show Globxe"), "I don't know a customer called Globxe.")
 		}},
+		{"occasions come up three days ahead and on the day", func(t *testing.T, h *harness) {
+			wantText(t, h.say("ann", "Jane's birthday at Acme is 12/3"), "Noted: Jane's birthday, 12/3.", "Acme is new")
+			wantText(t, h.say("ann", "who should I follow up with?"), "1. Acme — Jane's birthday in 3 days")
+			h.now = monday.AddDate(0, 0, 3)
+			wantText(t, h.say("ann", "who should I follow up with?"), "1. Acme — Jane's birthday today")
+			wantText(t, h.say("lan", "Minh Phát thành lập 15/8"), "Đã ghi: ngày kỷ niệm Minh Phát, 15/8.")
+		}},
 		{"aliases", func(t *testing.T, h *harness) {
 			h.say("lan", "gọi cho Công ty TNHH Minh Phát")
 			wantText(t, h.say("lan", "Minh Phát còn gọi là MP"), `Đã ghi: Công ty TNHH Minh Phát còn gọi là "MP".`)
 			wantText(t, h.say("lan", "called MP, follow up tomorrow"), "Logged a call with Công ty TNHH Minh Phát.")
-			wantText(t, h.say("lan", "/tend alias Minh Phat = mp"), `I already know Công ty TNHH Minh Phát as "mp".`)
+			// A command answers in the user's language: Lan wrote Vietnamese first.
+			wantText(t, h.say("lan", "/tend alias Minh Phat = mp"), `Tôi đã biết Công ty TNHH Minh Phát còn gọi là "mp".`)
 		}},
 		{"undo removes everything the message stored", func(t *testing.T, h *harness) {
 			logged := h.say("ann", "called Globex, spoke to Hank about renewal, follow up today")

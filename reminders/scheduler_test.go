@@ -242,6 +242,22 @@ func TestRestartSendsNothingTwiceAndCatchesUp(t *testing.T) {
 	}
 }
 
+func TestOccasionAYearLater(t *testing.T) {
+	hanoi, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	w := newWorld(t, time.Date(2026, 3, 9, 9, 0, 0, 0, hanoi))
+	w.say("lan", "Asia/Ho_Chi_Minh", "sinh nhật chị Lan bên Minh Phát ngày 12/3") // in 3 days
+	w.run(time.Date(2026, 3, 9, 9, 2, 0, 0, hanoi))                               // today's 08:30 digest
+	// A year on: three days ahead (Tuesday 9 March 2027) and on the day.
+	w.now = time.Date(2027, 3, 9, 8, 29, 0, 0, hanoi)
+	w.run(w.now.Add(2 * time.Minute))
+	w.now = time.Date(2027, 3, 12, 8, 29, 0, 0, hanoi)
+	w.run(w.now.Add(2 * time.Minute))
+	got := w.out.texts("chat-lan")
+	if len(got) != 3 || !strings.Contains(got[1], "sinh nhật chị Lan sau 3 ngày") || !strings.Contains(got[2], "sinh nhật chị Lan hôm nay") {
+		t.Errorf("want the birthday in the digests 3 days ahead and on the day, a year later:\n%q", got)
+	}
+}
+
 func TestMissedBeyondCatchUpIsSkipped(t *testing.T) {
 	hanoi, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	w := newWorld(t, time.Date(2026, 3, 9, 7, 0, 0, 0, hanoi))

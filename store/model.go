@@ -222,6 +222,7 @@ type Activity struct {
 	Contact     string
 	Interaction *Interaction // CustomerID, ContactID and UserID are filled in
 	FollowUp    *FollowUp    // CustomerID, ContactID, OwnerID and Status are filled in
+	Occasion    *Occasion    // CustomerID and ContactID are filled in
 }
 
 // CustomerRef names the customer of an activity: an id, or a name to find
@@ -240,6 +241,7 @@ type Recorded struct {
 	NewContact  bool
 	Interaction *Interaction
 	FollowUp    *FollowUp
+	Occasion    *Occasion
 }
 
 // InteractionFilter selects interactions.

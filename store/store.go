@@ -62,8 +62,9 @@ type Timeline interface {
 // nothing.
 type Writer interface {
 	// Record logs an activity: the customer (created when new), a contact
-	// (created when new), an interaction and a follow-up, each optional but
-	// the customer. Returns ErrNotFound if the customer is not visible to s,
+	// (created when new), an interaction, a follow-up and a yearly
+	// occasion, each optional but the customer; ErrInvalid for an occasion
+	// on a date that does not exist. Returns ErrNotFound if the customer is not visible to s,
 	// ErrDuplicate if o was applied before.
 	Record(ctx context.Context, s Scope, o Origin, a Activity) (Recorded, error)
 	// CompleteFollowUp marks an open follow-up done. Returns ErrNotFound if s
@@ -72,10 +73,6 @@ type Writer interface {
 	// SnoozeFollowUp moves an open follow-up to a new due time. Returns
 	// ErrNotFound, ErrConflict if it is not open, ErrDuplicate.
 	SnoozeFollowUp(ctx context.Context, s Scope, o Origin, id FollowUpID, due time.Time, allDay bool) (FollowUp, ChangeID, error)
-	// AddOccasion records a yearly date (birthday, anniversary) of a
-	// customer s may see, or of one of its contacts. Returns ErrNotFound,
-	// ErrInvalid for a date that does not exist, ErrDuplicate.
-	AddOccasion(ctx context.Context, s Scope, o Origin, oc Occasion) (Occasion, ChangeID, error)
 	// AddAlias records another name for a customer s may see. Returns
 	// ErrNotFound, ErrInvalid for an empty alias, ErrConflict when the
 	// customer has it already, ErrDuplicate.

@@ -178,7 +178,7 @@ func checkText(field, s string) error {
 // Record implements store.Writer.
 func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store.Activity) (store.Recorded, error) {
 	var r store.Recorded
-	if a.Interaction == nil && a.FollowUp == nil {
+	if a.Interaction == nil && a.FollowUp == nil && a.Occasion == nil {
 		return r, fmt.Errorf("sqlite: record: %w: nothing to record", store.ErrInvalid)
 	}
 	if a.Interaction != nil {
@@ -208,7 +208,12 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 			}
 		}
 		if a.FollowUp != nil {
-			return c.addFollowUp(s, *a.FollowUp, &r)
+			if err := c.addFollowUp(s, *a.FollowUp, &r); err != nil {
+				return err
+			}
+		}
+		if a.Occasion != nil {
+			return c.addOccasion(*a.Occasion, &r)
 		}
 		return nil
 	})
@@ -225,6 +230,9 @@ func activitySummary(a store.Activity) string {
 	}
 	if a.FollowUp != nil {
 		parts = append(parts, "follow-up")
+	}
+	if a.Occasion != nil {
+		parts = append(parts, a.Occasion.Kind)
 	}
 	name := a.Customer.Name
 	if name == "" {
@@ -411,38 +419,23 @@ func (db *DB) AddAlias(ctx context.Context, s store.Scope, o store.Origin, id st
 	return cid, nil
 }
 
-// AddOccasion implements store.Writer.
-func (db *DB) AddOccasion(ctx context.Context, s store.Scope, o store.Origin, oc store.Occasion) (store.Occasion, store.ChangeID, error) {
+func (c *change) addOccasion(oc store.Occasion, r *store.Recorded) error {
 	leap := oc.Year
 	if leap == 0 {
 		leap = 2024 // a leap year: 29 February is a valid yearly date
 	}
 	if oc.Month < time.January || oc.Month > time.December || oc.Day < 1 ||
 		time.Date(leap, oc.Month, oc.Day, 0, 0, 0, 0, time.UTC).Month() != oc.Month || strings.TrimSpace(oc.Kind) == "" {
-		return oc, 0, fmt.Errorf("sqlite: add occasion: %w: %s %d/%d", store.ErrInvalid, oc.Kind, oc.Day, oc.Month)
+		return fmt.Errorf("%w: occasion %q on %d/%d", store.ErrInvalid, oc.Kind, oc.Day, oc.Month)
 	}
-	oc.Label = store.Normalize(oc.Label)
-	cid, err := db.change(ctx, s, o, "occasion: "+oc.Kind, func(c *change) error {
-		if _, err := visibleCustomer(c.ctx, c.tx, s, oc.CustomerID); err != nil {
-			return err
-		}
-		if oc.ContactID != 0 {
-			var n int
-			if err := c.tx.QueryRowContext(c.ctx, "SELECT COUNT(*) FROM contacts WHERE id = ? AND customer_id = ?", oc.ContactID, oc.CustomerID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return fmt.Errorf("contact %d: %w", oc.ContactID, store.ErrNotFound)
-			}
-		}
-		id, err := c.insert("occasions", col{"customer_id", int64(oc.CustomerID)}, col{"contact_id", nullID(oc.ContactID)},
-			col{"kind", oc.Kind}, col{"month", int64(oc.Month)}, col{"day", int64(oc.Day)}, col{"year", int64(oc.Year)},
-			col{"lunar", b2i(oc.Lunar)}, col{"label", oc.Label})
-		oc.ID = store.OccasionID(id)
-		return err
-	})
-	if err != nil {
-		return oc, 0, fmt.Errorf("sqlite: add occasion: %w", err)
+	oc.CustomerID, oc.Label = r.Customer.ID, store.Normalize(oc.Label)
+	if r.Contact != nil {
+		oc.ContactID = r.Contact.ID
 	}
-	return oc, cid, nil
+	id, err := c.insert("occasions", col{"customer_id", int64(oc.CustomerID)}, col{"contact_id", nullID(oc.ContactID)},
+		col{"kind", oc.Kind}, col{"month", int64(oc.Month)}, col{"day", int64(oc.Day)}, col{"year", int64(oc.Year)},
+		col{"lunar", b2i(oc.Lunar)}, col{"label", oc.Label})
+	oc.ID = store.OccasionID(id)
+	r.Occasion = &oc
+	return err
 }

@@ -1564,33 +1564,29 @@ func testAliases(t *testing.T, f *fixture) {
 
 func testOccasions(t *testing.T, f *fixture) {
 	ctx := t.Context()
-	acme := f.record(f.rep1, store.Activity{Customer: named("Acme"), Contact: "Jane", Interaction: call(T0, "hello")})
-	oc, change, err := f.s.AddOccasion(ctx, f.rep1, store.Origin{Platform: "slack", EventID: "oc-1"},
-		store.Occasion{CustomerID: acme.Customer.ID, ContactID: acme.Contact.ID, Kind: "birthday", Month: time.March, Day: 11, Label: "Jane"})
-	if err != nil || oc.ID == 0 || change == 0 {
-		t.Fatalf("AddOccasion = %+v, %d, %v", oc, change, err)
+	birthday := func(m time.Month, d int) *store.Occasion { return &store.Occasion{Kind: "birthday", Month: m, Day: d} }
+	rec, err := f.s.Record(ctx, f.rep1, store.Origin{Platform: "slack", EventID: "oc-1"},
+		store.Activity{Customer: named("Acme"), Contact: "Jane", Occasion: birthday(time.March, 11)})
+	if err != nil || rec.Occasion == nil || rec.Occasion.ID == 0 || rec.Occasion.ContactID != rec.Contact.ID || !rec.NewCustomer {
+		t.Fatalf("Record(occasion) = %+v, %v", rec, err)
 	}
 	book, err := f.s.AgendaBook(ctx, f.rep1, store.AgendaFilter{Owner: f.rep1.UserID, Until: T0, Occasions: store.UpcomingDays(T0, time.UTC, 4)})
-	if err != nil || len(book.Occasions) != 1 || book.Occasions[0].ID != oc.ID {
+	if err != nil || len(book.Occasions) != 1 || book.Occasions[0].ID != rec.Occasion.ID {
 		t.Errorf("AgendaBook occasions = %+v, %v; want the birthday on 11 March", book.Occasions, err)
 	}
-	bad := []store.Occasion{
-		{CustomerID: acme.Customer.ID, Kind: "birthday", Month: time.February, Day: 30},
-		{CustomerID: acme.Customer.ID, Kind: "birthday", Month: 13, Day: 1},
-		{CustomerID: acme.Customer.ID, Kind: "", Month: 1, Day: 1},
-	}
-	for _, b := range bad {
-		if _, _, err := f.s.AddOccasion(ctx, f.rep1, store.Origin{}, b); !errors.Is(err, store.ErrInvalid) {
-			t.Errorf("AddOccasion(%+v) = %v, want ErrInvalid", b, err)
+	acme := store.CustomerRef{ID: rec.Customer.ID}
+	for _, b := range []*store.Occasion{birthday(time.February, 30), birthday(13, 1), {Kind: "", Month: 1, Day: 1}} {
+		if _, err := f.s.Record(ctx, f.rep1, store.Origin{}, store.Activity{Customer: acme, Occasion: b}); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Record(occasion %+v) = %v, want ErrInvalid", b, err)
 		}
 	}
-	if _, _, err := f.s.AddOccasion(ctx, f.rep1, store.Origin{}, store.Occasion{CustomerID: acme.Customer.ID, Kind: "anniversary", Month: 2, Day: 29}); err != nil {
+	if _, err := f.s.Record(ctx, f.rep1, store.Origin{}, store.Activity{Customer: acme, Occasion: birthday(time.February, 29)}); err != nil {
 		t.Errorf("29 February: %v", err)
 	}
-	if _, _, err := f.s.AddOccasion(ctx, f.rep2, store.Origin{}, store.Occasion{CustomerID: acme.Customer.ID, Kind: "birthday", Month: 1, Day: 1}); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("AddOccasion on another rep's customer = %v, want ErrNotFound", err)
+	if _, err := f.s.Record(ctx, f.rep2, store.Origin{}, store.Activity{Customer: acme, Occasion: birthday(1, 1)}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("occasion on another rep's customer = %v, want ErrNotFound", err)
 	}
-	if _, err := f.s.Undo(ctx, f.rep1, store.Origin{}, change); err != nil {
-		t.Errorf("Undo(occasion): %v", err)
+	if _, err := f.s.Undo(ctx, f.rep1, store.Origin{}, rec.Change); err == nil {
+		t.Errorf("undo of the first record succeeded although a later occasion refers to its customer")
 	}
 }
