@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 )
 
@@ -57,7 +59,7 @@ func (d *Dispatcher) drain(key string) {
 		d.mu.Unlock()
 
 		d.sem <- struct{}{}
-		job()
+		run(job)
 		<-d.sem
 
 		d.mu.Lock()
@@ -75,6 +77,18 @@ func (d *Dispatcher) drain(key string) {
 		d.queues[key] = q
 		d.mu.Unlock()
 	}
+}
+
+// run runs one job, so that a panic in it (below the handler's own
+// Recover: rendering, posting) is logged and the queue goes on instead of
+// the process dying.
+func run(job func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Error("bot: dispatched job panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	job()
 }
 
 // Wait returns when every submitted job has finished, or with ctx's error

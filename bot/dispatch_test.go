@@ -76,3 +76,16 @@ func TestDispatcherBounds(t *testing.T) {
 	}
 	d.Wait(t.Context())
 }
+
+func TestDispatcherSurvivesAPanic(t *testing.T) {
+	d := bot.NewDispatcher(1, 10)
+	ran := false
+	d.Submit("chat", func() { panic("boom") })
+	d.Submit("chat", func() { ran = true })
+	if err := d.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !ran {
+		t.Error("the job after a panicking one did not run")
+	}
+}

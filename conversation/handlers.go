@@ -383,7 +383,10 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 		if in.Spoken {
 			ses.lang = in.Lang
 		}
-		return r.dispatch(ctx, ses, in, text, p)
+		// The draft is the event: it is answered once, however often its
+		// buttons are pressed (a second press is a redelivery).
+		ses.origin = store.Origin{Platform: "draft", EventID: fmt.Sprint(id)}
+		return replace(r.dispatch(ctx, ses, in, text, p))
 	}
 	return say(t(ses.lang, msgExpired))
 }

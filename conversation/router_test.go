@@ -115,6 +115,12 @@ func TestConversation(t *testing.T) {
 			ask := h.say("ann", "called acme, follow up Friday")
 			wantText(t, ask, `Which "acme" do you mean?`)
 			wantText(t, h.press("ann", button(t, ask, "Acme Industries")), "Logged a call with Acme Industries.", "Follow-up: Fri 13 Mar")
+			if again := h.press("ann", button(t, ask, "Acme Industries")); len(again) != 0 {
+				t.Errorf("a second press of the same choice answered again: %v", again)
+			}
+			if got := text(h.say("ann", "show Acme Industries")); strings.Count(got, "called acme") != 1 {
+				t.Errorf("want the call stored once:\n%s", got)
+			}
 			ask = h.say("ann", "met acme")
 			wantText(t, h.press("ann", button(t, ask, "New: acme")), "acme is new")
 		}},

@@ -4,10 +4,12 @@
 // and the store's delivery ledger makes each reminder go out once.
 //
 // The guarantee is at most once: a reminder's key is claimed in the ledger
-// before it is sent and marked sent after. A failed send releases the claim
-// so a later tick retries it, until it is more than CatchUp late; a crash
-// between claim and send loses that one message, and nothing is lost for
-// good, because every follow-up also shows, overdue, in the next digest.
+// before it is sent and its outcome recorded after (sent, sent in part,
+// skipped at night, failed to compose). Only a send that put nothing out
+// releases the claim, so a later tick retries it until it is more than
+// CatchUp late. A crash between claim and send loses that one message, and
+// nothing is lost for good: every follow-up also shows, overdue, in the
+// next digest.
 package reminders
 
 import (
@@ -123,13 +125,6 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		log.Debug("reminders: user has no private chat")
 		return
 	}
-	late := r.Late(now)
-	if late && Quiet(now.In(Zone(r.User.TimeZone))) {
-		// A late ping at night waits for no one: the morning digest lists
-		// the follow-up as overdue.
-		log.Debug("reminders: late at night, left to the digest")
-		return
-	}
 	claimed, err := s.Source.ClaimDelivery(ctx, r.Key, r.User.ID)
 	if err != nil || !claimed {
 		if err != nil {
@@ -137,23 +132,43 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		}
 		return
 	}
-	reply, send, err := s.compose(ctx, r, now, late)
-	if err == nil && !send {
-		err = s.Source.MarkDelivered(ctx, r.Key, "")
-	}
-	if err == nil && send {
-		var ref bot.SentRef
-		if ref, err = s.Notifier.Send(ctx, to, reply); err == nil {
-			// The message is out: record it even if we are shutting down.
-			err = s.Source.MarkDelivered(context.WithoutCancel(ctx), r.Key, ref.ID)
-			if err != nil {
-				log.Error("reminders: sent but not recorded", "err", err)
-			}
-			log.Info("reminder sent", "kind", r.Kind, "late", late)
-			return
+	// From here the key is ours; every path records how it ended, even
+	// while shutting down.
+	done := func(ref string) {
+		if err := s.Source.MarkDelivered(context.WithoutCancel(ctx), r.Key, ref); err != nil {
+			log.Error("reminders: outcome not recorded", "ref", ref, "err", err)
 		}
 	}
-	if err != nil {
+	late := r.Late(now)
+	if late && Quiet(now.In(Zone(r.User.TimeZone))) {
+		// A late ping at night waits for no one: the morning digest lists
+		// the follow-up as overdue.
+		log.Info("reminders: late at night, left to the digest", "kind", r.Kind)
+		done("skipped: late at night")
+		return
+	}
+	reply, send, err := s.compose(ctx, r, now, late)
+	switch {
+	case err != nil:
+		// Not a platform failure: retrying each minute would fail the
+		// same way (the customer was reassigned, say).
+		log.Error("reminders: compose", "err", err)
+		done("failed: " + err.Error())
+		return
+	case !send:
+		done("empty")
+		return
+	}
+	ref, err := s.Notifier.Send(ctx, to, reply)
+	switch {
+	case err == nil:
+		log.Info("reminder sent", "kind", r.Kind, "late", late)
+		done(ref.ID)
+	case ref.ID != "":
+		// Part of a long message went out: sending again would repeat it.
+		log.Error("reminders: sent in part", "err", err)
+		done(ref.ID)
+	default:
 		log.Warn("reminders: not sent, will retry", "err", err)
 		if rerr := s.Source.ReleaseDelivery(context.WithoutCancel(ctx), r.Key, err.Error()); rerr != nil {
 			log.Error("reminders: release", "err", rerr)

@@ -20,10 +20,11 @@ import (
 // recorder is a bot.Notifier that keeps what it was asked to send, and
 // can be told to fail.
 type recorder struct {
-	mu   sync.Mutex
-	now  func() time.Time
-	sent []sent
-	fail error
+	mu      sync.Mutex
+	now     func() time.Time
+	sent    []sent
+	fail    error
+	partial bool // fail after putting the first part out
 }
 
 type sent struct {
@@ -35,10 +36,13 @@ type sent struct {
 func (r *recorder) Send(_ context.Context, to bot.Target, rep bot.Reply) (bot.SentRef, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.fail != nil {
+	if r.fail != nil && !r.partial {
 		return bot.SentRef{}, r.fail
 	}
 	r.sent = append(r.sent, sent{to: to, text: rep.Text, at: r.now()})
+	if r.partial {
+		return bot.SentRef{Target: to, ID: "part-1"}, r.fail
+	}
 	return bot.SentRef{Target: to, ID: fmt.Sprint(len(r.sent))}, nil
 }
 
@@ -279,6 +283,17 @@ func TestFailedSendIsRetried(t *testing.T) {
 	w.run(time.Date(2026, 3, 9, 9, 36, 0, 0, hanoi))
 	if n := countPrefix(w.out.texts("chat-lan"), "Time to follow up with Acme"); n != 1 {
 		t.Errorf("want the ping once after the platform came back, got %d: %q", n, w.out.texts("chat-lan"))
+	}
+}
+
+func TestPartlySentIsNotRepeated(t *testing.T) {
+	hanoi, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	w := newWorld(t, time.Date(2026, 3, 9, 9, 0, 0, 0, hanoi))
+	w.say("lan", "Asia/Ho_Chi_Minh", "remind me to call Acme at 9:30")
+	w.out.fail, w.out.partial = errors.New("second part refused"), true
+	w.run(time.Date(2026, 3, 9, 9, 40, 0, 0, hanoi))
+	if n := countPrefix(w.out.texts("chat-lan"), "Time to follow up with Acme"); n != 1 {
+		t.Errorf("a ping sent in part was sent %d times", n)
 	}
 }
 
