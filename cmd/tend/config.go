@@ -43,8 +43,8 @@ type StoreConfig struct {
 }
 
 type UsersConfig struct {
-	// Enroll is the role given to a person who writes to Tend for the
-	// first time ("rep"), or "none" to turn strangers away.
+	// Enroll is what happens to a person who writes to Tend for the first
+	// time: "rep" lets them in as a rep, "none" turns them away.
 	Enroll string `yaml:"enroll"`
 	// DefaultTimeZone is a new user's zone when their platform tells none;
 	// empty means the machine's.
@@ -178,9 +178,11 @@ func (c Config) Validate() error {
 		return &ConfigError{"store.path", errors.New("must be set")}
 	}
 	switch c.Users.Enroll {
-	case "none", "rep", "manager", "admin":
+	case "none", "rep":
 	default:
-		return &ConfigError{"users.enroll", fmt.Errorf("must be none, rep, manager or admin, not %q", c.Users.Enroll)}
+		// Anyone who finds the bot would see every customer: managers and
+		// admins are made with `tend user add --role`.
+		return &ConfigError{"users.enroll", fmt.Errorf("must be none or rep, not %q (add managers and admins with tend user add)", c.Users.Enroll)}
 	}
 	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
 		return &ConfigError{"users.default_time_zone", err}

@@ -259,6 +259,7 @@ func TestParseConfig(t *testing.T) {
 		{"bad level", "log:\n  level: loud\n", nil, nil, "log.level"},
 		{"bad synchronous", "store:\n  synchronous: off\n", nil, nil, "store.synchronous"},
 		{"bad enroll", "users:\n  enroll: boss\n", nil, nil, "users.enroll"},
+		{"strangers cannot enroll as admins", "users:\n  enroll: admin\n", nil, nil, "users.enroll"},
 		{"bad zone", "users:\n  default_time_zone: Nowhere/Here\n", nil, nil, "users.default_time_zone"},
 		{"not yaml", "store: [\n", nil, nil, "config"},
 	}

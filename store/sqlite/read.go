@@ -96,22 +96,16 @@ func (db *DB) CustomerNames(ctx context.Context, s store.Scope) ([]store.Custome
 
 // Contacts implements store.Customers.
 func (db *DB) Contacts(ctx context.Context, s store.Scope, id store.CustomerID) ([]store.Contact, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.customer_id, p.name, p.role, p.phone, p.email
+	out, err := queryAll(ctx, func(sc scanner) (p store.Contact, err error) {
+		err = sc.Scan(&p.ID, &p.CustomerID, &p.Name, &p.Role, &p.Phone, &p.Email)
+		return p, err
+	}, db.read, `SELECT p.id, p.customer_id, p.name, p.role, p.phone, p.email
 		FROM contacts p JOIN customers c ON c.id = p.customer_id
 		WHERE p.customer_id = ? AND `+visible+` ORDER BY p.name, p.id`, append([]any{id}, visArgs(s)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: contacts of %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []store.Contact
-	for rows.Next() {
-		var p store.Contact
-		if err := rows.Scan(&p.ID, &p.CustomerID, &p.Name, &p.Role, &p.Phone, &p.Email); err != nil {
-			return nil, fmt.Errorf("sqlite: contacts of %d: %w", id, err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 const interactionCols = `i.id, i.customer_id, COALESCE(i.contact_id, 0), i.user_id, i.kind, i.at, i.summary, i.src_platform, i.src_event`

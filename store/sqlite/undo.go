@@ -146,8 +146,11 @@ func (c *change) revertRow(target store.ChangeID, a auditRow) error {
 	}
 	names := slices.Sorted(maps.Keys(a.after))
 	current, err := c.row(a.table, a.id, names)
+	if errors.Is(err, store.ErrNotFound) { // gone since
+		return fmt.Errorf("undo: %s %d %w: %w", a.table, a.id, errLater, store.ErrConflict)
+	}
 	if err != nil {
-		return fmt.Errorf("undo: %w: %w", errLater, store.ErrConflict)
+		return fmt.Errorf("undo: %w", err)
 	}
 	for _, cur := range current {
 		if fmt.Sprint(cur.val) != fmt.Sprint(a.after[cur.name]) {
@@ -157,7 +160,9 @@ func (c *change) revertRow(target store.ChangeID, a auditRow) error {
 	switch a.action {
 	case "create":
 		if _, err := c.tx.ExecContext(c.ctx, "DELETE FROM "+a.table+" WHERE id = ?", a.id); err != nil {
-			return fmt.Errorf("undo: %s %d is used by later records: %w", a.table, a.id, mapErr(err))
+			// mapErr makes a foreign key refusal (later records use this
+			// row) ErrConflict; anything else stays what it is.
+			return fmt.Errorf("undo: delete %s %d: %w", a.table, a.id, mapErr(err))
 		}
 		return c.audit(a.table, a.id, "delete", current, nil)
 	case "update":
