@@ -186,8 +186,8 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 		act.FollowUp = &store.FollowUp{Due: *in.Due, AllDay: in.AllDay, Note: in.Note}
 	}
 	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, act)
-	if errors.Is(err, store.ErrInvalid) {
-		return say(t(ses.lang, msgBadName))
+	if o, ok := invalid(ses, err); ok {
+		return o
 	}
 	if err != nil {
 		return failed(err)
@@ -447,7 +447,8 @@ func (r *Router) alias(ctx context.Context, ses *session, id store.CustomerID, a
 	case errors.Is(err, store.ErrConflict):
 		return say(t(ses.lang, msgAliasKnown, c.Name, alias))
 	case errors.Is(err, store.ErrInvalid):
-		return say(t(ses.lang, msgBadName))
+		o, _ := invalid(ses, err)
+		return o
 	case err != nil:
 		return failed(err)
 	}
@@ -466,8 +467,8 @@ func (r *Router) occasion(ctx context.Context, ses *session, in Intent, text str
 	d := in.Due.In(ses.loc)
 	oc := &store.Occasion{Kind: in.Occasion, Month: d.Month(), Day: d.Day(), Label: in.Contact}
 	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, store.Activity{Customer: ref, Contact: in.Contact, Occasion: oc})
-	if errors.Is(err, store.ErrInvalid) {
-		return say(t(ses.lang, msgBadName))
+	if o, ok := invalid(ses, err); ok {
+		return o
 	}
 	if err != nil {
 		return failed(err)
@@ -499,4 +500,19 @@ func occasionText(lang string, oc store.Occasion, customer string) string {
 		return kind + " " + who
 	}
 	return who + "'s " + kind
+}
+
+// invalid words a store.InvalidError by what the user should fix.
+func invalid(ses *session, err error) (outcome, bool) {
+	var ie *store.InvalidError
+	if !errors.As(err, &ie) {
+		return outcome{}, false
+	}
+	switch ie.Field {
+	case store.FieldName:
+		return say(t(ses.lang, msgBadName)), true
+	case store.FieldDate:
+		return say(t(ses.lang, msgBadDate)), true
+	}
+	return say(t(ses.lang, msgBadInput)), true
 }

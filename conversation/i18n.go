@@ -87,6 +87,8 @@ const (
 	msgOccasionAdded         msg = "occasion_added"
 	msgOccBirthday           msg = "occ_birthday"
 	msgOccAnniversary        msg = "occ_anniversary"
+	msgBadDate               msg = "bad_date"
+	msgBadInput              msg = "bad_input"
 )
 
 var catalog = map[string]map[msg]string{
@@ -174,6 +176,8 @@ var catalog = map[string]map[msg]string{
 		msgOccasionAdded:         "Noted: %s, %s. I'll remind you 3 days ahead and on the day.",
 		msgOccBirthday:           "birthday",
 		msgOccAnniversary:        "anniversary",
+		msgBadDate:               "That date doesn't exist or is missing — nothing was saved. Try e.g. \"12/5\" or \"next Tuesday 3pm\".",
+		msgBadInput:              "I couldn't store that as written — nothing was saved. Could you shorten or rephrase it?",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -259,6 +263,8 @@ var catalog = map[string]map[msg]string{
 		msgOccasionAdded:         "Đã ghi: %s, %s. Tôi sẽ nhắc trước 3 ngày và đúng ngày.",
 		msgOccBirthday:           "sinh nhật",
 		msgOccAnniversary:        "ngày kỷ niệm",
+		msgBadDate:               "Ngày này không có hoặc bị thiếu — chưa lưu gì. Thử \"12/5\" hoặc \"15h thứ ba tuần sau\".",
+		msgBadInput:              "Tôi không lưu được như vậy — chưa lưu gì. Bạn rút gọn hoặc viết lại giúp nhé?",
 	},
 }
 

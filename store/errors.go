@@ -31,3 +31,20 @@ func (e *AmbiguousError) Error() string {
 	}
 	return "ambiguous customer " + e.Query + ": " + strings.Join(names, ", ")
 }
+
+// Fields an InvalidError names, so that the caller can say what to fix.
+const (
+	FieldName = "name" // a customer, contact or alias name
+	FieldText = "text" // a summary or note, too long
+	FieldDate = "date" // a due time or a yearly date that does not exist
+)
+
+// InvalidError says which input broke a rule of the domain. It is
+// ErrInvalid for errors.Is.
+type InvalidError struct {
+	Field  string // FieldName, FieldText, FieldDate
+	Reason string
+}
+
+func (e *InvalidError) Error() string        { return "invalid " + e.Field + ": " + e.Reason }
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }

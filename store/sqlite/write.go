@@ -170,7 +170,7 @@ func b2i(b bool) int64 {
 
 func checkText(field, s string) error {
 	if len(s) > MaxTextLen {
-		return fmt.Errorf("%w: %s is longer than %d bytes", store.ErrInvalid, field, MaxTextLen)
+		return &store.InvalidError{Field: store.FieldText, Reason: fmt.Sprintf("%s is longer than %d bytes", field, MaxTextLen)}
 	}
 	return nil
 }
@@ -250,7 +250,7 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	name := strings.TrimSpace(store.Normalize(ref.Name))
 	key := store.NameKey(name)
 	if key == "" || len(name) > 200 {
-		return fmt.Errorf("%w: customer name %q", store.ErrInvalid, ref.Name)
+		return &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("customer name %q", ref.Name)}
 	}
 	found, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+" FROM customers c WHERE c.name_key = ? AND "+visible+" ORDER BY c.id LIMIT 5",
 		append([]any{key}, visArgs(s)...)...)
@@ -281,7 +281,7 @@ func (c *change) resolveContact(name string, r *store.Recorded) error {
 	name = strings.TrimSpace(store.Normalize(name))
 	key := store.NameKey(name)
 	if key == "" || len(name) > 200 {
-		return fmt.Errorf("%w: contact name %q", store.ErrInvalid, name)
+		return &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("contact name %q", name)}
 	}
 	p := store.Contact{CustomerID: r.Customer.ID, Name: name}
 	err := c.tx.QueryRowContext(c.ctx, "SELECT id, name, role, phone, email FROM contacts WHERE customer_id = ? AND name_key = ? ORDER BY id LIMIT 1",
@@ -336,7 +336,7 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 
 func (c *change) addFollowUp(s store.Scope, f store.FollowUp, r *store.Recorded) error {
 	if f.Due.IsZero() {
-		return fmt.Errorf("%w: follow-up without a due time", store.ErrInvalid)
+		return &store.InvalidError{Field: store.FieldDate, Reason: "follow-up without a due time"}
 	}
 	f.CustomerID, f.OwnerID, f.Status, f.CreatedAt = r.Customer.ID, s.UserID, store.FollowUpOpen, c.now
 	if r.Contact != nil {
@@ -383,7 +383,7 @@ func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origi
 func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID, due time.Time, allDay bool) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
 	if due.IsZero() {
-		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w: no due time", store.ErrInvalid)
+		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w", &store.InvalidError{Field: store.FieldDate, Reason: "no due time"})
 	}
 	cid, err := db.change(ctx, s, o, fmt.Sprintf("snooze follow-up %d", id), func(c *change) error {
 		var err error
@@ -404,7 +404,7 @@ func (db *DB) AddAlias(ctx context.Context, s store.Scope, o store.Origin, id st
 	alias = strings.TrimSpace(store.Normalize(alias))
 	key := store.NameKey(alias)
 	if key == "" || len(alias) > 200 {
-		return 0, fmt.Errorf("sqlite: add alias: %w: alias %q", store.ErrInvalid, alias)
+		return 0, fmt.Errorf("sqlite: add alias: %w", &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("alias %q", alias)})
 	}
 	cid, err := db.change(ctx, s, o, "alias: "+alias, func(c *change) error {
 		if _, err := visibleCustomer(c.ctx, c.tx, s, id); err != nil {
@@ -426,7 +426,7 @@ func (c *change) addOccasion(oc store.Occasion, r *store.Recorded) error {
 	}
 	if oc.Month < time.January || oc.Month > time.December || oc.Day < 1 ||
 		time.Date(leap, oc.Month, oc.Day, 0, 0, 0, 0, time.UTC).Month() != oc.Month || strings.TrimSpace(oc.Kind) == "" {
-		return fmt.Errorf("%w: occasion %q on %d/%d", store.ErrInvalid, oc.Kind, oc.Day, oc.Month)
+		return &store.InvalidError{Field: store.FieldDate, Reason: fmt.Sprintf("occasion %q on %d/%d", oc.Kind, oc.Day, oc.Month)}
 	}
 	oc.CustomerID, oc.Label = r.Customer.ID, store.Normalize(oc.Label)
 	if r.Contact != nil {
