@@ -34,7 +34,11 @@ type Source interface {
 	store.Users
 	store.Deliveries
 	store.Due
+	store.Housekeeping
 }
+
+// Retention is how long the event and draft ledgers are kept.
+const Retention = 30 * 24 * time.Hour
 
 // Composer words reminders; conversation implements it, so that reminders
 // needs no language.
@@ -89,10 +93,18 @@ func (s *Scheduler) defaults() {
 	}
 }
 
-// Tick sends every reminder due at Now that has not gone out yet.
+// Tick sends every reminder due at Now that has not gone out yet, and
+// once an hour prunes the ledgers.
 func (s *Scheduler) Tick(ctx context.Context) {
 	s.defaults()
 	now := s.Now()
+	if now.Minute() == 0 {
+		if n, err := s.Source.Prune(ctx, now.Add(-Retention)); err != nil {
+			s.Logger.Error("reminders: prune", "err", err)
+		} else if n > 0 {
+			s.Logger.Info("reminders: pruned ledgers", "rows", n)
+		}
+	}
 	users, err := s.Source.ListUsers(ctx)
 	if err != nil {
 		s.Logger.Error("reminders: list users", "err", err)

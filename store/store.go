@@ -114,6 +114,14 @@ type Deliveries interface {
 	ReleaseDelivery(ctx context.Context, key string, reason string) error
 }
 
+// Housekeeping keeps the ledgers from growing without bound.
+type Housekeeping interface {
+	// Prune deletes processed-event records and drafts older than before
+	// and returns how many rows went. Platforms redeliver within minutes
+	// (Slack) or a day (Telegram), so weeks of records are plenty.
+	Prune(ctx context.Context, before time.Time) (int64, error)
+}
+
 // Due finds what falls due across all users, for the reminders. It is not
 // scoped: the scheduler acts for each owner.
 type Due interface {
@@ -142,6 +150,7 @@ type Store interface {
 	Deliveries
 	Due
 	Agendas
+	Housekeeping
 	io.Closer
 }
 

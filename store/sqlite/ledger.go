@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -78,4 +79,27 @@ func (db *DB) updateDelivery(ctx context.Context, op, q string, args ...any) err
 		return fmt.Errorf("sqlite: %s: %w", op, err)
 	}
 	return nil
+}
+
+// Prune implements store.Housekeeping.
+func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{"DELETE FROM processed_events WHERE at < ?", "DELETE FROM drafts WHERE created_at < ?"} {
+			res, err := tx.ExecContext(ctx, q, before.Unix())
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune: %w", err)
+	}
+	return n, nil
 }

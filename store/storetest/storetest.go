@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"FindCustomers/ScopeAndLimit", testFindScope},
 		{"Aliases/FindAndNames", testAliases},
 		{"Occasions/AddAndAgenda", testOccasions},
+		{"Housekeeping/Prune", testPrune},
 
 		{"AgendaBook/FollowUps", testAgendaFollowUps},
 		{"AgendaBook/Stale", testAgendaStale},
@@ -1588,5 +1589,28 @@ func testOccasions(t *testing.T, f *fixture) {
 	}
 	if _, err := f.s.Undo(ctx, f.rep1, store.Origin{}, rec.Change); err == nil {
 		t.Errorf("undo of the first record succeeded although a later occasion refers to its customer")
+	}
+}
+
+func testPrune(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	old := store.Origin{Platform: "slack", EventID: "old"}
+	if err := f.s.ClaimEvent(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.SaveDraft(ctx, f.rep1.UserID, "called acme"); err != nil {
+		t.Fatal(err)
+	}
+	f.setNow(T0.Add(40 * 24 * time.Hour))
+	recent := store.Origin{Platform: "slack", EventID: "recent"}
+	if err := f.s.ClaimEvent(ctx, recent); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.s.Prune(ctx, T0.Add(30*24*time.Hour))
+	if err != nil || n != 2 {
+		t.Errorf("Prune = %d, %v; want the old event and the old draft", n, err)
+	}
+	if err := f.s.ClaimEvent(ctx, recent); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("a recent event was pruned: %v", err)
 	}
 }
