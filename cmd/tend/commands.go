@@ -149,11 +149,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e, f)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	cfg, db, err := openData(ctx, e, f)
 	if err != nil {
 		return err
 	}
@@ -188,11 +184,7 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	cfg, err := loadConfig(e, f)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	cfg, db, err := openData(ctx, e, f)
 	if err != nil {
 		return err
 	}

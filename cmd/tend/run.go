@@ -184,6 +184,17 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB
 	return db, nil
 }
 
+// openData loads the config and opens the store, for the commands that
+// only work on data (migrate, backup, user).
+func openData(ctx context.Context, e env, f *flags) (Config, *sqlite.DB, error) {
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	return cfg, db, err
+}
+
 func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Router {
 	r := conversation.NewRouter(db)
 	r.Logger = logger

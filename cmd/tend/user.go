@@ -29,11 +29,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e, f)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	cfg, db, err := openData(ctx, e, f)
 	if err != nil {
 		return err
 	}
