@@ -19,8 +19,6 @@ import (
 	"github.com/tend-crm/tend/store/sqlite"
 )
 
-func storeRole(s string) store.Role { return store.Role(s) }
-
 func runChat(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "chat", "").withDB()
 	as := f.String("as", "", "your name in the chat (default $USER)")

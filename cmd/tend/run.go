@@ -199,9 +199,8 @@ func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Rou
 	r := conversation.NewRouter(db)
 	r.Logger = logger
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
-	r.NewUserRole = ""
-	if cfg.Users.Enroll != "none" {
-		r.NewUserRole = storeRole(cfg.Users.Enroll)
+	if cfg.Users.Enroll == "none" {
+		r.NewUserRole = "" // strangers are turned away
 	}
 	return r
 }
