@@ -149,7 +149,7 @@ func TestConversation(t *testing.T) {
 		}},
 		{"undo removes everything the message stored", func(t *testing.T, h *harness) {
 			logged := h.say("ann", "called Globex, spoke to Hank about renewal, follow up today")
-			wantText(t, h.press("ann", button(t, logged, "Undo")), "Undone:")
+			wantText(t, h.press("ann", button(t, logged, "Undo")), "Undone: log call and follow-up: Globex.")
 			wantText(t, h.say("ann", "who should I follow up with?"), "Nobody needs you right now")
 			wantText(t, h.say("ann", "show Globex"), "I don't know a customer called Globex.")
 			wantText(t, h.press("ann", button(t, logged, "Undo")), "I can't undo that")
@@ -168,7 +168,10 @@ func TestConversation(t *testing.T) {
 		}},
 		{"done and snooze by text and by button", func(t *testing.T, h *harness) {
 			h.say("ann", "called Acme, follow up today")
-			wantText(t, h.say("ann", "snooze Acme until Monday"), "Snoozed: follow-up with Acme, now Mon 16 Mar.")
+			snoozed := h.say("ann", "snooze Acme until Monday")
+			wantText(t, snoozed, "Snoozed: follow-up with Acme, now Mon 16 Mar.")
+			wantText(t, h.press("ann", button(t, snoozed, "Undo")), "Undone: snooze follow-up: Acme.")
+			h.say("ann", "snooze Acme until Monday")
 			wantText(t, h.say("ann", "done Acme"), "Done: follow-up with Acme.")
 			wantText(t, h.say("ann", "done Acme"), "There is no open follow-up with Acme.")
 			h.say("ann", "remind me to call Acme tomorrow")

@@ -81,6 +81,23 @@ func cmpErr(err, otherwise error) error {
 	return otherwise
 }
 
+// describe sets the change's summary once it is known (a customer's name
+// is, only after the change found or created it).
+func (c *change) describe(summary string) error {
+	_, err := c.tx.ExecContext(c.ctx, "UPDATE changes SET summary = ? WHERE id = ?", summary, c.id)
+	return err
+}
+
+// describeFollowUp describes a change to a follow-up by its customer:
+// "snooze follow-up: Acme Corp".
+func (c *change) describeFollowUp(verb string, f store.FollowUp) error {
+	var name string
+	if err := c.tx.QueryRowContext(c.ctx, "SELECT name FROM customers WHERE id = ?", f.CustomerID).Scan(&name); err != nil {
+		return err
+	}
+	return c.describe(verb + " follow-up: " + name)
+}
+
 // insert adds a row to table and audits it.
 func (c *change) insert(table string, cols ...col) (int64, error) {
 	names := make([]string, len(cols))
@@ -192,7 +209,7 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 		}
 	}
 	var err error
-	r.Change, err = db.change(ctx, s, o, activitySummary(a), func(c *change) error {
+	r.Change, err = db.change(ctx, s, o, "record", func(c *change) error {
 		r = store.Recorded{}
 		if err := c.resolveCustomer(s, a.Customer, &r); err != nil {
 			return err
@@ -213,9 +230,11 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 			}
 		}
 		if a.Occasion != nil {
-			return c.addOccasion(*a.Occasion, &r)
+			if err := c.addOccasion(*a.Occasion, &r); err != nil {
+				return err
+			}
 		}
-		return nil
+		return c.describe(activitySummary(a, r.Customer.Name))
 	})
 	if err != nil {
 		return store.Recorded{}, fmt.Errorf("sqlite: record: %w", err)
@@ -223,7 +242,9 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 	return r, nil
 }
 
-func activitySummary(a store.Activity) string {
+// activitySummary says what Record stored, for undo and history: "log
+// call and follow-up: Acme Corp".
+func activitySummary(a store.Activity, customer string) string {
 	var parts []string
 	if a.Interaction != nil {
 		parts = append(parts, "log "+string(a.Interaction.Kind))
@@ -234,11 +255,7 @@ func activitySummary(a store.Activity) string {
 	if a.Occasion != nil {
 		parts = append(parts, a.Occasion.Kind)
 	}
-	name := a.Customer.Name
-	if name == "" {
-		name = fmt.Sprintf("customer %d", a.Customer.ID)
-	}
-	return strings.Join(parts, " and ") + ": " + name
+	return strings.Join(parts, " and ") + ": " + customer
 }
 
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
@@ -365,9 +382,12 @@ func (c *change) openFollowUp(s store.Scope, id store.FollowUpID) (store.FollowU
 // CompleteFollowUp implements store.Writer.
 func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
-	cid, err := db.change(ctx, s, o, fmt.Sprintf("complete follow-up %d", id), func(c *change) error {
+	cid, err := db.change(ctx, s, o, "complete follow-up", func(c *change) error {
 		var err error
 		if f, err = c.openFollowUp(s, id); err != nil {
+			return err
+		}
+		if err := c.describeFollowUp("complete", f); err != nil {
 			return err
 		}
 		f.Status, f.CompletedAt = store.FollowUpDone, c.now
@@ -385,9 +405,12 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin,
 	if due.IsZero() {
 		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w", &store.InvalidError{Field: store.FieldDate, Reason: "no due time"})
 	}
-	cid, err := db.change(ctx, s, o, fmt.Sprintf("snooze follow-up %d", id), func(c *change) error {
+	cid, err := db.change(ctx, s, o, "snooze follow-up", func(c *change) error {
 		var err error
 		if f, err = c.openFollowUp(s, id); err != nil {
+			return err
+		}
+		if err := c.describeFollowUp("snooze", f); err != nil {
 			return err
 		}
 		f.Due, f.AllDay, f.Snoozes = due.UTC().Truncate(time.Second), allDay, f.Snoozes+1
