@@ -102,15 +102,29 @@ func reasonText(ses *session, rs store.Reason, customer string) string {
 }
 
 func itemButtons(lang string, it store.AgendaItem) []bot.Button {
-	for _, rs := range it.Reasons {
-		if f := rs.FollowUp; f != nil && rs.Kind != store.ReasonUpcoming {
-			return []bot.Button{
-				{Label: t(lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", f.ID)},
-				{Label: t(lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", f.ID)},
-			}
-		}
+	if f := actionable(it); f != nil {
+		return followUpButtons(lang, f.ID)
 	}
 	return []bot.Button{{Label: t(lang, msgShowBtn, it.Customer.Name), Value: fmt.Sprintf("show:%d", it.Customer.ID)}}
+}
+
+// actionable is the follow-up of an agenda item that can be done now: its
+// strongest reason that is not merely upcoming.
+func actionable(it store.AgendaItem) *store.FollowUp {
+	for _, rs := range it.Reasons {
+		if rs.FollowUp != nil && rs.Kind != store.ReasonUpcoming {
+			return rs.FollowUp
+		}
+	}
+	return nil
+}
+
+// followUpButtons are Done and Snooze (to tomorrow) for a follow-up.
+func followUpButtons(lang string, id store.FollowUpID) []bot.Button {
+	return []bot.Button{
+		{Label: t(lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", id)},
+		{Label: t(lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", id)},
+	}
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -172,10 +186,7 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	}
 	var buttons []bot.Button
 	if len(open) > 0 {
-		buttons = []bot.Button{
-			{Label: t(ses.lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", open[0].ID)},
-			{Label: t(ses.lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", open[0].ID)},
-		}
+		buttons = followUpButtons(ses.lang, open[0].ID)
 	}
 	return say(b.String(), buttons...)
 }

@@ -35,11 +35,8 @@ func (r *Router) Digest(ctx context.Context, u store.User, now time.Time) (bot.R
 	var buttons []bot.Button
 	for i, it := range items[:min(digestLines, len(items))] {
 		lines = append(lines, itemText(ses, i+1, it))
-		for _, rs := range it.Reasons {
-			if rs.FollowUp != nil && rs.Kind != store.ReasonUpcoming && len(buttons) < 3 {
-				buttons = append(buttons, bot.Button{Label: t(ses.lang, msgDoneNamed, it.Customer.Name), Value: fmt.Sprintf("done:%d", rs.FollowUp.ID)})
-				break
-			}
+		if f := actionable(it); f != nil && len(buttons) < 3 {
+			buttons = append(buttons, bot.Button{Label: t(ses.lang, msgDoneNamed, it.Customer.Name), Value: fmt.Sprintf("done:%d", f.ID)})
 		}
 	}
 	if rest := len(items) - digestLines; rest > 0 {

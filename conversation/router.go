@@ -70,12 +70,7 @@ type session struct {
 
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
-	if m.From.Lang == "" {
-		// A newcomer whose platform tells no language gets that of their
-		// first message, for what Tend says unprompted (digests, pings).
-		m.From.Lang = detectLang(truncate(m.Text, maxParse))
-	}
-	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID)
+	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID, m.Text)
 	if ses == nil {
 		return replies, err
 	}
@@ -96,7 +91,7 @@ const maxMessage = 16 << 10
 
 // HandleAction implements bot.Handler.
 func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, error) {
-	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, a.EventID)
+	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, a.EventID, "")
 	if ses == nil {
 		return replies, err
 	}
@@ -105,33 +100,25 @@ func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, e
 
 // session resolves who is speaking. A nil session means the replies are
 // final (a stranger turned away, an error).
-func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, event string) (*session, []bot.Reply, error) {
-	u, err := r.user(ctx, p, from, chat, dm)
+// text is what the person wrote, if anything: a newcomer's first words.
+func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, event, text string) (*session, []bot.Reply, error) {
+	u, err := r.user(ctx, p, from, chat, dm, text)
 	if errors.Is(err, errStranger) {
 		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, []bot.Reply{{Text: t(from.Lang, msgInternal, r.incident(err, p, chat))}}, nil
 	}
-	loc, err := time.LoadLocation(u.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return &session{
-		user:   u,
-		scope:  store.Scope{UserID: u.ID, Role: u.Role},
-		loc:    loc,
-		lang:   u.Lang,
-		now:    r.Now(),
-		origin: store.Origin{Platform: string(p), EventID: event},
-	}, nil, nil
+	ses := r.sessionFor(u, r.Now())
+	ses.origin = store.Origin{Platform: string(p), EventID: event}
+	return ses, nil, nil
 }
 
 var errStranger = errors.New("conversation: unknown user")
 
 // user finds the speaker, enrolling them on first contact, and keeps their
 // time zone and private chat up to date.
-func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool) (store.User, error) {
+func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, text string) (store.User, error) {
 	ident := store.Identity{Platform: string(p), ExternalID: from.ID}
 	if dm {
 		ident.ChatID = chat
@@ -150,6 +137,11 @@ func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat
 			tz = r.DefaultTimeZone
 		}
 		lang := from.Lang
+		if lang == "" {
+			// The platform tells no language: that of their first message
+			// serves for what Tend says unprompted (digests, pings).
+			lang = detectLang(truncate(text, maxParse))
+		}
 		if lang != "vi" {
 			lang = "en"
 		}
