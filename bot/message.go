@@ -26,7 +26,14 @@ type Message struct {
 	From     Sender
 	Text     string
 	IsDM     bool      // a private chat with the bot
-	Time     time.Time // when the platform received it; zero means now
+	// Mentioned reports that the message addresses Tend in a group: it
+	// mentions the bot, is a command, or replies to one of its messages.
+	// Always true in a private chat.
+	Mentioned bool
+	// MessageID is the platform's id of the message itself (Slack ts,
+	// Telegram message_id), to link a record to its source.
+	MessageID string
+	Time      time.Time // when the platform received it; zero means now
 }
 
 // Action is a press of a button Tend rendered.

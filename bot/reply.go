@@ -13,6 +13,9 @@ type Reply struct {
 	// Replace asks the adapter to update the message holding the pressed
 	// button instead of posting a new one, where the platform allows it.
 	Replace bool
+	// Ephemeral asks that only the asker see the reply in a shared chat,
+	// where the platform allows it (Slack); elsewhere it is a normal reply.
+	Ephemeral bool
 }
 
 // Button is a choice under a reply. Value is opaque to adapters and comes
