@@ -25,7 +25,7 @@ type Message struct {
 	ThreadID string // thread or reply chain, when the message is in one
 	From     Sender
 	Text     string
-	IsDM     bool      // a private chat with the bot
+	IsDM     bool // a private chat with the bot
 	// Mentioned reports that the message addresses Tend in a group: it
 	// mentions the bot, is a command, or replies to one of its messages.
 	// Always true in a private chat.
