@@ -37,8 +37,10 @@ type User struct {
 	DigestTime string
 	// DigestWeekends sends the digest on Saturday and Sunday too.
 	DigestWeekends bool
-	Identities     []Identity
-	CreatedAt      time.Time
+	// ManagerID is the manager whose team the user is in; 0 for none.
+	ManagerID  UserID
+	Identities []Identity
+	CreatedAt  time.Time
 }
 
 // Identity is a user's account on one platform.
@@ -58,6 +60,8 @@ type UserUpdate struct {
 	Lang           *string
 	DigestTime     *string
 	DigestWeekends *bool
+	// ManagerID puts the user in a manager's team; 0 takes them out.
+	ManagerID *UserID
 	// Identity adds or updates one identity (its ChatID).
 	Identity *Identity
 }

@@ -9,14 +9,14 @@ import (
 	"github.com/tend-crm/tend/store"
 )
 
-const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at"
+const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at, COALESCE(manager_id, 0)"
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(sc scanner) (store.User, error) {
 	var u store.User
 	var created int64
-	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created)
+	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created, &u.ManagerID)
 	u.CreatedAt = fromUnix(created)
 	return u, err
 }
@@ -61,8 +61,8 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 	}
 	u.CreatedAt = db.Now().UTC().Truncate(1e9)
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, u.DigestWeekends, u.CreatedAt.Unix())
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, u.DigestWeekends, u.CreatedAt.Unix(), nullID(u.ManagerID))
 		if err != nil {
 			return err
 		}
@@ -106,6 +106,7 @@ func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpd
 			{"lang", deref(upd.Lang), upd.Lang != nil},
 			{"digest_time", deref(upd.DigestTime), upd.DigestTime != nil},
 			{"digest_weekends", deref(upd.DigestWeekends), upd.DigestWeekends != nil},
+			{"manager_id", nullID(deref(upd.ManagerID)), upd.ManagerID != nil},
 		}
 		for _, s := range sets {
 			if !s.ok {

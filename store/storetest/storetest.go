@@ -388,6 +388,14 @@ func testUsersUpdate(t *testing.T, f *fixture) {
 		t.Errorf("UpdateUser(role) = %+v, %v", u, err)
 	}
 
+	// A rep joins a manager's team and leaves it.
+	for _, mgr := range []store.UserID{f.manager.UserID, 0} {
+		u, err = f.s.UpdateUser(ctx, f.rep2.UserID, store.UserUpdate{ManagerID: &mgr})
+		if err != nil || u.ManagerID != mgr {
+			t.Errorf("UpdateUser(manager %d) = %+v, %v", mgr, u, err)
+		}
+	}
+
 	// A new identity is added beside the others.
 	u, err = f.s.UpdateUser(ctx, f.rep1.UserID, store.UserUpdate{Identity: &store.Identity{Platform: "telegram", ExternalID: "777", ChatID: "777"}})
 	if err != nil {
