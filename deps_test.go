@@ -30,6 +30,7 @@ func TestImportRules(t *testing.T) {
 		{"./reminders", []string{slack, telegram, sqlite, "database/sql", ours + "store/sqlite", ours + "bot/"}},
 		{"./store", append(vendors, "database/sql", ours)},
 		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},
+		{"./store/storegen", append(vendors, "database/sql", ours+"store/sqlite", ours+"conversation", ours+"bot")},
 		{"./store/sqlite", []string{slack, telegram, cron, ours + "conversation", ours + "bot"}},
 	}
 	for _, r := range rules {

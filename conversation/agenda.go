@@ -17,7 +17,7 @@ const stuckAfter = 14 * 24 * time.Hour
 // agenda answers "who should I follow up with?": the store's ranking of
 // the user's own book, worded, from item offset on.
 func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
-	items, err := r.agendaItems(ctx, ses)
+	items, total, err := r.agendaItems(ctx, ses, offset+r.PageSize)
 	if err != nil {
 		return failed(err)
 	}
@@ -26,11 +26,14 @@ func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
 	}
 	offset = min(offset, len(items))
 	page := items[offset:min(offset+r.PageSize, len(items))]
-	o := outcome{replies: []bot.Reply{{Text: t(ses.lang, msgAgendaHeader, len(items))}}}
+	if err := r.withLast(ctx, ses, page); err != nil {
+		return failed(err)
+	}
+	o := outcome{replies: []bot.Reply{{Text: t(ses.lang, msgAgendaHeader, total)}}}
 	for i, it := range page {
 		o.replies = append(o.replies, bot.Reply{Text: itemText(ses, offset+i+1, it), Buttons: itemButtons(ses.lang, it)})
 	}
-	if rest := len(items) - offset - len(page); rest > 0 {
+	if rest := total - offset - len(page); rest > 0 {
 		last := &o.replies[len(o.replies)-1]
 		last.Buttons = append(last.Buttons, bot.Button{Label: t(ses.lang, msgMoreBtn, rest), Value: fmt.Sprintf("more:%d", offset+len(page))})
 	}
@@ -39,20 +42,43 @@ func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
 
 // agendaItems ranks the session user's own book: follow-ups due by the end
 // of their day, customers past their cadence, stuck deals, occasions in
-// the next days.
-func (r *Router) agendaItems(ctx context.Context, ses *session) ([]store.AgendaItem, error) {
+// the next days. It returns at least the first limit items, ranked, and
+// how many there are in all.
+func (r *Router) agendaItems(ctx context.Context, ses *session, limit int) ([]store.AgendaItem, int, error) {
 	local := ses.now.In(ses.loc)
 	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc)
-	book, err := r.Store.AgendaBook(ctx, ses.scope, store.AgendaFilter{
+	f := store.AgendaFilter{
 		Owner:      ses.user.ID,
 		Until:      endOfDay,
 		StuckSince: ses.now.Add(-stuckAfter),
 		Occasions:  store.UpcomingDays(ses.now, ses.loc, 4),
-	})
-	if err != nil {
-		return nil, err
 	}
-	return store.Agenda(book, ses.now, ses.loc, r.Weights), nil
+	f.Page(r.Weights, ses.now, limit)
+	book, err := r.Store.AgendaBook(ctx, ses.scope, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := store.Agenda(book, ses.now, ses.loc, r.Weights)
+	return items, len(items) + book.Omitted, nil
+}
+
+// withLast looks up the last interaction of the items' customers, for the
+// lines shown.
+func (r *Router) withLast(ctx context.Context, ses *session, items []store.AgendaItem) error {
+	ids := make([]store.CustomerID, len(items))
+	for i, it := range items {
+		ids[i] = it.Customer.ID
+	}
+	last, err := r.Store.LastInteractions(ctx, ses.scope, ids)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if l, ok := last[items[i].Customer.ID]; ok {
+			items[i].Last = &l
+		}
+	}
+	return nil
 }
 
 // itemText words one agenda line: who, why, and what happened last.

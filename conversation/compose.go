@@ -27,21 +27,25 @@ func (r *Router) sessionFor(u store.User, now time.Time) *session {
 // Done buttons for the follow-ups in it. It implements reminders.Composer.
 func (r *Router) Digest(ctx context.Context, u store.User, now time.Time) (bot.Reply, bool, error) {
 	ses := r.sessionFor(u, now)
-	items, err := r.agendaItems(ctx, ses)
+	items, total, err := r.agendaItems(ctx, ses, digestLines)
 	if err != nil || len(items) == 0 {
 		return bot.Reply{}, false, err
 	}
-	lines := []string{t(ses.lang, msgDigestHeader, len(items))}
+	items = items[:min(digestLines, len(items))]
+	if err := r.withLast(ctx, ses, items); err != nil {
+		return bot.Reply{}, false, err
+	}
+	lines := []string{t(ses.lang, msgDigestHeader, total)}
 	var buttons []bot.Button
-	for i, it := range items[:min(digestLines, len(items))] {
+	for i, it := range items {
 		lines = append(lines, itemText(ses, i+1, it))
 		if f := actionable(it); f != nil && len(buttons) < 3 {
 			buttons = append(buttons, bot.Button{Label: t(ses.lang, msgDoneNamed, it.Customer.Name), Value: fmt.Sprintf("done:%d", f.ID)})
 		}
 	}
-	if rest := len(items) - digestLines; rest > 0 {
+	if rest := total - digestLines; rest > 0 {
 		lines = append(lines, t(ses.lang, msgDigestMore, rest))
-		buttons = append(buttons, bot.Button{Label: t(ses.lang, msgAllBtn, len(items)), Value: "more:0"})
+		buttons = append(buttons, bot.Button{Label: t(ses.lang, msgAllBtn, total), Value: "more:0"})
 	}
 	return bot.Reply{Text: strings.Join(lines, "\n"), Buttons: buttons}, true, nil
 }

@@ -20,6 +20,24 @@ type AgendaFilter struct {
 	StuckSince time.Time
 	// Occasions lists the yearly dates (month, day) to include.
 	Occasions []MonthDay
+	// Limit, when not 0, lets the store leave out of the book customers
+	// that only their cadence puts on the agenda, whose keep-in-touch date
+	// passed before LongOverdue, and that are not among the first Limit of
+	// their segment by name. Their cadence reasons all weigh the same (the
+	// per-day term is capped), so they rank by segment and then name and
+	// cannot be among the first Limit items. Book.Omitted counts them. A
+	// busy rep's book is thus loaded in bounded time. Set both with Page.
+	Limit       int
+	LongOverdue time.Time
+}
+
+// Page bounds the book to what the first limit items of an agenda ranked
+// with w at now need.
+func (f *AgendaFilter) Page(w Weights, now time.Time, limit int) {
+	f.Limit = limit
+	// Two days' margin: the capped term counts local days, the store
+	// compares instants.
+	f.LongOverdue = now.AddDate(0, 0, -(w.MaxDays + 2)).Truncate(time.Second)
 }
 
 // MonthDay is a day of the year.
@@ -34,7 +52,9 @@ type Book struct {
 	FollowUps []FollowUp              // open
 	Deals     []Deal                  // open and not moving
 	Occasions []Occasion
-	Last      map[CustomerID]Interaction // the latest interaction with each customer
+	// Omitted counts the customers past their cadence left out under
+	// AgendaFilter.Limit: each would be one more agenda item.
+	Omitted int
 }
 
 // ReasonKind is why a customer is on the agenda.
@@ -65,7 +85,7 @@ type Reason struct {
 type AgendaItem struct {
 	Customer Customer
 	Reasons  []Reason
-	Last     *Interaction
+	Last     *Interaction // the latest interaction, when the caller looked it up
 	Score    float64
 }
 
@@ -114,9 +134,6 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 		it := byCustomer[id]
 		if it == nil {
 			it = &AgendaItem{Customer: c}
-			if last, ok := b.Last[id]; ok {
-				it.Last = &last
-			}
 			byCustomer[id] = it
 		}
 		if f, ok := w.Segment[c.Segment]; ok {

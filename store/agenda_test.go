@@ -31,17 +31,13 @@ type bookOf struct {
 	followUps []store.FollowUp
 	deals     []store.Deal
 	occasions []store.Occasion
-	last      []store.Interaction
 }
 
 func (b bookOf) book() store.Book {
-	out := store.Book{Customers: map[store.CustomerID]store.Customer{}, Last: map[store.CustomerID]store.Interaction{},
+	out := store.Book{Customers: map[store.CustomerID]store.Customer{},
 		FollowUps: b.followUps, Deals: b.deals, Occasions: b.occasions}
 	for _, c := range b.customers {
 		out.Customers[c.ID] = c
-	}
-	for _, i := range b.last {
-		out.Last[i.CustomerID] = i
 	}
 	return out
 }
@@ -291,7 +287,6 @@ func TestAgendaScores(t *testing.T) {
 		customers: []store.Customer{stale(1, "Acme", 50, 30), cust(2, "Beta", "A")},
 		followUps: []store.FollowUp{fu(1, 1, now.Add(-3*day)), fu(2, 2, now.Add(-45*day))},
 		occasions: []store.Occasion{occ(1, 1, time.March, 9)},
-		last:      []store.Interaction{{ID: 7, CustomerID: 1, Summary: "quote"}},
 	}
 	got := store.Agenda(b.book(), now, time.UTC, store.DefaultWeights)
 	if len(got) != 2 {
@@ -313,12 +308,6 @@ func TestAgendaScores(t *testing.T) {
 	}
 	if r := acme.Reasons[1]; r.Occasion == nil || r.Occasion.ID != 1 {
 		t.Errorf("Acme's occasion reason has occasion %+v", r.Occasion)
-	}
-	if acme.Last == nil || acme.Last.ID != 7 {
-		t.Errorf("Acme.Last = %+v, want interaction 7", acme.Last)
-	}
-	if beta.Last != nil {
-		t.Errorf("Beta.Last = %+v, want nil", beta.Last)
 	}
 }
 

@@ -53,6 +53,9 @@ type Timeline interface {
 	FollowUps(ctx context.Context, s Scope, f FollowUpFilter) ([]FollowUp, error)
 	// Deals returns the deals s may see that match f, newest first.
 	Deals(ctx context.Context, s Scope, f DealFilter) ([]Deal, error)
+	// LastInteractions returns the latest interaction with each of the
+	// customers s may see among ids; those never contacted have none.
+	LastInteractions(ctx context.Context, s Scope, ids []CustomerID) (map[CustomerID]Interaction, error)
 }
 
 // Writer makes the changes users ask for. Each call is one transaction:
@@ -135,7 +138,7 @@ type Agendas interface {
 	// AgendaBook returns, for the customers s may see (or only those of
 	// f.Customer), the open follow-ups due before f.Until, the customers
 	// whose keep-in-touch date is before f.Until, open deals not moved since
-	// f.StuckSince, and the last interaction with each customer in the book.
+	// f.StuckSince, and the occasions on f.Occasions' days.
 	AgendaBook(ctx context.Context, s Scope, f AgendaFilter) (Book, error)
 }
 

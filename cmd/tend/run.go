@@ -41,6 +41,7 @@ func commands() []command {
 		{"migrate", "bring the database up to date", runMigrate},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"user", "add or list users (add the first admin here)", runUser},
+		{"bench", "generate a book and measure Tend on it (docs/performance.md)", runBench},
 		{"version", "print the version", runVersion},
 	}
 }

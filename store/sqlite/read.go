@@ -229,9 +229,9 @@ func (db *DB) Deals(ctx context.Context, s store.Scope, f store.DealFilter) ([]s
 }
 
 // AgendaBook implements store.Agendas. Each part is one indexed query; the
-// customers they name and their last interactions are then fetched by id.
+// customers they name are then fetched by id.
 func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilter) (store.Book, error) {
-	b := store.Book{Customers: map[store.CustomerID]store.Customer{}, Last: map[store.CustomerID]store.Interaction{}}
+	b := store.Book{Customers: map[store.CustomerID]store.Customer{}}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for every part
 	if err != nil {
 		return b, fmt.Errorf("sqlite: agenda: %w", err)
@@ -261,8 +261,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	if err != nil {
 		return b, fmt.Errorf("sqlite: agenda follow-ups: %w", err)
 	}
-	stale, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c
-		WHERE c.touch_due_at > 0 AND c.touch_due_at < ?`+scope, with(unix(f.Until))...)
+	stale, err := db.staleCustomers(ctx, tx, f, scope, args)
 	if err != nil {
 		return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
 	}
@@ -312,20 +311,63 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 			b.Customers[c.ID] = c
 		}
 	}
-	all := make([]store.CustomerID, 0, len(b.Customers))
-	for id := range b.Customers {
-		all = append(all, id)
-	}
-	list, _ := json.Marshal(all)
-	last, err := queryAll(ctx, scanInteraction, tx, "SELECT "+interactionCols+` FROM interactions i WHERE i.id IN (
-		SELECT (SELECT id FROM interactions WHERE customer_id = j.value ORDER BY at DESC, id DESC LIMIT 1) FROM json_each(?) j)`, list)
-	if err != nil {
-		return b, fmt.Errorf("sqlite: agenda last interactions: %w", err)
-	}
-	for _, i := range last {
-		b.Last[i.CustomerID] = i
+	if f.Limit > 0 {
+		// Those left out are the long-overdue ones not loaded for any reason.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c
+			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ?`+scope, with(unix(f.LongOverdue))...).Scan(&n); err != nil {
+			return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
+		}
+		for _, c := range b.Customers {
+			if longOverdue(c, f.LongOverdue) {
+				n--
+			}
+		}
+		b.Omitted = n
 	}
 	return b, nil
+}
+
+// LastInteractions implements store.Timeline.
+func (db *DB) LastInteractions(ctx context.Context, s store.Scope, ids []store.CustomerID) (map[store.CustomerID]store.Interaction, error) {
+	out := make(map[store.CustomerID]store.Interaction, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, _ := json.Marshal(ids)
+	last, err := queryAll(ctx, scanInteraction, db.read, "SELECT "+interactionCols+` FROM interactions i JOIN customers c ON c.id = i.customer_id
+		WHERE i.id IN (SELECT (SELECT id FROM interactions WHERE customer_id = j.value ORDER BY at DESC, id DESC LIMIT 1) FROM json_each(?) j)
+		AND `+visible, append([]any{list}, visArgs(s)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: last interactions: %w", err)
+	}
+	for _, i := range last {
+		out[i.CustomerID] = i
+	}
+	return out, nil
+}
+
+// staleCustomers loads the customers past their keep-in-touch date: all of
+// them, or under f.Limit the recently overdue ones and the first f.Limit
+// long-overdue ones of each segment by name (AgendaFilter says why).
+func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
+	const stale = ` FROM customers c WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ?`
+	if f.Limit <= 0 {
+		return queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+stale+scope, append([]any{unix(f.Until)}, args...)...)
+	}
+	recent, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+stale+" AND c.touch_due_at >= ?"+scope,
+		append([]any{unix(f.Until), unix(f.LongOverdue)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	first, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c WHERE c.id IN (
+		SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.segment ORDER BY c.name, c.id) AS n`+
+		stale+scope+`) WHERE n <= ?)`, append(append([]any{unix(f.LongOverdue)}, args...), f.Limit)...)
+	return append(recent, first...), err
+}
+
+func longOverdue(c store.Customer, before time.Time) bool {
+	return !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && c.TouchDueAt.Before(before)
 }
 
 func monthDays(mds []store.MonthDay) []int {

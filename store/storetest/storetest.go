@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 
 		{"AgendaBook/FollowUps", testAgendaFollowUps},
 		{"AgendaBook/Stale", testAgendaStale},
+		{"AgendaBook/Limit", testAgendaLimit},
 		{"AgendaBook/LastAndCustomer", testAgendaLast},
 		{"AgendaBook/OwnerOfFollowUp", testAgendaFollowUpOwner},
 
@@ -876,8 +877,8 @@ func testScopeRep(t *testing.T, f *fixture) {
 			t.Errorf("rep2 AgendaBook has follow-up %+v", fu)
 		}
 	}
-	if _, ok := b.Last[acme.Customer.ID]; ok {
-		t.Error("rep2 AgendaBook has acme's last interaction")
+	if last, err := f.s.LastInteractions(t.Context(), rep, []store.CustomerID{acme.Customer.ID}); err != nil || len(last) != 0 {
+		t.Errorf("rep2 LastInteractions(acme) = %v, %v; want none", last, err)
 	}
 
 	fu := f.followUp(f.admin, acme.FollowUp.ID)
@@ -1419,21 +1420,60 @@ func testAgendaStale(t *testing.T, f *fixture) {
 	}
 }
 
+// testAgendaLimit checks that a bounded book ranks its first items as the
+// whole book does, and counts what it left out.
+func testAgendaLimit(t *testing.T, f *fixture) {
+	for i := range 9 { // long overdue: last called three months ago
+		f.record(f.rep1, store.Activity{Customer: named(fmt.Sprintf("Long %c", 'Z'-i)), Interaction: call(T0.AddDate(0, 0, -90), "x")})
+	}
+	f.record(f.rep1, store.Activity{Customer: named("Long with a promise"), Interaction: call(T0.AddDate(0, 0, -90), "x"), FollowUp: due(T0.AddDate(0, 0, -2), "y")})
+	for i := range 3 { // recently overdue
+		f.record(f.rep1, store.Activity{Customer: named(fmt.Sprintf("Recent %d", i)), Interaction: call(T0.AddDate(0, 0, -20-i), "x")})
+	}
+	f.record(f.rep2, store.Activity{Customer: named("Long of rep2"), Interaction: call(T0.AddDate(0, 0, -90), "x")})
+	ids := func(items []store.AgendaItem) []store.CustomerID {
+		return mapTo(items, func(it store.AgendaItem) store.CustomerID { return it.Customer.ID })
+	}
+	until := T0.Add(16 * time.Hour)
+	all := store.Agenda(f.book(f.rep1, store.AgendaFilter{Owner: f.rep1.UserID, Until: until}), T0, time.UTC, store.DefaultWeights)
+	if len(all) < 13 {
+		t.Skipf("only %d agenda items: the cadence does not make these customers due", len(all))
+	}
+	for _, limit := range []int{1, 3, 6, 20} {
+		flt := store.AgendaFilter{Owner: f.rep1.UserID, Until: until}
+		flt.Page(store.DefaultWeights, T0, limit)
+		b := f.book(f.rep1, flt)
+		got := store.Agenda(b, T0, time.UTC, store.DefaultWeights)
+		if n := len(got) + b.Omitted; n != len(all) {
+			t.Errorf("limit %d: %d items + %d omitted, want %d in all", limit, len(got), b.Omitted, len(all))
+		}
+		if want := ids(all)[:min(limit, len(all))]; len(got) < len(want) || !slices.Equal(ids(got)[:len(want)], want) {
+			t.Errorf("limit %d: first items %v, want %v", limit, ids(got), want)
+		}
+		if limit < 9 && b.Omitted == 0 {
+			t.Errorf("limit %d: nothing omitted from nine long-overdue customers", limit)
+		}
+	}
+}
+
 func testAgendaLast(t *testing.T, f *fixture) {
 	a := f.record(f.rep1, store.Activity{Customer: named("Acme"), Interaction: call(T0.Add(-3*day), "older"), FollowUp: due(T0.Add(-day), "x")})
 	newest := f.record(f.rep1, store.Activity{Customer: byID(a.Customer.ID), Interaction: call(T0.Add(-2*day), "newest")})
 	f.record(f.rep1, store.Activity{Customer: byID(a.Customer.ID), Interaction: call(T0.Add(-5*day), "back-dated")})
 	b := f.record(f.rep1, store.Activity{Customer: named("Beta"), FollowUp: due(T0.Add(-day), "y")})
 
-	book := f.book(f.rep1, store.AgendaFilter{Until: T0})
-	last, ok := book.Last[a.Customer.ID]
+	lasts, err := f.s.LastInteractions(t.Context(), f.rep1, []store.CustomerID{a.Customer.ID, b.Customer.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, ok := lasts[a.Customer.ID]
 	if !ok || last.ID != newest.Interaction.ID || last.Summary != "newest" {
 		t.Errorf("Last[acme] = %+v, want the newest interaction %d", last, newest.Interaction.ID)
 	}
-	if l, ok := book.Last[b.Customer.ID]; ok {
+	if l, ok := lasts[b.Customer.ID]; ok {
 		t.Errorf("Last[beta] = %+v, want none: beta was never contacted", l)
 	}
-	book = f.book(f.rep1, store.AgendaFilter{Until: T0, Customer: b.Customer.ID})
+	book := f.book(f.rep1, store.AgendaFilter{Until: T0, Customer: b.Customer.ID})
 	if got := bookCustomers(book); !slices.Equal(got, []store.CustomerID{b.Customer.ID}) {
 		t.Errorf("AgendaBook(customer beta) customers = %v", got)
 	}
@@ -1621,4 +1661,12 @@ func testPrune(t *testing.T, f *fixture) {
 	if err := f.s.ClaimEvent(ctx, recent); !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("a recent event was pruned: %v", err)
 	}
+}
+
+func mapTo[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
 }
