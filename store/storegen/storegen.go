@@ -120,16 +120,16 @@ func (g *gen) users(reps int) error {
 }
 
 var (
-	zones      = []string{"Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minh", "Asia/Bangkok", "Europe/Berlin", "America/New_York"}
-	bases      = []string{"Minh Phát", "Sao Mai", "Hoàng Long", "Thành Công", "Phú Thịnh", "An Khang", "Việt Tiến", "Hưng Thịnh", "Đại Nam", "Bình Minh", "Tân Hiệp", "Kim Long", "Hòa Bình", "Thiên Phú", "Trường Sơn", "Nam Việt", "Đông Á", "Phương Nam", "Hải Đăng", "Ngọc Lan", "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Wonka", "Tyrell", "Cyberdyne", "Aperture", "Oscorp", "Nakatomi", "Monarch", "Stark", "Wayne", "Dunder", "Massive", "Gringotts", "Zenith"}
-	suffixes   = []string{"Corp", "Trading", "Logistics", "Foods", "Tech", "Group", "Bakery", "Pharma", "Textiles", "Furniture", "Coffee", "Studio", "Dental", "Motors", "Garden", "Print", "Steel", "Travel", "Media", "Spa"}
-	families   = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Smith", "Müller", "García", "Brown"}
-	givens     = []string{"Lan", "Minh", "Hùng", "Hoa", "Tuấn", "Mai", "Dũng", "Linh", "Quân", "Thảo", "Phương", "Anh", "Jane", "John", "Anna", "Peter", "Maria"}
-	roles      = []string{"giám đốc", "kế toán", "purchasing manager", "CEO", "office manager", "trưởng phòng mua hàng"}
-	stages     = []store.Stage{store.StageLead, store.StageProspect, store.StageProspect, store.StageCustomer, store.StageCustomer, store.StageCustomer, store.StageLoyal, store.StageAdvocate, store.StageLost}
-	kinds      = []store.Kind{store.KindCall, store.KindCall, store.KindCall, store.KindMeeting, store.KindEmail, store.KindMessage, store.KindNote}
-	summaries  = []string{"talked about pricing", "sent the quote", "renewal next quarter", "asked for a demo", "báo giá 150 triệu", "chị muốn gặp tuần sau", "complained about delivery", "happy with the service", "hỏi về bảo hành", "wants a discount for 100 units", "gửi hợp đồng", "follow up after the trade fair"}
-	promises   = []string{"send the quote", "call back about the renewal", "gửi báo giá", "hẹn gặp trao đổi hợp đồng", "check the delivery date", "demo for the new team"}
+	zones     = []string{"Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minh", "Asia/Bangkok", "Europe/Berlin", "America/New_York"}
+	bases     = []string{"Minh Phát", "Sao Mai", "Hoàng Long", "Thành Công", "Phú Thịnh", "An Khang", "Việt Tiến", "Hưng Thịnh", "Đại Nam", "Bình Minh", "Tân Hiệp", "Kim Long", "Hòa Bình", "Thiên Phú", "Trường Sơn", "Nam Việt", "Đông Á", "Phương Nam", "Hải Đăng", "Ngọc Lan", "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Soylent", "Wonka", "Tyrell", "Cyberdyne", "Aperture", "Oscorp", "Nakatomi", "Monarch", "Stark", "Wayne", "Dunder", "Massive", "Gringotts", "Zenith"}
+	suffixes  = []string{"Corp", "Trading", "Logistics", "Foods", "Tech", "Group", "Bakery", "Pharma", "Textiles", "Furniture", "Coffee", "Studio", "Dental", "Motors", "Garden", "Print", "Steel", "Travel", "Media", "Spa"}
+	families  = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Smith", "Müller", "García", "Brown"}
+	givens    = []string{"Lan", "Minh", "Hùng", "Hoa", "Tuấn", "Mai", "Dũng", "Linh", "Quân", "Thảo", "Phương", "Anh", "Jane", "John", "Anna", "Peter", "Maria"}
+	roles     = []string{"giám đốc", "kế toán", "purchasing manager", "CEO", "office manager", "trưởng phòng mua hàng"}
+	stages    = []store.Stage{store.StageLead, store.StageProspect, store.StageProspect, store.StageCustomer, store.StageCustomer, store.StageCustomer, store.StageLoyal, store.StageAdvocate, store.StageLost}
+	kinds     = []store.Kind{store.KindCall, store.KindCall, store.KindCall, store.KindMeeting, store.KindEmail, store.KindMessage, store.KindNote}
+	summaries = []string{"talked about pricing", "sent the quote", "renewal next quarter", "asked for a demo", "báo giá 150 triệu", "chị muốn gặp tuần sau", "complained about delivery", "happy with the service", "hỏi về bảo hành", "wants a discount for 100 units", "gửi hợp đồng", "follow up after the trade fair"}
+	promises  = []string{"send the quote", "call back about the renewal", "gửi báo giá", "hẹn gặp trao đổi hợp đồng", "check the delivery date", "demo for the new team"}
 	// Most deals of a book are closed: 35 in 100 open, 40 won, 25 lost.
 	dealStages = slices.Concat(slices.Repeat([]string{"qualify", "proposal", "negotiation"}, 35), slices.Repeat([]string{"won"}, 120), slices.Repeat([]string{"lost"}, 75))
 )
