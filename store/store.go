@@ -31,9 +31,10 @@ type Users interface {
 type Customers interface {
 	// Customer returns a customer s may see. Returns ErrNotFound.
 	Customer(ctx context.Context, s Scope, id CustomerID) (Customer, error)
-	// FindCustomers returns customers s may see whose name matches name:
-	// exact (folded) matches first, then names that start with or contain
-	// its words; at most limit.
+	// FindCustomers returns customers s may see whose name or alias
+	// matches name: those that match exactly (folded) when there are any,
+	// else those whose names start with or contain its words; at most
+	// limit.
 	FindCustomers(ctx context.Context, s Scope, name string, limit int) ([]Customer, error)
 	// Contacts returns the contacts of a customer s may see, by name.
 	Contacts(ctx context.Context, s Scope, id CustomerID) ([]Contact, error)

@@ -62,6 +62,18 @@ func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, lim
 	if limit <= 0 {
 		limit = 10
 	}
+	// Most lookups name a customer exactly, which the indexes answer at
+	// once; only when none matches exactly are the names searched for the
+	// key's words.
+	exact, err := queryAll(ctx, scanCustomer, db.read, "SELECT "+customerCols+` FROM customers c
+		WHERE (c.name_key = ? OR c.id IN (SELECT customer_id FROM customer_aliases WHERE alias_key = ?)) AND `+visible+`
+		ORDER BY c.name_key <> ?, c.name, c.id LIMIT ?`, append(append([]any{key, key}, visArgs(s)...), key, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find customers: %w", err)
+	}
+	if len(exact) > 0 {
+		return exact, nil
+	}
 	// Keys hold only letters, digits, '&' and single spaces, so they need
 	// no LIKE escaping. A name starts with the key ("acm": "Acme Corp") or
 	// has a word that does ("phat": "Minh Phát").
