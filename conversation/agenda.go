@@ -3,6 +3,8 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,14 +16,120 @@ import (
 // mentions it.
 const stuckAfter = 14 * 24 * time.Hour
 
-// agenda answers "who should I follow up with?": the store's ranking of
-// the user's own book, worded, from item offset on.
-func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
-	items, total, err := r.agendaItems(ctx, ses, offset+r.PageSize)
+// view is which agenda is shown: whose (0: all the asker may see), of
+// which customer, only the late follow-ups, through the end of the week.
+// It travels in the "more" button, where it is untrusted like any button
+// value: the store applies the presser's scope whatever it says.
+type view struct {
+	owner    store.UserID
+	customer store.CustomerID
+	overdue  bool
+	week     bool
+}
+
+// value encodes the view for the "more" button from offset.
+func (v view) value(offset int) string {
+	s := fmt.Sprintf("more:%d:o%d", offset, v.owner)
+	if v.customer != 0 {
+		s += fmt.Sprintf(":c%d", v.customer)
+	}
+	if v.overdue {
+		s += ":late"
+	}
+	if v.week {
+		s += ":week"
+	}
+	return s
+}
+
+// parseView reads a "more" button's arguments; the session user's own
+// list when there are none (the digest's button).
+func parseView(ses *session, parts []string) view {
+	v := view{owner: ses.user.ID}
+	for _, p := range parts {
+		n, _ := strconv.ParseInt(p[min(1, len(p)):], 10, 64)
+		switch {
+		case p == "late":
+			v.overdue = true
+		case p == "week":
+			v.week = true
+		case strings.HasPrefix(p, "o") && n >= 0:
+			v.owner = store.UserID(n)
+		case strings.HasPrefix(p, "c") && n > 0:
+			v.customer = store.CustomerID(n)
+		}
+	}
+	return v
+}
+
+// followUps answers "who should I follow up with?" and its variants:
+// a teammate's list or the team's for those who may see them, one
+// customer's, only what is late, this week.
+func (r *Router) followUps(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
+	v := view{owner: ses.user.ID, overdue: in.Overdue, week: in.Week}
+	switch in.Whose {
+	case "":
+	case "team":
+		v.owner = 0
+	default:
+		u, o := r.teammate(ctx, ses, in.Whose)
+		if o != nil {
+			return *o
+		}
+		v.owner = u.ID
+	}
+	if in.Customer != "" {
+		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
+		if ask != nil {
+			return *ask
+		}
+		v.customer, v.owner = ref.ID, 0
+	}
+	return r.agenda(ctx, ses, v, 0)
+}
+
+// teammate finds the user a name means, for a manager or an admin: a rep
+// sees only their own list.
+func (r *Router) teammate(ctx context.Context, ses *session, name string) (store.User, *outcome) {
+	if !ses.scope.SeesAll() {
+		o := say(t(ses.lang, msgOwnListOnly))
+		return store.User{}, &o
+	}
+	users, err := r.Store.ListUsers(ctx)
+	if err != nil {
+		o := failed(err)
+		return store.User{}, &o
+	}
+	key := store.NameKey(name)
+	var found []store.User
+	for _, u := range users {
+		full := store.NameKey(u.Name)
+		if full == key || strings.HasPrefix(full, key+" ") || strings.HasSuffix(full, " "+key) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		o := say(t(ses.lang, msgNoTeammate, name))
+		return store.User{}, &o
+	}
+	names := mapSlice(found, func(u store.User) string { return u.Name })
+	o := say(t(ses.lang, msgWhichTeammate, name, strings.Join(names, ", ")))
+	return store.User{}, &o
+}
+
+// agenda words the ranking of the view from item offset on.
+func (r *Router) agenda(ctx context.Context, ses *session, v view, offset int) outcome {
+	items, total, err := r.agendaItems(ctx, ses, v, offset+r.PageSize)
 	if err != nil {
 		return failed(err)
 	}
 	if len(items) == 0 {
+		if v.overdue {
+			return say(t(ses.lang, msgNothingLate))
+		}
 		return say(t(ses.lang, msgAgendaEmpty))
 	}
 	offset = min(offset, len(items))
@@ -29,36 +137,61 @@ func (r *Router) agenda(ctx context.Context, ses *session, offset int) outcome {
 	if err := r.withLast(ctx, ses, page); err != nil {
 		return failed(err)
 	}
-	o := outcome{replies: []bot.Reply{{Text: t(ses.lang, msgAgendaHeader, total)}}}
+	o := outcome{replies: []bot.Reply{{Text: r.agendaHeader(ctx, ses, v, total)}}}
 	for i, it := range page {
 		o.replies = append(o.replies, bot.Reply{Text: itemText(ses, offset+i+1, it), Buttons: itemButtons(ses.lang, it)})
 	}
 	if rest := total - offset - len(page); rest > 0 {
 		last := &o.replies[len(o.replies)-1]
-		last.Buttons = append(last.Buttons, bot.Button{Label: t(ses.lang, msgMoreBtn, rest), Value: fmt.Sprintf("more:%d", offset+len(page))})
+		last.Buttons = append(last.Buttons, bot.Button{Label: t(ses.lang, msgMoreBtn, rest), Value: v.value(offset + len(page))})
 	}
 	return o
 }
 
+// agendaHeader names the list: one's own, the team's or a teammate's.
+func (r *Router) agendaHeader(ctx context.Context, ses *session, v view, total int) string {
+	switch {
+	case v.owner == ses.user.ID || v.customer != 0 || !ses.scope.SeesAll():
+	case v.owner == 0:
+		return t(ses.lang, msgAgendaHeaderOf, t(ses.lang, msgTeam), total)
+	default:
+		if u, err := r.Store.User(ctx, v.owner); err == nil {
+			return t(ses.lang, msgAgendaHeaderOf, u.Name, total)
+		}
+	}
+	return t(ses.lang, msgAgendaHeader, total)
+}
+
 // agendaItems ranks the session user's own book: follow-ups due by the end
 // of their day, customers past their cadence, stuck deals, occasions in
-// the next days. It returns at least the first limit items, ranked, and
-// how many there are in all.
-func (r *Router) agendaItems(ctx context.Context, ses *session, limit int) ([]store.AgendaItem, int, error) {
+// the next days (through the end of the week for v.week). It returns at
+// least the first limit items, ranked, and how many there are in all.
+func (r *Router) agendaItems(ctx context.Context, ses *session, v view, limit int) ([]store.AgendaItem, int, error) {
 	local := ses.now.In(ses.loc)
-	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc)
-	f := store.AgendaFilter{
-		Owner:      ses.user.ID,
-		Until:      endOfDay,
-		StuckSince: ses.now.Add(-stuckAfter),
-		Occasions:  store.UpcomingDays(ses.now, ses.loc, 4),
+	days := 1
+	if v.week {
+		days = 7 - (int(local.Weekday())+6)%7 // through Sunday
 	}
-	f.Page(r.Weights, ses.now, limit)
+	f := store.AgendaFilter{
+		Owner:      v.owner,
+		Customer:   v.customer,
+		Until:      time.Date(local.Year(), local.Month(), local.Day()+days, 0, 0, 0, 0, ses.loc),
+		StuckSince: ses.now.Add(-stuckAfter),
+		Occasions:  store.UpcomingDays(ses.now, ses.loc, max(4, days)),
+	}
+	if !v.overdue { // the late ones are never left out of a bounded book
+		f.Page(r.Weights, ses.now, limit)
+	}
 	book, err := r.Store.AgendaBook(ctx, ses.scope, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	items := store.Agenda(book, ses.now, ses.loc, r.Weights)
+	if v.overdue {
+		items = slices.DeleteFunc(items, func(it store.AgendaItem) bool {
+			return !slices.ContainsFunc(it.Reasons, func(r store.Reason) bool { return r.Kind == store.ReasonOverdue })
+		})
+	}
 	return items, len(items) + book.Omitted, nil
 }
 

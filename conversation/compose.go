@@ -27,7 +27,7 @@ func (r *Router) sessionFor(u store.User, now time.Time) *session {
 // Done buttons for the follow-ups in it. It implements reminders.Composer.
 func (r *Router) Digest(ctx context.Context, u store.User, now time.Time) (bot.Reply, bool, error) {
 	ses := r.sessionFor(u, now)
-	items, total, err := r.agendaItems(ctx, ses, digestLines)
+	items, total, err := r.agendaItems(ctx, ses, view{owner: u.ID}, digestLines)
 	if err != nil || len(items) == 0 {
 		return bot.Reply{}, false, err
 	}

@@ -26,7 +26,7 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 	case IntentUndo:
 		return r.undo(ctx, ses, 0)
 	case IntentFollowUps:
-		return r.agenda(ctx, ses, 0)
+		return r.followUps(ctx, ses, in, text, p)
 	case IntentLog, IntentSetFollowUp:
 		return r.record(ctx, ses, in, text, p)
 	case IntentSettings:
@@ -347,7 +347,7 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 	parts := strings.Split(args, ":")
 	id, err := strconv.ParseInt(parts[0], 10, 64)
 	if verb == "more" && err == nil && id >= 0 { // an offset, not an id
-		return r.agenda(ctx, ses, int(id))
+		return r.agenda(ctx, ses, parseView(ses, parts[1:]), int(id))
 	}
 	if err != nil || id <= 0 {
 		return say(t(ses.lang, msgExpired))

@@ -31,6 +31,12 @@ const (
 	msgCannotUndo            msg = "cannot_undo"
 	msgAgendaEmpty           msg = "agenda_empty"
 	msgAgendaHeader          msg = "agenda_header"
+	msgAgendaHeaderOf        msg = "agenda_header_of"
+	msgTeam                  msg = "team"
+	msgOwnListOnly           msg = "own_list_only"
+	msgNoTeammate            msg = "no_teammate"
+	msgWhichTeammate         msg = "which_teammate"
+	msgNothingLate           msg = "nothing_late"
 	msgMoreBtn               msg = "more_button"
 	msgDoneBtn               msg = "done_button"
 	msgSnoozeBtn             msg = "snooze_button"
@@ -120,6 +126,12 @@ var catalog = map[string]map[msg]string{
 		msgCannotUndo:            "I can't undo that: it has changed since, or later records depend on it.",
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
 		msgAgendaHeader:          "To follow up (%d):",
+		msgAgendaHeaderOf:        "%s — to follow up (%d):",
+		msgTeam:                  "The team",
+		msgOwnListOnly:           "I can only show you your own follow-ups; a manager can see the team's.",
+		msgNoTeammate:            "I don't know a teammate called %s.",
+		msgWhichTeammate:         "Which %s: %s? Say the full name.",
+		msgNothingLate:           "Nothing is late — every promise is on time.",
 		msgMoreBtn:               "More (%d)",
 		msgDoneBtn:               "Done",
 		msgSnoozeBtn:             "Snooze",
@@ -207,6 +219,12 @@ var catalog = map[string]map[msg]string{
 		msgCannotUndo:            "Không hoàn tác được: dữ liệu đã thay đổi, hoặc có bản ghi sau dựa vào nó.",
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
+		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
+		msgTeam:                  "Cả nhóm",
+		msgOwnListOnly:           "Tôi chỉ cho bạn xem việc cần làm của chính bạn; quản lý mới xem được của cả nhóm.",
+		msgNoTeammate:            "Tôi không biết đồng nghiệp nào tên %s.",
+		msgWhichTeammate:         "%s nào: %s? Bạn nói đủ họ tên nhé.",
+		msgNothingLate:           "Không có việc nào quá hạn — mọi hẹn đều đúng hạn.",
 		msgMoreBtn:               "Thêm (%d)",
 		msgDoneBtn:               "Xong",
 		msgSnoozeBtn:             "Hoãn",

@@ -42,7 +42,13 @@ type Intent struct {
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
-	Lang     string     `json:"lang"`
+	// For IntentFollowUps: whose list (a teammate's name as written, or
+	// "team" for all the asker sees; empty: their own), only what is
+	// late, or through the end of the week. Customer narrows it to one.
+	Whose   string `json:"whose,omitempty"`
+	Overdue bool   `json:"overdue,omitempty"`
+	Week    bool   `json:"week,omitempty"`
+	Lang    string `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
 	// replies use the user's language setting.
@@ -164,6 +170,79 @@ var (
 		"goi lai", "lien he lai", "hen", "nhac"}
 )
 
+var (
+	// overduePhrases ask for the late follow-ups alone; "overdue" inside
+	// a longer message ("about the overdue invoice") is a note.
+	overduePhrases = []string{"overdue", "overdue only", "whats overdue", "what's overdue", "what is overdue", "late follow ups",
+		"qua han", "viec qua han", "lich qua han"}
+	teamWords = []string{"team", "the team", "my team", "everyone", "nhom", "ca nhom", "moi nguoi"}
+	// selfWords keep their diacritics: "mình" is me, "Minh" a teammate.
+	selfWords = []string{"i", "me", "my", "tôi", "mình", "em", "anh", "chị", "hôm nay", "today"}
+)
+
+// parseAgendaAsk reads which follow-ups are asked for: "who should Lan
+// follow up with?", "team follow-ups", "follow-ups for Acme this week",
+// "việc quá hạn", "Lan cần gọi ai".
+func parseAgendaAsk(p phrase, at int, in Intent) Intent {
+	in.Kind = IntentFollowUps
+	f := strings.TrimRight(p.fold, " ?.!")
+	in.Overdue = containsAny(f, []string{"overdue", "late", "qua han", "tre han"})
+	in.Week = containsAny(f, []string{"this week", "tuan nay"})
+	// Whose: "who should Lan call", "Lan's follow-ups", "Lan cần gọi ai".
+	if w, end := p.word(at); w == "who" {
+		if w2, end2 := p.word(end); w2 == "should" || w2 == "does" || w2 == "must" {
+			name := strings.TrimSpace(p.fold[end2:])
+			for _, verb := range []string{" need to", " follow up", " call", " contact", " reach", " ping", " get back"} {
+				if i := strings.Index(name, verb); i > 0 {
+					in.Whose = p.span(end2, end2+1+i)
+					break
+				}
+			}
+		}
+	} else if i := strings.Index(f, "'s "); i > 0 && i < 40 {
+		in.Whose = p.span(at, i)
+	} else if i := indexAny(f, []string{" can goi ai", " can lien he ai", " phai goi ai"}); i > 0 {
+		in.Whose = p.span(at, i)
+	}
+	if oneOf(strings.ToLower(in.Whose), selfWords) {
+		in.Whose = ""
+	}
+	if in.Whose == "" && containsAny(f, teamWords) {
+		in.Whose = "team"
+	}
+	// A customer: "follow-ups for Acme", "việc cần làm với Minh Phát".
+	for _, prep := range []string{" for ", " with ", " of ", " voi ", " cua ", " cho "} {
+		i := strings.LastIndex(f, prep)
+		if i < 0 {
+			continue
+		}
+		name := p.span(i+len(prep), len(f))
+		for _, tail := range []string{"this week", "tuần này", "tuan nay", "overdue", "quá hạn"} {
+			name = strings.TrimSpace(strings.TrimSuffix(name, tail))
+		}
+		if key := store.Fold(name); key != "" && !oneOf(key, teamWords) && !oneOf(strings.ToLower(name), selfWords) && !strings.HasPrefix(key, "up") {
+			in.Customer = name
+		}
+		break
+	}
+	return in
+}
+
+// asksForSomeone: "who should Lan call?", "who does Minh need to follow up with?"
+func asksForSomeone(f string) bool {
+	return (strings.HasPrefix(f, "who should ") || strings.HasPrefix(f, "who does ")) &&
+		containsAny(f, []string{"follow up", "call", "contact", "reach out to", "get back to"})
+}
+
+func indexAny(s string, subs []string) int {
+	for _, sub := range subs {
+		if i := strings.Index(s, sub); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
 func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent {
 	word, rest := p.word(0)
 	if i := strings.IndexByte(word, '@'); i >= 0 {
@@ -243,10 +322,8 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		in.Kind, in.Settings = IntentSettings, set
 		return in
 	}
-	switch {
-	case containsAny(f, followUpPhrases) && !containsAny(f, []string{"remind me"}):
-		in.Kind = IntentFollowUps
-		return in
+	if (containsAny(f, followUpPhrases) || oneOf(f, overduePhrases) || asksForSomeone(f)) && !containsAny(f, []string{"remind me"}) {
+		return parseAgendaAsk(p, at, in)
 	}
 	if _, end, ok := p.prefix(at, showPrefixes); ok {
 		in.Kind, in.Customer = IntentShow, p.rest(end)

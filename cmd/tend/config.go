@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tend-crm/tend/store"
 )
 
 // Config is every setting of Tend, grouped by part. config.example.yaml
@@ -22,7 +24,53 @@ type Config struct {
 	Slack     SlackConfig     `yaml:"slack"`
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	Reminders RemindersConfig `yaml:"reminders"`
+	Agenda    AgendaConfig    `yaml:"agenda"`
 	Log       LogConfig       `yaml:"log"`
+}
+
+// AgendaConfig weighs the reasons "who should I follow up with?" ranks by
+// (store.Weights; README explains them). The defaults are
+// store.DefaultWeights.
+type AgendaConfig struct {
+	Overdue       float64 `yaml:"overdue"`
+	OverduePerDay float64 `yaml:"overdue_per_day"`
+	DueToday      float64 `yaml:"due_today"`
+	Upcoming      float64 `yaml:"upcoming"`
+	Cadence       float64 `yaml:"cadence"`
+	CadencePerDay float64 `yaml:"cadence_per_day"`
+	OccasionToday float64 `yaml:"occasion_today"`
+	OccasionSoon  float64 `yaml:"occasion_soon"`
+	Stuck         float64 `yaml:"stuck"`
+	StuckPerDay   float64 `yaml:"stuck_per_day"`
+	MaxDays       int     `yaml:"max_days"`
+	SegmentA      float64 `yaml:"segment_a"`
+	SegmentB      float64 `yaml:"segment_b"`
+	SegmentC      float64 `yaml:"segment_c"`
+}
+
+// Weights are the configured agenda weights.
+func (c AgendaConfig) Weights() store.Weights {
+	return store.Weights{
+		Overdue: c.Overdue, OverduePerDay: c.OverduePerDay, DueToday: c.DueToday, Upcoming: c.Upcoming,
+		Cadence: c.Cadence, CadencePerDay: c.CadencePerDay, OccasionToday: c.OccasionToday, OccasionSoon: c.OccasionSoon,
+		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, MaxDays: c.MaxDays,
+		Segment: map[string]float64{"A": c.SegmentA, "B": c.SegmentB, "C": c.SegmentC},
+	}
+}
+
+func agendaConfig(w store.Weights) AgendaConfig {
+	seg := func(s string) float64 {
+		if f, ok := w.Segment[s]; ok {
+			return f
+		}
+		return 1
+	}
+	return AgendaConfig{
+		Overdue: w.Overdue, OverduePerDay: w.OverduePerDay, DueToday: w.DueToday, Upcoming: w.Upcoming,
+		Cadence: w.Cadence, CadencePerDay: w.CadencePerDay, OccasionToday: w.OccasionToday, OccasionSoon: w.OccasionSoon,
+		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, MaxDays: w.MaxDays,
+		SegmentA: seg("A"), SegmentB: seg("B"), SegmentC: seg("C"),
+	}
 }
 
 type RemindersConfig struct {
@@ -87,6 +135,7 @@ func DefaultConfig() Config {
 			Listen:      ":8443",
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
+		Agenda:    agendaConfig(store.DefaultWeights),
 		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -137,6 +186,18 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 				return &ConfigError{f.key, err}
 			}
 			f.val.SetBool(b)
+		case reflect.Int:
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return &ConfigError{f.key, err}
+			}
+			f.val.SetInt(int64(n))
+		case reflect.Float64:
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return &ConfigError{f.key, err}
+			}
+			f.val.SetFloat(x)
 		}
 	}
 	return nil
@@ -189,6 +250,11 @@ func (c Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(c.Reminders.CatchUp); err != nil || d <= 0 {
 		return &ConfigError{"reminders.catch_up", fmt.Errorf("must be a positive duration like 6h, not %q", c.Reminders.CatchUp)}
+	}
+	for _, f := range configFields(&c) {
+		if strings.HasPrefix(f.key, "agenda.") && f.val.CanFloat() && f.val.Float() < 0 || f.key == "agenda.max_days" && f.val.Int() < 1 {
+			return &ConfigError{f.key, errors.New("must not be negative (max_days: at least 1)")}
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

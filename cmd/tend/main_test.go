@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tend-crm/tend/store"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -319,5 +320,26 @@ func TestBinary(t *testing.T) {
 	}
 	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
 		t.Errorf("no database at %s: %v", db, err)
+	}
+}
+
+func TestAgendaWeightsConfig(t *testing.T) {
+	cfg, err := ParseConfig(strings.NewReader("agenda:\n  overdue: 200\n  segment_a: 3\n"), func(k string) string {
+		return map[string]string{"TEND_AGENDA_MAX_DAYS": "10"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := cfg.Agenda.Weights()
+	if w.Overdue != 200 || w.Segment["A"] != 3 || w.MaxDays != 10 || w.DueToday != store.DefaultWeights.DueToday {
+		t.Errorf("weights = %+v", w)
+	}
+	if got := DefaultConfig().Agenda.Weights(); got.Overdue != store.DefaultWeights.Overdue || got.Segment["B"] != 1.2 || got.Segment["C"] != 1 {
+		t.Errorf("default weights = %+v", got)
+	}
+	for _, bad := range []string{"agenda:\n  overdue: -1\n", "agenda:\n  max_days: 0\n", "agenda:\n  cadence: lots\n"} {
+		if _, err := ParseConfig(strings.NewReader(bad), func(string) string { return "" }); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
 	}
 }

@@ -200,6 +200,7 @@ func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Rou
 	r := conversation.NewRouter(db)
 	r.Logger = logger
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
+	r.Weights = cfg.Agenda.Weights()
 	if cfg.Users.Enroll == "none" {
 		r.NewUserRole = "" // strangers are turned away
 	}

@@ -65,9 +65,9 @@ func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, lim
 	// Most lookups name a customer exactly, which the indexes answer at
 	// once; only when none matches exactly are the names searched for the
 	// key's words.
-	exact, err := queryAll(ctx, scanCustomer, db.read, "SELECT "+customerCols+` FROM customers c
-		WHERE (c.name_key = ? OR c.id IN (SELECT customer_id FROM customer_aliases WHERE alias_key = ?)) AND `+visible+`
-		ORDER BY c.name_key <> ?, c.name, c.id LIMIT ?`, append(append([]any{key, key}, visArgs(s)...), key, limit)...)
+	exact, err := queryAll(ctx, scanCustomer, db.read, "SELECT "+customerCols+` FROM customers c WHERE c.id IN (
+			SELECT id FROM customers WHERE name_key = ? UNION SELECT customer_id FROM customer_aliases WHERE alias_key = ?)
+		AND `+visible+` ORDER BY c.name_key <> ?, c.name, c.id LIMIT ?`, append(append([]any{key, key}, visArgs(s)...), key, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find customers: %w", err)
 	}

@@ -1,0 +1,108 @@
+package conversation_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store"
+)
+
+// TestAgendaViews pins whose follow-ups each question shows, on a small
+// team: two reps and their manager.
+func TestAgendaViews(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	for _, u := range []store.User{
+		{Name: "Lan Nguyen", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "lan"}}},
+		{Name: "Minh Tran", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "minh"}}},
+		{Name: "Boss", Role: store.RoleManager, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "boss"}}},
+	} {
+		if _, err := h.db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Last Thursday Lan promised Acme a call for Friday; today she owes
+	// Beta one, and Delta on Thursday. Minh owes Gamma one today.
+	h.now = monday.AddDate(0, 0, -4)
+	h.say("lan", "called Acme, follow up Friday")
+	h.now = monday
+	h.say("lan", "called Beta, follow up today")
+	h.say("lan", "called Delta, follow up Thursday")
+	h.say("minh", "called Gamma, follow up today")
+
+	tests := []struct {
+		user, ask string
+		want      []string
+		not       []string
+	}{
+		{"lan", "who should I follow up with?", []string{"To follow up (2):", "Acme", "Beta"}, []string{"Delta", "Gamma"}},
+		{"lan", "overdue", []string{"Acme"}, []string{"Beta", "Delta"}},
+		{"lan", "việc quá hạn", []string{"Acme"}, []string{"Beta"}},
+		{"lan", "follow-ups for Beta", []string{"Beta"}, []string{"Acme"}},
+		{"lan", "follow-ups this week", []string{"Acme", "Beta", "Delta"}, []string{"Gamma"}},
+		{"lan", "who should Minh follow up with?", []string{"only show you your own"}, []string{"Gamma"}},
+		{"boss", "who should Minh follow up with?", []string{"Minh Tran — to follow up (1):", "Gamma"}, []string{"Acme", "Beta"}},
+		{"boss", "Lan cần gọi ai", []string{"Lan Nguyen", "Acme", "Beta"}, []string{"Gamma"}},
+		{"boss", "team follow-ups", []string{"The team — to follow up (3):", "Acme", "Beta", "Gamma"}, nil},
+		{"boss", "who should Nobody follow up with?", []string{"don't know a teammate called Nobody"}, nil},
+		{"boss", "who should I follow up with?", []string{"Nobody needs you"}, []string{"Acme"}},
+	}
+	for _, tt := range tests {
+		got := text(h.say(tt.user, tt.ask))
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q: reply lacks %q:\n%s", tt.user, tt.ask, w, got)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%s: %q: reply has %q:\n%s", tt.user, tt.ask, n, got)
+			}
+		}
+	}
+
+	// "More" keeps the view it pages through.
+	h.r.PageSize = 1
+	first := h.say("boss", "team follow-ups")
+	next := text(h.press("boss", button(t, first, "More")))
+	if !strings.HasPrefix(next, "The team — to follow up (3):") || !strings.Contains(next, "2. ") {
+		t.Errorf("More on the team's list:\n%s", next)
+	}
+	// A rep's forged button shows their own scope only.
+	forged := text(h.press("lan", "more:0:o2"))
+	if strings.Contains(forged, "Gamma") {
+		t.Errorf("lan's forged button shows Minh's customer:\n%s", forged)
+	}
+}
+
+func TestParseAgendaAsks(t *testing.T) {
+	tests := []struct {
+		in, whose, customer string
+		overdue, week       bool
+	}{
+		{in: "who should I follow up with?"},
+		{in: "who should Lan follow up with?", whose: "Lan"},
+		{in: "who does Minh need to call?", whose: "Minh"},
+		{in: "Lan's follow-ups", whose: "Lan"},
+		{in: "Lan cần gọi ai?", whose: "Lan"},
+		{in: "hôm nay gọi ai", whose: ""},
+		{in: "team follow-ups", whose: "team"},
+		{in: "ai cần liên hệ của cả nhóm", whose: "team"},
+		{in: "overdue", overdue: true},
+		{in: "việc quá hạn", overdue: true},
+		{in: "follow-ups for Acme this week", customer: "Acme", week: true},
+		{in: "follow ups with Minh Phát", customer: "Minh Phát"},
+		{in: "ai cần liên hệ tuần này", week: true},
+	}
+	for _, tt := range tests {
+		in := conversation.Parse(tt.in, monday, hanoi)
+		if in.Kind != conversation.IntentFollowUps || in.Whose != tt.whose || in.Customer != tt.customer || in.Overdue != tt.overdue || in.Week != tt.week {
+			t.Errorf("Parse(%q) = %+v", tt.in, in)
+		}
+	}
+	// "overdue" inside a message is part of what was said.
+	if in := conversation.Parse("called Acme about the overdue invoice", monday, hanoi); in.Kind != conversation.IntentLog {
+		t.Errorf("a call about an overdue invoice read as %s", in.Kind)
+	}
+}
