@@ -139,7 +139,7 @@ func dealName(p phrase, at, limit int) string {
 func parseNewDeal(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	in.Kind, in.Deal = IntentNewDeal, &DealChange{}
 	limit := len(p.fold)
-	if _, s, e, ok := findMoney(p.fold, at, "USD"); ok {
+	if s, e, ok := findAmount(p.fold, at); ok {
 		in.Deal.Amount, limit = p.span(s, e), s
 	}
 	if d, ok := when.Find(p.orig[p.origIndex(at):], now, loc); ok {
@@ -223,7 +223,7 @@ func parseDealUpdate(p phrase, at int, now time.Time, loc *time.Location, in Int
 		return in, name != "" && rest != ""
 	}
 	if key, ks, ke = keyAt(p.fold, from, valueKeys); key != "" {
-		if _, s, e, ok := findMoney(p.fold, ke, "USD"); ok {
+		if s, e, ok := findAmount(p.fold, ke); ok {
 			name := dealName(p, from, ks)
 			if ks == from { // "value of <deal> to <amount>"
 				name = dealName(p, ke, trimLink(p.fold, s))

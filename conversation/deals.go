@@ -64,7 +64,14 @@ func (r *Router) deal(ctx context.Context, ses *session, in Intent, text string,
 	case IntentQualify:
 		return r.qualify(ctx, ses, in)
 	}
-	d, ask := r.findDeal(ctx, ses, in.Customer)
+	look := ses
+	if in.Kind == IntentLinkDeal {
+		// Linking is how a chat gets its deal: any deal the user sees.
+		look = &session{}
+		*look = *ses
+		look.dm = true
+	}
+	d, ask := r.findDeal(ctx, look, in.Customer)
 	if ask != nil {
 		return *ask
 	}

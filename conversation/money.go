@@ -52,29 +52,28 @@ func ParseMoney(s, def string) (Money, error) {
 	return m, nil
 }
 
-// findMoney finds the first amount in the folded text f from byte at: one
-// with a currency or a unit ("12,000 USD", "150 triệu") if any, else a bare
-// number of at least a thousand ("12,000"). It returns the amount and its
-// span in f.
-func findMoney(f string, at int, def string) (Money, int, int, bool) {
-	var bare Money
+// findAmount finds the first amount in the folded text f from byte at and
+// returns its span: one with a currency or a unit ("12,000 USD", "150
+// triệu", even one written wrong, for the caller to say so) if any, else a
+// bare number of at least a thousand ("12,000").
+func findAmount(f string, at int) (int, int, bool) {
 	bs, be := -1, -1
 	for i := at; i < len(f); i++ {
 		if !startsAmount(f, i) {
 			continue
 		}
-		m, s, e, marked, ok := scanMoney(f, i, def)
-		if ok && marked {
-			return m, s, e, true
+		m, s, e, marked, ok := scanMoney(f, i, "USD")
+		if marked {
+			return s, e, true
 		}
-		if ok && bs < 0 && m.Minor >= 1000*pow10(minorDigits(m.Currency)) {
-			bare, bs, be = m, s, e
+		if ok && bs < 0 && m.Minor >= 1000_00 {
+			bs, be = s, e
 		}
 		for i < len(f) && f[i] != ' ' { // on to the next word
 			i++
 		}
 	}
-	return bare, bs, be, bs >= 0
+	return bs, be, bs >= 0
 }
 
 func startsAmount(f string, i int) bool {
@@ -113,7 +112,7 @@ var currencyWords = []struct{ word, code string }{
 // number [units…] [digits after a unit] [currency]. Without a currency
 // word it takes def, or VND after a Vietnamese unit; an empty Currency
 // means none was said and def was empty. marked says a currency or a unit
-// was said.
+// was said; then start and end span the amount even when it cannot be read.
 func scanMoney(f string, i int, def string) (m Money, start, end int, marked bool, ok bool) {
 	start = i
 	cur := ""
@@ -156,7 +155,7 @@ func scanMoney(f string, i int, def string) (m Money, start, end int, marked boo
 		}
 	}
 	if units > 2 {
-		return Money{}, 0, 0, false, false
+		return Money{}, start, end, true, false
 	}
 	// "2tr5", "1ty2": a digit straight after the unit is its next decimal.
 	var tail string
@@ -196,11 +195,11 @@ func scanMoney(f string, i int, def string) (m Money, start, end int, marked boo
 	}
 	val, ok := readNumber(num, units > 0)
 	if !ok {
-		return Money{}, 0, 0, false, false
+		return Money{}, start, end, marked, false
 	}
 	if tail != "" {
 		if strings.ContainsAny(num, ".,") {
-			return Money{}, 0, 0, false, false
+			return Money{}, start, end, marked, false
 		}
 		frac, _ := new(big.Rat).SetString("0." + tail)
 		val.Add(val, frac)
@@ -218,7 +217,7 @@ func scanMoney(f string, i int, def string) (m Money, start, end int, marked boo
 	}
 	n := val.Num()
 	if !n.IsInt64() || n.Int64() > maxMinor {
-		return Money{}, 0, 0, false, false
+		return Money{}, start, end, marked, false
 	}
 	return Money{Minor: n.Int64(), Currency: cur}, start, end, marked, true
 }
