@@ -150,7 +150,8 @@ var catalog = map[string]map[msg]string{
 			"• who should I follow up with?\n" +
 			"• show Acme\n" +
 			"• done Acme · snooze Acme until Monday · undo\n" +
-			"Commands: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+			"• new deal Acme renewal 12,000 USD · Acme renewal to proposal · won Acme renewal · pipeline\n" +
+			"Commands: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
 		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
 		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
 		msgInternal:              "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
@@ -244,7 +245,7 @@ var catalog = map[string]map[msg]string{
 		msgAuthority:             "authority",
 		msgQualified:             "Noted for %s: %s.",
 		msgStillMissing:          "Still missing: %s.",
-		msgNoOpenDeal:            "You have no open deal to qualify. Name it: \"Acme renewal need: …\", or start one with \"new deal …\".",
+		msgNoOpenDeal:            "You have no open deal to qualify. Start one with \"new deal …\".",
 		msgWhichDeal:             "Which deal do you mean by \"%s\"?",
 		msgUnknownDeal:           "I don't know a deal called \"%s\". Start it with \"new deal %s …\".",
 		msgNameDeal:              "Which deal? Name it, e.g. \"deal Acme renewal\".",
@@ -287,7 +288,8 @@ var catalog = map[string]map[msg]string{
 			"• ai cần gọi lại hôm nay?\n" +
 			"• xem Minh Phát\n" +
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
-			"Lệnh: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+			"• cơ hội mới Minh Phát 150 triệu · chuyển Minh Phát sang đàm phán · chốt deal Minh Phát · báo cáo\n" +
+			"Lệnh: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
 		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
 		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
 		msgInternal:              "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
