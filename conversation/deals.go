@@ -67,9 +67,9 @@ func (r *Router) deal(ctx context.Context, ses *session, in Intent, text string,
 	look := ses
 	if in.Kind == IntentLinkDeal {
 		// Linking is how a chat gets its deal: any deal the user sees.
-		look = &session{}
-		*look = *ses
-		look.dm = true
+		anywhere := *ses
+		anywhere.dm = true
+		look = &anywhere
 	}
 	d, ask := r.findDeal(ctx, look, in.Customer)
 	if ask != nil {
