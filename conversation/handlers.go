@@ -20,7 +20,12 @@ type pick struct {
 }
 
 func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
+	if !ses.dm && private(in.Kind) {
+		return say(t(ses.lang, msgAskInDM))
+	}
 	switch in.Kind {
+	case IntentNewDeal, IntentDealStage, IntentDealUpdate, IntentShowDeal, IntentQualify, IntentLinkDeal, IntentPipeline:
+		return r.deal(ctx, ses, in, text, p)
 	case IntentHelp:
 		return say(t(ses.lang, msgHelp))
 	case IntentUndo:
@@ -365,7 +370,21 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 		due, allDay := snoozeBy(ses, f, strings.Join(parts[1:], ""))
 		return replace(r.snooze(ctx, ses, f.ID, due, allDay))
 	case "show":
+		if !ses.dm {
+			return say(t(ses.lang, msgAskInDM))
+		}
 		return r.card(ctx, ses, store.CustomerID(id))
+	case "deal":
+		d, err := r.Store.Deal(ctx, ses.scope, store.DealID(id))
+		if err != nil {
+			return failed(err)
+		}
+		if !ses.dm {
+			if d, ask := r.findDeal(ctx, ses, ""); ask != nil || d.ID != store.DealID(id) {
+				return say(t(ses.lang, msgAskInDM))
+			}
+		}
+		return r.dealCard(ctx, ses, d)
 	case "pick", "new":
 		text, err := r.Store.Draft(ctx, ses.user.ID, store.DraftID(id))
 		if err != nil {
@@ -491,6 +510,8 @@ func occasionText(lang string, oc store.Occasion, customer string) string {
 		kind = t(lang, msgOccBirthday)
 	case "anniversary":
 		kind = t(lang, msgOccAnniversary)
+	case "purchase":
+		kind = t(lang, msgOccPurchase)
 	}
 	who := oc.Label
 	if who == "" {

@@ -95,6 +95,56 @@ const (
 	msgOccAnniversary        msg = "occ_anniversary"
 	msgBadDate               msg = "bad_date"
 	msgBadInput              msg = "bad_input"
+	msgAskInDM               msg = "ask_in_dm"
+	msgDealCreated           msg = "deal_created"
+	msgAskQualify            msg = "ask_qualify"
+	msgDealMoved             msg = "deal_moved"
+	msgDealLostReason        msg = "deal_lost_reason"
+	msgDealWon               msg = "deal_won"
+	msgDealSame              msg = "deal_same"
+	msgDealUpdated           msg = "deal_updated"
+	msgDealValue             msg = "deal_value"
+	msgDealClose             msg = "deal_close"
+	msgDealOwner             msg = "deal_owner"
+	msgNeed                  msg = "need"
+	msgBudget                msg = "budget"
+	msgAuthority             msg = "authority"
+	msgQualified             msg = "qualified"
+	msgStillMissing          msg = "still_missing"
+	msgNoOpenDeal            msg = "no_open_deal"
+	msgWhichDeal             msg = "which_deal"
+	msgUnknownDeal           msg = "unknown_deal"
+	msgNameDeal              msg = "name_deal"
+	msgBadAmount             msg = "bad_amount"
+	msgUnknownUser           msg = "unknown_user"
+	msgLinked                msg = "linked"
+	msgCaptureAll            msg = "capture_all"
+	msgCaptureMentions       msg = "capture_mentions"
+	msgLinkInGroup           msg = "link_in_group"
+	msgDealCardStage         msg = "deal_card_stage"
+	msgDealCardClose         msg = "deal_card_close"
+	msgDealCardLost          msg = "deal_card_lost"
+	msgDealCardNext          msg = "deal_card_next"
+	msgDealCardNoNext        msg = "deal_card_no_next"
+	msgDealCardLast          msg = "deal_card_last"
+	msgUnknownField          msg = "unknown_field"
+	msgPipelineTeam          msg = "pipeline_team"
+	msgPipelineMine          msg = "pipeline_mine"
+	msgPipelineStage         msg = "pipeline_stage"
+	msgPipelineEmpty         msg = "pipeline_empty"
+	msgPipelineStuck         msg = "pipeline_stuck"
+	msgPipelineStuckLine     msg = "pipeline_stuck_line"
+	msgPipelineWeek          msg = "pipeline_week"
+	msgPipelineRep           msg = "pipeline_rep"
+	msgStageQualify          msg = "stage_qualify"
+	msgStageProposal         msg = "stage_proposal"
+	msgStageNegotiation      msg = "stage_negotiation"
+	msgStageWon              msg = "stage_won"
+	msgStageLost             msg = "stage_lost"
+	msgCareThanks            msg = "care_thanks"
+	msgCareCheckIn           msg = "care_check_in"
+	msgCareYearly            msg = "care_yearly"
+	msgOccPurchase           msg = "occ_purchase"
 )
 
 var catalog = map[string]map[msg]string{
@@ -106,7 +156,8 @@ var catalog = map[string]map[msg]string{
 			"• who should I follow up with?\n" +
 			"• show Acme\n" +
 			"• done Acme · snooze Acme until Monday · undo\n" +
-			"Commands: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+			"• new deal Acme renewal 12,000 USD · Acme renewal to proposal · won Acme renewal · pipeline\n" +
+			"Commands: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
 		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
 		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
 		msgInternal:              "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
@@ -190,6 +241,56 @@ var catalog = map[string]map[msg]string{
 		msgOccAnniversary:        "anniversary",
 		msgBadDate:               "That date doesn't exist or is missing — nothing was saved. Try e.g. \"12/5\" or \"next Tuesday 3pm\".",
 		msgBadInput:              "I couldn't store that as written — nothing was saved. Could you shorten or rephrase it?",
+		msgAskInDM:               "That's private — ask me in a direct message.",
+		msgDealCreated:           "New deal %s (%s) · %s · %s.",
+		msgAskQualify:            "To qualify it: what's the need, the budget, and who decides? Reply e.g. \"need: new CRM, budget 20k, authority: Ms Lan\".",
+		msgDealMoved:             "%s: %s → %s.",
+		msgDealLostReason:        "%s: lost — %s.",
+		msgDealWon:               "%s is won! Care plan for %s: %s.",
+		msgDealSame:              "%s is at %s already.",
+		msgDealUpdated:           "%s: %s.",
+		msgDealValue:             "value %s",
+		msgDealClose:             "expected close %s",
+		msgDealOwner:             "owner %s",
+		msgNeed:                  "need",
+		msgBudget:                "budget",
+		msgAuthority:             "authority",
+		msgQualified:             "Noted for %s: %s.",
+		msgStillMissing:          "Still missing: %s.",
+		msgNoOpenDeal:            "You have no open deal to qualify. Start one with \"new deal …\".",
+		msgWhichDeal:             "Which deal do you mean by \"%s\"?",
+		msgUnknownDeal:           "I don't know a deal called \"%s\". Start it with \"new deal %s …\".",
+		msgNameDeal:              "Which deal? Name it, e.g. \"deal Acme renewal\".",
+		msgBadAmount:             "I couldn't read the amount \"%s\". Try \"12,000 USD\", \"$12k\", \"150 triệu\" or \"1.2 tỷ\".",
+		msgUnknownUser:           "I don't know a colleague called \"%s\".",
+		msgLinked:                "This chat now follows %s: I'll add %s to its timeline. Say \"/tend deal\" here for its card.",
+		msgCaptureAll:            "every message",
+		msgCaptureMentions:       "messages that mention me",
+		msgLinkInGroup:           "Link a deal from the channel or group that should follow it.",
+		msgDealCardStage:         "Stage: %s (%d days) · %s · owner %s",
+		msgDealCardClose:         "Expected close: %s",
+		msgDealCardLost:          "Lost: %s",
+		msgDealCardNext:          "Next step: %s",
+		msgDealCardNoNext:        "No next step yet — set a follow-up.",
+		msgDealCardLast:          "Last contacts:",
+		msgUnknownField:          "?",
+		msgPipelineTeam:          "Pipeline — team",
+		msgPipelineMine:          "Pipeline — yours",
+		msgPipelineStage:         "%s: %d · %s · weighted %s",
+		msgPipelineEmpty:         "No deals yet. Start one: \"new deal Acme renewal 12,000 USD\".",
+		msgPipelineStuck:         "Stuck longest:",
+		msgPipelineStuckLine:     "%s — %s, %d days",
+		msgPipelineWeek:          "This week:",
+		msgPipelineRep:           "%s: %d calls, %d meetings, %d follow-ups done",
+		msgStageQualify:          "qualify",
+		msgStageProposal:         "proposal",
+		msgStageNegotiation:      "negotiation",
+		msgStageWon:              "won",
+		msgStageLost:             "lost",
+		msgCareThanks:            "thank-you check-in: %s",
+		msgCareCheckIn:           "check-in after the purchase: %s",
+		msgCareYearly:            "a yearly reminder on %s",
+		msgOccPurchase:           "purchase anniversary",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -199,7 +300,8 @@ var catalog = map[string]map[msg]string{
 			"• ai cần gọi lại hôm nay?\n" +
 			"• xem Minh Phát\n" +
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
-			"Lệnh: /tend log …, /followups, /tend show …, /tend undo, /tend help",
+			"• cơ hội mới Minh Phát 150 triệu · chuyển Minh Phát sang đàm phán · chốt deal Minh Phát · báo cáo\n" +
+			"Lệnh: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
 		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
 		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
 		msgInternal:              "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
@@ -283,6 +385,56 @@ var catalog = map[string]map[msg]string{
 		msgOccAnniversary:        "ngày kỷ niệm",
 		msgBadDate:               "Ngày này không có hoặc bị thiếu — chưa lưu gì. Thử \"12/5\" hoặc \"15h thứ ba tuần sau\".",
 		msgBadInput:              "Tôi không lưu được như vậy — chưa lưu gì. Bạn rút gọn hoặc viết lại giúp nhé?",
+		msgAskInDM:               "Việc này là riêng tư — hãy hỏi tôi trong tin nhắn riêng.",
+		msgDealCreated:           "Cơ hội mới %s (%s) · %s · %s.",
+		msgAskQualify:            "Để đánh giá: nhu cầu là gì, ngân sách bao nhiêu, ai quyết định? Trả lời ví dụ \"nhu cầu: CRM mới, ngân sách 200 triệu, người quyết định: chị Lan\".",
+		msgDealMoved:             "%s: %s → %s.",
+		msgDealLostReason:        "%s: mất — %s.",
+		msgDealWon:               "Đã thắng %s! Kế hoạch chăm sóc %s: %s.",
+		msgDealSame:              "%s đang ở %s rồi.",
+		msgDealUpdated:           "%s: %s.",
+		msgDealValue:             "giá trị %s",
+		msgDealClose:             "dự kiến chốt %s",
+		msgDealOwner:             "phụ trách %s",
+		msgNeed:                  "nhu cầu",
+		msgBudget:                "ngân sách",
+		msgAuthority:             "người quyết định",
+		msgQualified:             "Đã ghi cho %s: %s.",
+		msgStillMissing:          "Còn thiếu: %s.",
+		msgNoOpenDeal:            "Bạn chưa có cơ hội nào đang mở. Tạo một cơ hội: \"cơ hội mới …\".",
+		msgWhichDeal:             "\"%s\" là cơ hội nào?",
+		msgUnknownDeal:           "Tôi không biết cơ hội nào tên \"%s\". Tạo bằng \"cơ hội mới %s …\".",
+		msgNameDeal:              "Cơ hội nào? Hãy nêu tên, ví dụ \"deal Minh Phát\".",
+		msgBadAmount:             "Tôi không đọc được số tiền \"%s\". Thử \"150 triệu\", \"1,2 tỷ\", \"12.000.000đ\" hoặc \"12,000 USD\".",
+		msgUnknownUser:           "Tôi không biết đồng nghiệp nào tên \"%s\".",
+		msgLinked:                "Nhóm này giờ theo dõi %s: tôi sẽ ghi %s vào lịch sử của nó. Gõ \"/tend deal\" ở đây để xem thẻ.",
+		msgCaptureAll:            "mọi tin nhắn",
+		msgCaptureMentions:       "các tin nhắn nhắc đến tôi",
+		msgLinkInGroup:           "Hãy liên kết cơ hội từ kênh hoặc nhóm sẽ theo dõi nó.",
+		msgDealCardStage:         "Giai đoạn: %s (%d ngày) · %s · phụ trách %s",
+		msgDealCardClose:         "Dự kiến chốt: %s",
+		msgDealCardLost:          "Lý do mất: %s",
+		msgDealCardNext:          "Bước tiếp theo: %s",
+		msgDealCardNoNext:        "Chưa có bước tiếp theo — hãy đặt lịch hẹn.",
+		msgDealCardLast:          "Liên hệ gần đây:",
+		msgUnknownField:          "?",
+		msgPipelineTeam:          "Pipeline — cả nhóm",
+		msgPipelineMine:          "Pipeline — của bạn",
+		msgPipelineStage:         "%s: %d · %s · theo xác suất %s",
+		msgPipelineEmpty:         "Chưa có cơ hội nào. Tạo một: \"cơ hội mới Minh Phát 150 triệu\".",
+		msgPipelineStuck:         "Đứng lâu nhất:",
+		msgPipelineStuckLine:     "%s — %s, %d ngày",
+		msgPipelineWeek:          "Tuần này:",
+		msgPipelineRep:           "%s: %d cuộc gọi, %d cuộc gặp, %d việc đã xong",
+		msgStageQualify:          "đánh giá",
+		msgStageProposal:         "báo giá",
+		msgStageNegotiation:      "đàm phán",
+		msgStageWon:              "thắng",
+		msgStageLost:             "mất",
+		msgCareThanks:            "hỏi thăm cảm ơn: %s",
+		msgCareCheckIn:           "hỏi thăm sau mua hàng: %s",
+		msgCareYearly:            "nhắc hằng năm vào %s",
+		msgOccPurchase:           "kỷ niệm mua hàng",
 	},
 }
 

@@ -31,17 +31,18 @@ const (
 // Intent is how Tend understood one message. Its JSON form is what
 // `tend parse` prints.
 type Intent struct {
-	Kind     IntentKind `json:"intent"`
-	Type     store.Kind `json:"kind,omitempty"`     // how the interaction happened
-	Customer string     `json:"customer,omitempty"` // as written
-	Contact  string     `json:"contact,omitempty"`  // as written
-	Due      *time.Time `json:"due,omitempty"`      // follow-up or snooze time
-	AllDay   bool       `json:"all_day,omitempty"`  // Due is a date, not a minute
-	At       *time.Time `json:"at,omitempty"`       // when the interaction happened, when not now
-	Note     string     `json:"note,omitempty"`     // what was promised, for the follow-up
-	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
-	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
-	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Kind     IntentKind  `json:"intent"`
+	Type     store.Kind  `json:"kind,omitempty"`     // how the interaction happened
+	Customer string      `json:"customer,omitempty"` // as written
+	Contact  string      `json:"contact,omitempty"`  // as written
+	Due      *time.Time  `json:"due,omitempty"`      // follow-up or snooze time
+	AllDay   bool        `json:"all_day,omitempty"`  // Due is a date, not a minute
+	At       *time.Time  `json:"at,omitempty"`       // when the interaction happened, when not now
+	Note     string      `json:"note,omitempty"`     // what was promised, for the follow-up
+	Settings *Settings   `json:"settings,omitempty"` // for IntentSettings
+	Alias    string      `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
+	Occasion string      `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Deal     *DealChange `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
 	// For IntentFollowUps: whose list (a teammate's name as written, or
 	// "team" for all the asker sees; empty: their own), only what is
 	// late, or through the end of the week. Customer narrows it to one.
@@ -269,6 +270,23 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 		if name, alias, ok := strings.Cut(p.rest(rest), "="); ok {
 			in.Kind, in.Customer, in.Alias = IntentAlias, strings.TrimSpace(name), strings.TrimSpace(alias)
 		}
+	case "/pipeline", "/report":
+		in.Kind = IntentPipeline
+	case "/deal":
+		sub, after := p.word(rest)
+		switch {
+		case sub == "":
+			in.Kind = IntentShowDeal
+		case sub == "link":
+			return parseLink(p, after, in)
+		case sub == "new":
+			return parseNewDeal(p, after, now, loc, in)
+		default:
+			if out, ok := parseDeal(p, rest, now, loc, in); ok {
+				return out
+			}
+			in.Kind, in.Customer = IntentShowDeal, dealName(p, rest, len(p.fold))
+		}
 	case "/show", "/customer", "/info":
 		in.Kind, in.Customer = IntentShow, p.rest(rest)
 	case "/done":
@@ -296,7 +314,8 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 }
 
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
-	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias"}
+	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias",
+	"/deal", "/pipeline", "/report"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -308,6 +327,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
 		return in
+	}
+	if out, ok := parseDeal(p, at, now, loc, in); ok {
+		return out
 	}
 	if kind, name, date, ok := p.occasion(now, loc); ok {
 		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true

@@ -25,6 +25,7 @@ type Store interface {
 	store.Events
 	store.Drafts
 	store.Agendas
+	store.Deals
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
@@ -41,6 +42,11 @@ type Router struct {
 	DefaultTimeZone string
 	// PageSize is how many agenda lines one answer shows.
 	PageSize int
+	// Notifier posts a deal's news (stage changes) to the chats bound to
+	// it; nil posts nothing.
+	Notifier bot.Notifier
+	// CarePlan is what a won deal schedules for its owner.
+	CarePlan CarePlan
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -55,6 +61,7 @@ func NewRouter(s Store) *Router {
 		NewUserRole:     store.RoleRep,
 		DefaultTimeZone: "UTC",
 		PageSize:        10,
+		CarePlan:        DefaultCarePlan,
 	}
 }
 
@@ -66,6 +73,8 @@ type session struct {
 	lang   string
 	now    time.Time
 	origin store.Origin
+	chat   bot.Target // where the message was said
+	dm     bool       // a private chat: the user's own lists may be shown
 }
 
 // HandleMessage implements bot.Handler.
@@ -82,6 +91,16 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 	if in.Spoken {
 		ses.lang = in.Lang
 	}
+	ses.chat, ses.dm = m.Target(), m.IsDM
+	// A chat bound to a deal is the deal's conversation: its messages go
+	// to the deal's timeline without a reply. This comes before any rule
+	// that ignores a shared chat's messages not addressed to Tend.
+	if done, err := r.capture(ctx, ses, m, in); done || err != nil {
+		if err != nil {
+			return r.answer(ctx, ses, failed(err))
+		}
+		return nil, nil
+	}
 	return r.answer(ctx, ses, r.dispatch(ctx, ses, in, m.Text, pick{}))
 }
 
@@ -95,6 +114,7 @@ func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, e
 	if ses == nil {
 		return replies, err
 	}
+	ses.chat, ses.dm = a.Target(), privateChat(ses.user, a.Platform, a.ChatID)
 	return r.answer(ctx, ses, r.press(ctx, ses, a.Value))
 }
 
@@ -168,6 +188,20 @@ func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat
 		return u, nil
 	}
 	return r.Store.UpdateUser(ctx, u.ID, upd)
+}
+
+// privateChat reports whether chat is the user's private chat with Tend
+// on platform (the console has no other).
+func privateChat(u store.User, p bot.Platform, chat string) bool {
+	if p == bot.Console {
+		return true
+	}
+	for _, i := range u.Identities {
+		if i.Platform == string(p) && i.ChatID != "" && i.ChatID == chat {
+			return true
+		}
+	}
+	return false
 }
 
 func hasChat(u store.User, id store.Identity) bool {

@@ -34,9 +34,11 @@ func (e *AmbiguousError) Error() string {
 
 // Fields an InvalidError names, so that the caller can say what to fix.
 const (
-	FieldName = "name" // a customer, contact or alias name
-	FieldText = "text" // a summary or note, too long
-	FieldDate = "date" // a due time or a yearly date that does not exist
+	FieldName  = "name"  // a customer, contact or alias name
+	FieldText  = "text"  // a summary or note, too long
+	FieldDate  = "date"  // a due time or a yearly date that does not exist
+	FieldStage = "stage" // a deal stage not in the pipeline
+	FieldValue = "value" // an amount, currency or other setting out of range
 )
 
 // InvalidError says which input broke a rule of the domain. It is

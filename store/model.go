@@ -146,6 +146,7 @@ type Interaction struct {
 	At         time.Time
 	Summary    string
 	Source     Origin // the message it was logged from
+	DealID     DealID // the deal it is about; 0 when none
 }
 
 // FollowUpStatus is where a follow-up stands.
@@ -187,13 +188,88 @@ type Deal struct {
 	Need           string // qualification; empty when not known yet
 	Budget         string
 	Authority      string
+	LostReason     string // why a lost deal was lost; empty otherwise
 	ExpectedClose  time.Time
 	StageChangedAt time.Time
 	CreatedAt      time.Time
 }
 
+// Deal stages every pipeline has: a deal ends won or lost. The stages
+// before are the team's (DefaultStages).
+const (
+	DealWon  = "won"
+	DealLost = "lost"
+)
+
+// DefaultStages is the pipeline, in order.
+var DefaultStages = []string{"qualify", "proposal", "negotiation", DealWon, DealLost}
+
 // Open reports whether the deal is still being worked.
-func (d Deal) Open() bool { return d.Stage != "won" && d.Stage != "lost" }
+func (d Deal) Open() bool { return d.Stage != DealWon && d.Stage != DealLost }
+
+// Qualified reports whether need, budget and authority are all known.
+func (d Deal) Qualified() bool { return d.Need != "" && d.Budget != "" && d.Authority != "" }
+
+// NewDeal is a deal to create.
+type NewDeal struct {
+	Customer CustomerRef // found or created, as for an Activity
+	Title    string      // empty: the customer's name
+	Value    int64       // minor units of Currency
+	Currency string      // ISO 4217
+	Stage    string      // empty: the first of DefaultStages
+	// ExpectedClose is zero when unknown.
+	ExpectedClose time.Time
+}
+
+// DealUpdate holds the fields to change; nil leaves a field as it is.
+type DealUpdate struct {
+	Value         *int64
+	Currency      *string
+	Stage         *string
+	LostReason    *string
+	ExpectedClose *time.Time
+	Owner         *UserID
+	Need          *string
+	Budget        *string
+	Authority     *string
+	// CarePlan is scheduled in the same change: the follow-ups and yearly
+	// occasion of a won deal, so that undoing the win removes them.
+	CarePlan *CarePlan
+}
+
+// CarePlan is what a won deal starts: check-ins for its owner and a yearly
+// date on the customer. The caller words and times them.
+type CarePlan struct {
+	FollowUps []FollowUp // Due, AllDay and Note are used
+	Occasion  *Occasion  // Kind, Month, Day, Year and Label are used
+}
+
+// Capture says which messages of a bound chat go to the deal's timeline.
+type Capture string
+
+const (
+	CaptureMentions Capture = "mentions" // only those addressed to Tend
+	CaptureAll      Capture = "all"
+)
+
+// ChatBinding ties a chat, or a thread in it, to a deal.
+type ChatBinding struct {
+	Platform string
+	ChatID   string
+	ThreadID string // empty: the whole chat
+	DealID   DealID
+	Capture  Capture
+	BoundBy  UserID
+}
+
+// RepActivity counts what one user did in a period.
+type RepActivity struct {
+	UserID        UserID
+	Name          string
+	Calls         int
+	Meetings      int
+	FollowUpsDone int
+}
 
 // Occasion is a yearly date worth a call: a birthday, an anniversary, the
 // first purchase.
@@ -264,6 +340,7 @@ type FollowUpFilter struct {
 // DealFilter selects deals.
 type DealFilter struct {
 	Customer CustomerID
+	Owner    UserID // 0: any
 	OpenOnly bool
 	Limit    int
 }

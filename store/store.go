@@ -88,6 +88,45 @@ type Writer interface {
 	Undo(ctx context.Context, s Scope, o Origin, id ChangeID) (Change, error)
 }
 
+// Deals reads and writes deals and the chats bound to them. Writes are
+// changes like Writer's: one transaction, undoable, deduplicated by o.
+type Deals interface {
+	// Deal returns a deal s may see. Returns ErrNotFound.
+	Deal(ctx context.Context, s Scope, id DealID) (Deal, error)
+	// FindDeals returns the deals s may see whose title or customer's name
+	// matches name (folded): exact titles first, then open deals, newest
+	// first; at most limit.
+	FindDeals(ctx context.Context, s Scope, name string, limit int) ([]Deal, error)
+	// CreateDeal adds a deal owned by s on a customer found or created as
+	// Record does. Returns ErrInvalid (a bad name, stage or value),
+	// ErrNotFound, *AmbiguousError, ErrDuplicate.
+	CreateDeal(ctx context.Context, s Scope, o Origin, d NewDeal) (Deal, ChangeID, error)
+	// UpdateDeal changes the fields set in upd; a new stage stamps
+	// StageChangedAt, and a stage other than lost clears LostReason.
+	// Returns ErrNotFound, ErrInvalid, ErrDuplicate.
+	UpdateDeal(ctx context.Context, s Scope, o Origin, id DealID, upd DealUpdate) (Deal, ChangeID, error)
+	// BindChat binds b's chat (and thread) to a deal s may see, replacing
+	// an earlier binding of that place. Returns ErrNotFound, ErrInvalid,
+	// ErrDuplicate.
+	BindChat(ctx context.Context, s Scope, o Origin, b ChatBinding) (ChangeID, error)
+	// ChatBinding returns the binding of a place: the thread's, else the
+	// whole chat's. Not scoped: being in the chat is the right to it.
+	// Returns ErrNotFound.
+	ChatBinding(ctx context.Context, platform, chat, thread string) (ChatBinding, error)
+	// BindingsOf returns the places bound to a deal, for posting its news.
+	BindingsOf(ctx context.Context, id DealID) ([]ChatBinding, error)
+	// CaptureMessage adds in to the timeline of the deal b is bound to, as
+	// said by s, whoever owns the customer: the binding is the right.
+	// Returns ErrNotFound when the place is not bound, ErrDuplicate.
+	CaptureMessage(ctx context.Context, s Scope, o Origin, b ChatBinding, in Interaction) (Interaction, error)
+	// DealInteractions returns the interactions linked to a deal s may
+	// see, newest first.
+	DealInteractions(ctx context.Context, s Scope, id DealID, limit int) ([]Interaction, error)
+	// ActivitySince counts each user's calls, meetings and follow-ups done
+	// since a time: every user for a scope that sees all, else only s.
+	ActivitySince(ctx context.Context, s Scope, since time.Time) ([]RepActivity, error)
+}
+
 // Events is the ledger of platform events handled, for those that make no
 // change (a question): a write records its event itself.
 type Events interface {
@@ -149,6 +188,7 @@ type Store interface {
 	Customers
 	Timeline
 	Writer
+	Deals
 	Events
 	Drafts
 	Deliveries

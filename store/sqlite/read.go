@@ -120,12 +120,13 @@ func (db *DB) Contacts(ctx context.Context, s store.Scope, id store.CustomerID) 
 	return out, nil
 }
 
-const interactionCols = `i.id, i.customer_id, COALESCE(i.contact_id, 0), i.user_id, i.kind, i.at, i.summary, i.src_platform, i.src_event`
+const interactionCols = `i.id, i.customer_id, COALESCE(i.contact_id, 0), i.user_id, i.kind, i.at, i.summary, i.src_platform, i.src_event,
+	COALESCE(i.deal_id, 0)`
 
 func scanInteraction(sc scanner) (store.Interaction, error) {
 	var i store.Interaction
 	var at int64
-	err := sc.Scan(&i.ID, &i.CustomerID, &i.ContactID, &i.UserID, &i.Kind, &at, &i.Summary, &i.Source.Platform, &i.Source.EventID)
+	err := sc.Scan(&i.ID, &i.CustomerID, &i.ContactID, &i.UserID, &i.Kind, &at, &i.Summary, &i.Source.Platform, &i.Source.EventID, &i.DealID)
 	i.At = fromUnix(at)
 	return i, err
 }
@@ -199,13 +200,13 @@ func (db *DB) FollowUps(ctx context.Context, s store.Scope, f store.FollowUpFilt
 }
 
 const dealCols = `d.id, d.customer_id, d.owner_id, d.title, d.value, d.currency, d.stage, d.need, d.budget, d.authority,
-	d.expected_close, d.stage_changed_at, d.created_at`
+	d.expected_close, d.stage_changed_at, d.created_at, d.lost_reason`
 
 func scanDeal(sc scanner) (store.Deal, error) {
 	var d store.Deal
 	var closeAt, moved, created int64
 	err := sc.Scan(&d.ID, &d.CustomerID, &d.OwnerID, &d.Title, &d.Value, &d.Currency, &d.Stage, &d.Need, &d.Budget,
-		&d.Authority, &closeAt, &moved, &created)
+		&d.Authority, &closeAt, &moved, &created, &d.LostReason)
 	d.ExpectedClose, d.StageChangedAt, d.CreatedAt = fromUnix(closeAt), fromUnix(moved), fromUnix(created)
 	return d, err
 }
@@ -227,6 +228,10 @@ func (db *DB) Deals(ctx context.Context, s store.Scope, f store.DealFilter) ([]s
 	if f.Customer != 0 {
 		q += " AND d.customer_id = ?"
 		args = append(args, f.Customer)
+	}
+	if f.Owner != 0 {
+		q += " AND d.owner_id = ?"
+		args = append(args, f.Owner)
 	}
 	if f.OpenOnly {
 		q += " AND d.stage NOT IN ('won', 'lost')"

@@ -320,6 +320,15 @@ func (c *change) resolveContact(name string, r *store.Recorded) error {
 
 func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interaction, r *store.Recorded) error {
 	in.CustomerID, in.UserID, in.Source = r.Customer.ID, s.UserID, o
+	if in.DealID != 0 {
+		var n int
+		if err := c.tx.QueryRowContext(c.ctx, "SELECT COUNT(*) FROM deals WHERE id = ? AND customer_id = ?", in.DealID, in.CustomerID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("deal %d of customer %d: %w", in.DealID, in.CustomerID, store.ErrNotFound)
+		}
+	}
 	if r.Contact != nil {
 		in.ContactID = r.Contact.ID
 	}
@@ -331,7 +340,7 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 	id, err := c.insert("interactions",
 		col{"customer_id", int64(in.CustomerID)}, col{"contact_id", nullID(in.ContactID)}, col{"user_id", int64(in.UserID)},
 		col{"kind", string(in.Kind)}, col{"at", in.At.Unix()}, col{"summary", in.Summary},
-		col{"src_platform", o.Platform}, col{"src_event", o.EventID})
+		col{"src_platform", o.Platform}, col{"src_event", o.EventID}, col{"deal_id", nullID(in.DealID)})
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,6 @@
 // Package storetest is the conformance suite for store.Store: every
 // implementation runs the same subtests, through the interface only, so
 // that SQLite today and PostgreSQL later keep the same semantics.
-//
-// Deals and occasions have no writer in store.Store yet, so the suite
-// leaves them out; implementations test them with their own fixtures.
 package storetest
 
 import (
@@ -90,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"Drafts", testDrafts},
 		{"Deliveries", testDeliveries},
 	}
+	tests = append(tests, dealTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := open(t)
