@@ -255,9 +255,9 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	}
 	defer tx.Rollback()
 
-	// Owner picks the follow-ups that user owns, whoever owns the customer
-	// (a manager's promise on a rep's customer), and otherwise the
-	// customers that user owns.
+	// Owner picks the follow-ups and deals that user owns, whoever owns
+	// the customer (a manager's promise on a rep's customer), and
+	// otherwise the customers that user owns.
 	scope := " AND " + visible
 	args := visArgs(s)
 	if f.Customer != 0 {
@@ -265,11 +265,14 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		args = append(args, f.Customer)
 	}
 	fuScope, fuArgs := scope, append([]any{unix(f.Until)}, args...)
+	dealScope, dealArgs := scope, append([]any{unix(f.StuckSince)}, args...)
 	if f.Owner != 0 {
 		scope += " AND c.owner_id = ?"
 		args = append(args, f.Owner)
 		fuScope += " AND f.owner_id = ?"
 		fuArgs = append(fuArgs, f.Owner)
+		dealScope += " AND d.owner_id = ?"
+		dealArgs = append(dealArgs, f.Owner)
 	}
 	with := func(first ...any) []any { return append(first, args...) }
 
@@ -287,7 +290,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	}
 	if !f.StuckSince.IsZero() {
 		b.Deals, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
-			WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?`+scope+" ORDER BY d.stage_changed_at", with(unix(f.StuckSince))...)
+			WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?`+dealScope+" ORDER BY d.stage_changed_at", dealArgs...)
 		if err != nil {
 			return b, fmt.Errorf("sqlite: agenda deals: %w", err)
 		}
@@ -295,8 +298,8 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	if len(f.Occasions) > 0 {
 		days, _ := json.Marshal(monthDays(f.Occasions))
 		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
-			FROM occasions o JOIN customers c ON c.id = o.customer_id
-			WHERE o.month * 100 + o.day IN (SELECT value FROM json_each(?))`+scope+" ORDER BY o.id", with(string(days))...)
+			FROM json_each(?) j CROSS JOIN occasions o ON o.month = j.value / 100 AND o.day = j.value % 100
+			JOIN customers c ON c.id = o.customer_id WHERE 1`+scope+" ORDER BY o.id", with(string(days))...)
 		if err != nil {
 			return b, fmt.Errorf("sqlite: agenda occasions: %w", err)
 		}
@@ -401,8 +404,15 @@ func scanOccasion(sc scanner) (store.Occasion, error) {
 	return o, err
 }
 
+// traceQuery, when set (by tests), sees every query queryAll runs, to
+// check its plan.
+var traceQuery func(query string, args []any)
+
 // queryAll runs query and scans every row with scan.
 func queryAll[T any](ctx context.Context, scan func(scanner) (T, error), q querier, query string, args ...any) ([]T, error) {
+	if traceQuery != nil {
+		traceQuery(query, args)
+	}
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err

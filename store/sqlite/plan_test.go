@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/storegen"
+)
+
+// fullScan matches a plan step that reads a whole table rather than an
+// index range. json_each lists are ours, and small.
+var fullScan = regexp.MustCompile(`^SCAN (\w+)`)
+
+// TestQueryPlans runs the questions a rep asks most on a generated book
+// and checks that SQLite answers each query from an index: the answer
+// must not grow with the size of the company's book.
+func TestQueryPlans(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "book.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var book storegen.Book
+	err = db.Load(t.Context(), func(l *Loader) (err error) {
+		book, err = storegen.Generate(t.Context(), l, storegen.Size{Reps: 20, Customers: 4000, Interactions: 20000, HeavyRep: 1000, Seed: 1}, now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(t.Context(), "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	type query struct {
+		sql  string
+		args []any
+	}
+	var queries []query
+	trace := func(q string, args []any) { queries = append(queries, query{q, slices.Clone(args)}) }
+	defer func() { traceQuery = nil }()
+
+	// The names list is read whole on purpose, for fuzzy matching.
+	rep := store.Scope{UserID: book.Logins["rep1"], Role: store.RoleRep}
+	names, err := db.CustomerNames(t.Context(), rep)
+	if err != nil || len(names) < 2 {
+		t.Fatalf("rep1's names: %d, %v", len(names), err)
+	}
+	traceQuery = trace
+	f := store.AgendaFilter{Owner: rep.UserID, Until: now.Add(15 * time.Hour), StuckSince: now.AddDate(0, 0, -14),
+		Occasions: store.UpcomingDays(now, time.UTC, 4)}
+	f.Page(store.DefaultWeights, now, 10)
+	b, err := db.AgendaBook(t.Context(), rep, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Customers) == 0 {
+		t.Fatal("rep1's agenda is empty: the book tests nothing")
+	}
+	if _, err := db.FindCustomers(t.Context(), rep, names[0].Name, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LastInteractions(t.Context(), rep, []store.CustomerID{names[0].ID, names[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatalf("explain %s: %v", q.sql, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+			if m := fullScan.FindStringSubmatch(detail); m != nil && m[1] != "json_each" && m[1] != "j" {
+				t.Errorf("full scan of %s in\n%s", m[1], strings.Join(strings.Fields(q.sql), " "))
+			}
+		}
+		rows.Close()
+		t.Logf("%s\n  %s", strings.Join(strings.Fields(q.sql), " ")[:80], strings.Join(plan, "\n  "))
+	}
+	if len(queries) < 6 {
+		t.Errorf("only %d queries traced", len(queries))
+	}
+}
