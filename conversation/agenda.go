@@ -283,6 +283,7 @@ func followUpButtons(lang string, id store.FollowUpID) []bot.Button {
 	return []bot.Button{
 		{Label: t(lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", id)},
 		{Label: t(lang, msgSnoozeBtn), Value: fmt.Sprintf("snooze:%d:1d", id)},
+		{Label: t(lang, msgCalledBtn), Value: fmt.Sprintf("call:%d", id)},
 	}
 }
 

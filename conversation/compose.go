@@ -92,5 +92,6 @@ func (r *Router) FollowUpDue(ctx context.Context, u store.User, f store.FollowUp
 		{Label: t(ses.lang, msgSnooze1h), Value: fmt.Sprintf("snooze:%d:1h", f.ID)},
 		{Label: t(ses.lang, msgSnoozeTomorrow), Value: fmt.Sprintf("snooze:%d:1d", f.ID)},
 		{Label: t(ses.lang, msgSnoozeWeek), Value: fmt.Sprintf("snooze:%d:1w", f.ID)},
+		{Label: t(ses.lang, msgCalledBtn), Value: fmt.Sprintf("call:%d", f.ID)},
 	}}, nil
 }

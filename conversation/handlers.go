@@ -38,6 +38,12 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.settings(ctx, ses, *in.Settings)
 	case IntentOccasion:
 		return r.occasion(ctx, ses, in, text, p)
+	case IntentUpdateCustomer:
+		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
+		if ask != nil {
+			return *ask
+		}
+		return r.updateCustomer(ctx, ses, ref.ID, *in.Update)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -300,6 +306,30 @@ func (r *Router) complete(ctx context.Context, ses *session, id store.FollowUpID
 	return r.changed(ctx, ses, f.CustomerID, ch, msgCompleted)
 }
 
+// called logs the call a follow-up promised and marks it done, in one
+// change: the "Called" button of a reminder.
+func (r *Router) called(ctx context.Context, ses *session, id store.FollowUpID) outcome {
+	f, err := r.Store.FollowUp(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	note := f.Note
+	if note == "" {
+		note = t(ses.lang, msgCalledNote)
+	}
+	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, store.Activity{Customer: store.CustomerRef{ID: f.CustomerID},
+		Interaction: &store.Interaction{Kind: store.KindCall, ContactID: f.ContactID, Summary: note}, Fulfils: f.ID})
+	if errors.Is(err, store.ErrConflict) {
+		return say(t(ses.lang, msgNotOpen))
+	}
+	if err != nil {
+		return failed(err)
+	}
+	o := say(t(ses.lang, msgCalledDone, rec.Customer.Name), undoButton(ses.lang, rec.Change))
+	o.write = true
+	return o
+}
+
 func (r *Router) snooze(ctx context.Context, ses *session, id store.FollowUpID, due time.Time, allDay bool) outcome {
 	f, ch, err := r.Store.SnoozeFollowUp(ctx, ses.scope, ses.origin, id, due, allDay)
 	if errors.Is(err, store.ErrConflict) {
@@ -362,6 +392,8 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 		return replace(r.undo(ctx, ses, store.ChangeID(id)))
 	case "done":
 		return replace(r.complete(ctx, ses, store.FollowUpID(id)))
+	case "call":
+		return replace(r.called(ctx, ses, store.FollowUpID(id)))
 	case "snooze":
 		f, err := r.Store.FollowUp(ctx, ses.scope, store.FollowUpID(id))
 		if err != nil {

@@ -32,6 +32,14 @@ const (
 	msgAgendaEmpty           msg = "agenda_empty"
 	msgAgendaHeader          msg = "agenda_header"
 	msgAgendaHeaderOf        msg = "agenda_header_of"
+	msgCalledBtn             msg = "called_button"
+	msgCalledNote            msg = "called_note"
+	msgCalledDone            msg = "called_done"
+	msgPhoneIs               msg = "phone_is"
+	msgSegmentIs             msg = "segment_is"
+	msgStageIs               msg = "stage_is"
+	msgCadenceIs             msg = "cadence_is"
+	msgNoCadence             msg = "no_cadence"
 	msgTeam                  msg = "team"
 	msgOwnListOnly           msg = "own_list_only"
 	msgNoTeammate            msg = "no_teammate"
@@ -178,6 +186,14 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
 		msgAgendaHeader:          "To follow up (%d):",
 		msgAgendaHeaderOf:        "%s — to follow up (%d):",
+		msgCalledBtn:             "Called",
+		msgCalledNote:            "the promised call",
+		msgCalledDone:            "Logged your call with %s; the follow-up is done.",
+		msgPhoneIs:               "phone %s",
+		msgSegmentIs:             "segment %s",
+		msgStageIs:               "now a %s",
+		msgCadenceIs:             "keep in touch every %d days (next by %s)",
+		msgNoCadence:             "no keep-in-touch reminders",
 		msgTeam:                  "The team",
 		msgOwnListOnly:           "I can only show you your own follow-ups; a manager can see the team's.",
 		msgNoTeammate:            "I don't know a teammate called %s.",
@@ -322,6 +338,14 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
 		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
+		msgCalledBtn:             "Đã gọi",
+		msgCalledNote:            "cuộc gọi đã hẹn",
+		msgCalledDone:            "Đã ghi cuộc gọi với %s; việc hẹn đã xong.",
+		msgPhoneIs:               "số điện thoại %s",
+		msgSegmentIs:             "hạng %s",
+		msgStageIs:               "giai đoạn: %s",
+		msgCadenceIs:             "giữ liên lạc mỗi %d ngày (lần tới trước %s)",
+		msgNoCadence:             "không nhắc giữ liên lạc",
 		msgTeam:                  "Cả nhóm",
 		msgOwnListOnly:           "Tôi chỉ cho bạn xem việc cần làm của chính bạn; quản lý mới xem được của cả nhóm.",
 		msgNoTeammate:            "Tôi không biết đồng nghiệp nào tên %s.",

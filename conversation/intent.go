@@ -31,18 +31,19 @@ const (
 // Intent is how Tend understood one message. Its JSON form is what
 // `tend parse` prints.
 type Intent struct {
-	Kind     IntentKind  `json:"intent"`
-	Type     store.Kind  `json:"kind,omitempty"`     // how the interaction happened
-	Customer string      `json:"customer,omitempty"` // as written
-	Contact  string      `json:"contact,omitempty"`  // as written
-	Due      *time.Time  `json:"due,omitempty"`      // follow-up or snooze time
-	AllDay   bool        `json:"all_day,omitempty"`  // Due is a date, not a minute
-	At       *time.Time  `json:"at,omitempty"`       // when the interaction happened, when not now
-	Note     string      `json:"note,omitempty"`     // what was promised, for the follow-up
-	Settings *Settings   `json:"settings,omitempty"` // for IntentSettings
-	Alias    string      `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
-	Occasion string      `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
-	Deal     *DealChange `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
+	Kind     IntentKind      `json:"intent"`
+	Type     store.Kind      `json:"kind,omitempty"`     // how the interaction happened
+	Customer string          `json:"customer,omitempty"` // as written
+	Contact  string          `json:"contact,omitempty"`  // as written
+	Due      *time.Time      `json:"due,omitempty"`      // follow-up or snooze time
+	AllDay   bool            `json:"all_day,omitempty"`  // Due is a date, not a minute
+	At       *time.Time      `json:"at,omitempty"`       // when the interaction happened, when not now
+	Note     string          `json:"note,omitempty"`     // what was promised, for the follow-up
+	Settings *Settings       `json:"settings,omitempty"` // for IntentSettings
+	Alias    string          `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
+	Occasion string          `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Deal     *DealChange     `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
+	Update   *CustomerChange `json:"update,omitempty"`   // for IntentUpdateCustomer
 	// For IntentFollowUps: whose list (a teammate's name as written, or
 	// "team" for all the asker sees; empty: their own), only what is
 	// late, or through the end of the week. Customer narrows it to one.
@@ -343,6 +344,13 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	if set, ok := parseSettings(p, now, loc); ok {
 		in.Kind, in.Settings = IntentSettings, set
 		return in
+	}
+	_, _, logs := p.prefix(at, logPhrases)
+	_, _, plans := p.prefix(at, planPhrases)
+	// "called Acme, a loyal customer" is a call; an address or a number
+	// is a detail whatever the first word ("email of Acme jane@acme.com").
+	if out, ok := parseCustomerUpdate(p, at, in); ok && (!logs && !plans || out.Update.Phone != nil || out.Update.Email != nil) {
+		return out
 	}
 	if (containsAny(f, followUpPhrases) || oneOf(f, overduePhrases) || asksForSomeone(f)) && !containsAny(f, []string{"remind me"}) {
 		return parseAgendaAsk(p, at, in)

@@ -303,6 +303,22 @@ type Activity struct {
 	Interaction *Interaction // CustomerID, ContactID and UserID are filled in
 	FollowUp    *FollowUp    // CustomerID, ContactID, OwnerID and Status are filled in
 	Occasion    *Occasion    // CustomerID and ContactID are filled in
+	// Fulfils is an open follow-up of the customer that this activity
+	// keeps (the promised call, made): it is marked done in the same
+	// change. 0: none.
+	Fulfils FollowUpID
+}
+
+// CustomerUpdate holds the customer's fields to change; nil leaves a field
+// as it is.
+type CustomerUpdate struct {
+	Stage   *Stage
+	Segment *string // "A", "B", "C" or "" for none
+	// CadenceDays is the keep-in-touch interval; 0 goes back to the
+	// stage's default. The keep-in-touch date follows.
+	CadenceDays *int
+	Phone       *string
+	Email       *string
 }
 
 // CustomerRef names the customer of an activity: an id, or a name to find
@@ -322,6 +338,7 @@ type Recorded struct {
 	Interaction *Interaction
 	FollowUp    *FollowUp
 	Occasion    *Occasion
+	Fulfilled   *FollowUp // Activity.Fulfils, done
 }
 
 // InteractionFilter selects interactions.

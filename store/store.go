@@ -67,7 +67,8 @@ type Timeline interface {
 type Writer interface {
 	// Record logs an activity: the customer (created when new), a contact
 	// (created when new), an interaction, a follow-up and a yearly
-	// occasion, each optional but the customer; ErrInvalid for an occasion
+	// occasion, each optional but the customer, and marks a.Fulfils done
+	// (ErrConflict when it is not open or of another customer); ErrInvalid for an occasion
 	// on a date that does not exist. Returns ErrNotFound if the customer is not visible to s,
 	// ErrDuplicate if o was applied before.
 	Record(ctx context.Context, s Scope, o Origin, a Activity) (Recorded, error)
@@ -77,6 +78,10 @@ type Writer interface {
 	// SnoozeFollowUp moves an open follow-up to a new due time. Returns
 	// ErrNotFound, ErrConflict if it is not open, ErrDuplicate.
 	SnoozeFollowUp(ctx context.Context, s Scope, o Origin, id FollowUpID, due time.Time, allDay bool) (FollowUp, ChangeID, error)
+	// UpdateCustomer changes a customer s may see: stage, segment,
+	// keep-in-touch cadence, phone, email. Returns ErrNotFound, ErrInvalid
+	// (Field names what), ErrDuplicate.
+	UpdateCustomer(ctx context.Context, s Scope, o Origin, id CustomerID, upd CustomerUpdate) (Customer, ChangeID, error)
 	// AddAlias records another name for a customer s may see. Returns
 	// ErrNotFound, ErrInvalid for an empty alias, ErrConflict when the
 	// customer has it already, ErrDuplicate.

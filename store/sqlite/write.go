@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -195,7 +196,7 @@ func checkText(field, s string) error {
 // Record implements store.Writer.
 func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store.Activity) (store.Recorded, error) {
 	var r store.Recorded
-	if a.Interaction == nil && a.FollowUp == nil && a.Occasion == nil {
+	if a.Interaction == nil && a.FollowUp == nil && a.Occasion == nil && a.Fulfils == 0 {
 		return r, fmt.Errorf("sqlite: record: %w: nothing to record", store.ErrInvalid)
 	}
 	if a.Interaction != nil {
@@ -233,6 +234,16 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 			if err := c.addOccasion(*a.Occasion, &r); err != nil {
 				return err
 			}
+		}
+		if a.Fulfils != 0 {
+			f, err := c.completeFollowUp(s, a.Fulfils)
+			if err != nil {
+				return err
+			}
+			if f.CustomerID != r.Customer.ID {
+				return fmt.Errorf("follow-up %d is another customer's: %w", f.ID, store.ErrConflict)
+			}
+			r.Fulfilled = &f
 		}
 		return c.describe(activitySummary(a, r.Customer.Name))
 	})
@@ -388,19 +399,106 @@ func (c *change) openFollowUp(s store.Scope, id store.FollowUpID) (store.FollowU
 	return f, err
 }
 
+// completeFollowUp marks an open follow-up s may see done.
+func (c *change) completeFollowUp(s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
+	f, err := c.openFollowUp(s, id)
+	if err != nil {
+		return f, err
+	}
+	f.Status, f.CompletedAt = store.FollowUpDone, c.now
+	return f, c.update("follow_ups", int64(id), col{"status", string(f.Status)}, col{"completed_at", c.now.Unix()})
+}
+
+// UpdateCustomer implements store.Writer.
+func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, upd store.CustomerUpdate) (store.Customer, store.ChangeID, error) {
+	var cu store.Customer
+	if err := checkCustomerUpdate(upd); err != nil {
+		return cu, 0, fmt.Errorf("sqlite: update customer: %w", err)
+	}
+	cid, err := db.change(ctx, s, o, "update customer", func(c *change) error {
+		var err error
+		if cu, err = visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+			return err
+		}
+		var cols []col
+		oldDefault := cu.CadenceDays == store.DefaultCadence(cu.Stage)
+		if upd.Stage != nil {
+			cu.Stage = *upd.Stage
+			cols = append(cols, col{"stage", string(cu.Stage)})
+		}
+		if upd.Segment != nil {
+			cu.Segment = *upd.Segment
+			cols = append(cols, col{"segment", cu.Segment})
+		}
+		if upd.Phone != nil {
+			cu.Phone = strings.TrimSpace(store.Normalize(*upd.Phone))
+			cols = append(cols, col{"phone", cu.Phone})
+		}
+		if upd.Email != nil {
+			cu.Email = strings.TrimSpace(store.Normalize(*upd.Email))
+			cols = append(cols, col{"email", cu.Email})
+		}
+		if upd.CadenceDays != nil || upd.Stage != nil {
+			// The keep-in-touch date follows the cadence, counted from the
+			// last contact (or from now, for a customer never contacted).
+			// A new stage brings its default, unless a cadence was set by hand.
+			switch {
+			case upd.CadenceDays != nil && *upd.CadenceDays > 0:
+				cu.CadenceDays = *upd.CadenceDays
+			case upd.CadenceDays != nil || oldDefault:
+				cu.CadenceDays = store.DefaultCadence(cu.Stage)
+			}
+			since := cu.LastContactAt
+			if since.IsZero() {
+				since = c.now
+			}
+			cu.TouchDueAt = time.Time{}
+			if cu.CadenceDays > 0 {
+				cu.TouchDueAt = since.AddDate(0, 0, cu.CadenceDays)
+			}
+			cols = append(cols, col{"cadence_days", int64(cu.CadenceDays)}, col{"touch_due_at", unix(cu.TouchDueAt)})
+		}
+		if len(cols) == 0 {
+			return fmt.Errorf("%w: nothing to change", store.ErrInvalid)
+		}
+		if err := c.describe("update customer: " + cu.Name); err != nil {
+			return err
+		}
+		return c.update("customers", int64(cu.ID), cols...)
+	})
+	if err != nil {
+		return store.Customer{}, 0, fmt.Errorf("sqlite: update customer: %w", err)
+	}
+	return cu, cid, nil
+}
+
+func checkCustomerUpdate(upd store.CustomerUpdate) error {
+	if upd.Stage != nil && !slices.Contains([]store.Stage{store.StageLead, store.StageProspect, store.StageCustomer, store.StageLoyal, store.StageAdvocate, store.StageLost}, *upd.Stage) {
+		return &store.InvalidError{Field: store.FieldStage, Reason: fmt.Sprintf("no relationship stage %q", *upd.Stage)}
+	}
+	if upd.Segment != nil && !slices.Contains([]string{"", "A", "B", "C"}, *upd.Segment) {
+		return &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("no segment %q", *upd.Segment)}
+	}
+	if upd.CadenceDays != nil && (*upd.CadenceDays < 0 || *upd.CadenceDays > 3660) {
+		return &store.InvalidError{Field: store.FieldValue, Reason: "a cadence is 1 day to 10 years"}
+	}
+	for _, s := range []*string{upd.Phone, upd.Email} {
+		if s != nil && len(*s) > 200 {
+			return &store.InvalidError{Field: store.FieldText, Reason: "too long"}
+		}
+	}
+	return nil
+}
+
 // CompleteFollowUp implements store.Writer.
 func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
 	cid, err := db.change(ctx, s, o, "complete follow-up", func(c *change) error {
 		var err error
-		if f, err = c.openFollowUp(s, id); err != nil {
+		if f, err = c.completeFollowUp(s, id); err != nil {
 			return err
 		}
-		if err := c.describeFollowUp("complete", f); err != nil {
-			return err
-		}
-		f.Status, f.CompletedAt = store.FollowUpDone, c.now
-		return c.update("follow_ups", int64(id), col{"status", string(f.Status)}, col{"completed_at", c.now.Unix()})
+		return c.describeFollowUp("complete", f)
 	})
 	if err != nil {
 		return f, 0, fmt.Errorf("sqlite: complete follow-up: %w", err)

@@ -64,6 +64,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"FollowUps/Complete", testFollowUpsComplete},
 		{"FollowUps/Snooze", testFollowUpsSnooze},
 
+		{"UpdateCustomer", testUpdateCustomer},
+		{"Record/Fulfils", testRecordFulfils},
 		{"Undo/LatestRecord", testUndoLatest},
 		{"Undo/RestoresCustomer", testUndoRestoresCustomer},
 		{"Undo/Snooze", testUndoSnooze},
