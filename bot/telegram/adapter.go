@@ -30,15 +30,21 @@
 //
 // # Groups and privacy mode
 //
-// In a private chat every text message is for Tend. In a group Tend
-// answers only what is addressed to it: commands (/followups, or
-// /followups@ThisBot; a command for another bot is ignored), messages that
-// mention @ThisBot (the mention is removed from the text), and replies to
-// its own messages. Other chatter is ignored and never logged. This is
-// exactly what Telegram delivers with group privacy mode on (BotFather's
-// default), which is the setting we recommend: the bot then never receives
-// the team's other conversation. Turning privacy off changes nothing in
-// behaviour; it only sends Tend more messages to drop.
+// In a private chat every text message is for Tend (bot.Message.Mentioned
+// is always true). In a group a message is Mentioned when it is addressed
+// to Tend: a command (/followups, or /followups@ThisBot), a message that
+// mentions @ThisBot (the mention is removed from the text), or a reply to
+// one of its messages. A command for another bot (/followups@OtherBot) is
+// ignored. Other group messages reach the handler with Mentioned false;
+// the router answers none of them and writes nothing for them.
+//
+// What a group delivers depends on BotFather's group privacy mode. With
+// privacy on (the default, and what we recommend) Telegram sends the bot
+// only commands, mentions and replies to it: exactly what Tend answers,
+// and the team's other conversation never leaves Telegram. With privacy
+// off (or Tend an admin of the group) every message arrives; Tend still
+// answers only what is addressed to it, and the rest is there for a group
+// bound to a deal to keep.
 //
 // # Threads
 //
