@@ -134,6 +134,7 @@ type Adapter struct {
 	api   *tgbotapi.BotAPI // types and request plumbing only
 	httpc *http.Client
 	disp  *bot.Dispatcher
+	pace  *pacer
 
 	// me is the bot itself, from getMe. Run sets it before any update is
 	// read, so the poll loop and the webhook handlers see it.
@@ -179,6 +180,7 @@ func New(cfg Config, h bot.Handler, logger *slog.Logger) (*Adapter, error) {
 		api:          api,
 		httpc:        cfg.HTTPClient,
 		disp:         bot.NewDispatcher(cfg.Workers, cfg.Backlog),
+		pace:         newPacer(telegramLimits),
 		base:         context.Background(),
 		stopHandlers: func() {},
 		sleep:        sleep,
@@ -254,7 +256,7 @@ func validSecret(s string) bool {
 	return true
 }
 
-// Run introduces the bot (getMe), then polls or serves the webhook until
+// Run introduces the bot (getMe), sets its command menu, then polls or serves the webhook until
 // ctx ends, and waits (bounded) for the handlers in flight. It returns nil
 // after a clean shutdown, and an error when it cannot go on: a bad token,
 // a persistent ErrConflict, a webhook Telegram refuses, a port in use.
@@ -273,6 +275,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return ignoreCancel(ctx, err)
 	}
 	a.log.Info("telegram: connected", "bot", a.me.UserName, "mode", a.cfg.Mode)
+	a.setCommands(ctx)
 
 	var err error
 	if a.cfg.Mode == ModeWebhook {
@@ -359,6 +362,15 @@ func (c cancelOnClose) Close() error {
 // lack (message_thread_id, secret_token).
 func (a *Adapter) call(ctx context.Context, method string, p tgbotapi.Params) (json.RawMessage, error) {
 	resp, err := a.client(ctx, requestTimeout).MakeRequest(method, p)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Result, nil
+}
+
+// request makes one call with a library config.
+func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable) (json.RawMessage, error) {
+	resp, err := a.client(ctx, requestTimeout).Request(c)
 	if err != nil {
 		return nil, err
 	}
