@@ -256,11 +256,11 @@ func validSecret(s string) bool {
 	return true
 }
 
-// Run introduces the bot (getMe), sets its command menu, then polls or serves the webhook until
-// ctx ends, and waits (bounded) for the handlers in flight. It returns nil
-// after a clean shutdown, and an error when it cannot go on: a bad token,
-// a persistent ErrConflict, a webhook Telegram refuses, a port in use.
-// Run is meant to be called once.
+// Run introduces the bot (getMe), sets its command menu, then polls or
+// serves the webhook until ctx ends, and waits (bounded) for the handlers
+// in flight. It returns nil after a clean shutdown, and an error when it
+// cannot go on: a bad token, a persistent ErrConflict, a webhook Telegram
+// refuses, a port in use. Run is meant to be called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.connected.Store(false)
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
