@@ -79,6 +79,11 @@ type session struct {
 
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
+	if !m.IsDM && !m.Mentioned {
+		// Talk in a shared chat that is not addressed to Tend: no answer,
+		// and no write (not even the sender's enrolment or the event).
+		return nil, nil
+	}
 	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID, m.Text)
 	if ses == nil {
 		return replies, err

@@ -114,7 +114,7 @@ func (a *Adapter) handle(ctx context.Context, line string) {
 	if b, ok := a.choice(text); ok {
 		replies, err = a.Handler.HandleAction(ctx, bot.Action{Platform: bot.Console, ChatID: ChatID, From: a.User, Value: b.Value})
 	} else {
-		replies, err = a.Handler.HandleMessage(ctx, bot.Message{Platform: bot.Console, ChatID: ChatID, From: a.User, Text: line, IsDM: true})
+		replies, err = a.Handler.HandleMessage(ctx, bot.Message{Platform: bot.Console, ChatID: ChatID, From: a.User, Text: line, IsDM: true, Mentioned: true})
 	}
 	if err != nil {
 		a.Logger.Error("console: handle", "err", err)

@@ -153,7 +153,7 @@ func TestRunMessageFields(t *testing.T) {
 		t.Fatalf("got %d messages, want 1", len(f.msgs))
 	}
 	m := f.msgs[0]
-	want := bot.Message{Platform: bot.Console, ChatID: console.ChatID, From: bot.Sender{ID: "me", Name: "Me"}, Text: "hello", IsDM: true}
+	want := bot.Message{Platform: bot.Console, ChatID: console.ChatID, From: bot.Sender{ID: "me", Name: "Me"}, Text: "hello", IsDM: true, Mentioned: true}
 	if m != want {
 		t.Errorf("message = %+v, want %+v", m, want)
 	}

@@ -32,10 +32,22 @@
 // press refused with ErrBusy shows the user an error and must be pressed
 // again.
 //
+// # What the handler sees
+//
+// DMs and slash commands, and app_mention in channels, arrive with
+// bot.Message.Mentioned set. Other messages in channels Tend is a member of
+// (message.channels, message.groups) arrive with Mentioned false: the router
+// answers none of them, but a channel bound to a deal may keep them. A
+// channel message that mentions Tend arrives twice from Slack, as message
+// and as app_mention; only the app_mention is handed on, so each message
+// reaches the handler once. A Reply marked Ephemeral is shown only to the
+// person who asked (chat.postEphemeral) in a channel, and posted normally
+// in a DM.
+//
 // Messages deliberately ignored: anything from a bot (Tend included),
-// edits, deletions and every message subtype but plain, thread_broadcast
-// and file_share; channel messages other than mentions (Tend only listens
-// where it is addressed); app_mention in a DM, which message.im already
+// edits (message_changed, and an app_mention carrying edited), deletions
+// (message_deleted) and every message subtype but plain, thread_broadcast
+// and file_share; group DMs; app_mention in a DM, which message.im already
 // delivers. Ignored deliveries, undecodable envelopes and deliveries from
 // another workspace (Config.TeamID) are acknowledged at once, so Slack
 // does not retry them (HTTP answers 200, 400 and 403).
@@ -315,7 +327,12 @@ func (a *Adapter) deliver(ctx context.Context, log *slog.Logger, in inbound, rep
 			}
 			log.Warn("slack: update of pressed message failed; posting instead", "err", err)
 		}
-		_, err := a.Send(ctx, in.target(), r)
+		var err error
+		if user, dm := in.asker(); r.Ephemeral && !dm && user != "" {
+			err = a.sendEphemeral(ctx, in.target(), user, r)
+		} else {
+			_, err = a.Send(ctx, in.target(), r)
+		}
 		if err != nil && in.alt != "" && isNotInChannel(err) {
 			// A slash command used in a channel Tend is not a member of:
 			// answer in the app's DM with the user instead.

@@ -45,6 +45,14 @@ func (in inbound) target() bot.Target {
 	return in.act.Target()
 }
 
+// asker returns who sent the delivery and whether it came from a DM.
+func (in inbound) asker() (user string, dm bool) {
+	if in.msg != nil {
+		return in.msg.From.ID, in.msg.IsDM
+	}
+	return in.act.From.ID, strings.HasPrefix(in.act.ChatID, "D")
+}
+
 // ids returns the event, chat and user ids, for logs.
 func (in inbound) ids() (event, chat, user string) {
 	if in.msg != nil {
@@ -110,41 +118,68 @@ func decodeEvent(payload []byte, botUser string) (inbound, error) {
 	}
 	e := cb.Event
 	switch {
+	case e.Type == string(slackevents.Message) && !plainSubtype(e.Subtype):
+		// message_changed and message_deleted carry the user inside a
+		// nested message: Tend handled (or ignored) the original and does
+		// not re-read an edit or undo on a deletion. bot_message, joins,
+		// topics and the rest are not people talking to Tend.
+		return inbound{}, errIgnored
+	case e.BotID != "" || (botUser != "" && e.User == botUser):
+		return inbound{}, errIgnored // bots, Tend included: never answer a bot
 	case e.Channel == "" || e.User == "":
 		return inbound{}, errIgnored
-	case e.BotID != "" || e.User == botUser:
-		return inbound{}, errIgnored // bots, Tend included: never answer a bot
 	case len(e.Edited) > 0 && string(e.Edited) != "null":
 		return inbound{}, errIgnored // an edit re-sends the mention; the original was handled
 	}
 	m := bot.Message{
-		EventID:  cb.EventID,
-		Platform: bot.Slack,
-		ChatID:   e.Channel,
-		ThreadID: e.ThreadTS,
-		From:     bot.Sender{ID: e.User},
-		Text:     plainText(stripMention(e.Text, botUser)),
-		Time:     parseTS(e.TS),
+		EventID:   cb.EventID,
+		Platform:  bot.Slack,
+		ChatID:    e.Channel,
+		ThreadID:  e.ThreadTS,
+		From:      bot.Sender{ID: e.User},
+		Text:      plainText(stripMention(e.Text, botUser)),
+		MessageID: e.TS,
+		Time:      parseTS(e.TS),
 	}
 	switch e.Type {
 	case string(slackevents.Message):
-		if e.ChannelType != slackevents.ChannelTypeIM {
-			return inbound{}, errIgnored // in channels Tend answers mentions only
-		}
-		switch e.Subtype {
-		case "", "thread_broadcast", "file_share":
+		switch e.ChannelType {
+		case slackevents.ChannelTypeIM:
+			m.IsDM, m.Mentioned = true, true
+		case slackevents.ChannelTypeChannel, slackevents.ChannelTypeGroup:
+			if mentions(e.Text, botUser) {
+				return inbound{}, errIgnored // app_mention delivers it, as addressed to Tend
+			}
+			// Channel chatter, not for Tend to answer: the handler sees it
+			// (unmentioned) so a channel bound to a deal can keep it.
 		default:
-			return inbound{}, errIgnored // message_changed, message_deleted, bot_message, joins…
+			return inbound{}, errIgnored // group DMs: Tend is not subscribed
 		}
-		m.IsDM = true
 	case string(slackevents.AppMention):
 		if strings.HasPrefix(e.Channel, "D") {
 			return inbound{}, errIgnored // message.im delivers it too
 		}
+		m.Mentioned = true
 	default:
 		return inbound{}, errIgnored
 	}
 	return inbound{msg: &m, team: cb.TeamID}, nil
+}
+
+// plainSubtype reports whether a message subtype is a person writing:
+// a plain message, one also sent to the channel from a thread, or one
+// with a file.
+func plainSubtype(subtype string) bool {
+	switch subtype {
+	case "", "thread_broadcast", "file_share":
+		return true
+	}
+	return false
+}
+
+// mentions reports whether Slack text mentions the bot.
+func mentions(text, botUser string) bool {
+	return botUser != "" && (strings.Contains(text, "<@"+botUser+">") || strings.Contains(text, "<@"+botUser+"|"))
 }
 
 // actionPrefix starts the action_id of every button Tend renders, so that
@@ -223,8 +258,9 @@ func fromCommand(cmd slack.SlashCommand) (inbound, error) {
 		ChatID:   cmd.ChannelID,
 		From:     bot.Sender{ID: cmd.UserID, Name: cmd.UserName},
 		// The router reads "/tend log …" like the chat intents.
-		Text: strings.TrimSpace(cmd.Command + " " + plainText(cmd.Text)),
-		IsDM: strings.HasPrefix(cmd.ChannelID, "D") || cmd.ChannelName == "directmessage",
+		Text:      strings.TrimSpace(cmd.Command + " " + plainText(cmd.Text)),
+		IsDM:      strings.HasPrefix(cmd.ChannelID, "D") || cmd.ChannelName == "directmessage",
+		Mentioned: true, // a slash command is always addressed to Tend
 	}
 	return inbound{msg: &m, team: cmd.TeamID, alt: cmd.UserID}, nil
 }

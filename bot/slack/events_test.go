@@ -8,6 +8,7 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
+	"github.com/tend-crm/tend/bot/slack/slacktest"
 )
 
 func TestPlainText(t *testing.T) {
@@ -34,7 +35,7 @@ func TestPlainText(t *testing.T) {
 
 func TestDecode(t *testing.T) {
 	ev := func(event map[string]any) []byte {
-		b, _ := json.Marshal(eventCallback("Ev1", event))
+		b, _ := json.Marshal(slacktest.EventCallback("Ev1", event))
 		return b
 	}
 	tests := []struct {
@@ -44,8 +45,8 @@ func TestDecode(t *testing.T) {
 		want    string // the message text or action value; "" means ignored
 		check   func(*testing.T, *bot.Message, *bot.Action)
 	}{
-		{"dm", "events_api", ev(dm("hi", "1.1")), "hi", func(t *testing.T, m *bot.Message, _ *bot.Action) {
-			if !m.IsDM || m.ThreadID != "" || m.EventID != "Ev1" {
+		{"dm", "events_api", ev(slacktest.DM("hi", "1.1")), "hi", func(t *testing.T, m *bot.Message, _ *bot.Action) {
+			if !m.IsDM || !m.Mentioned || m.ThreadID != "" || m.EventID != "Ev1" || m.MessageID != "1.1" {
 				t.Errorf("%+v", m)
 			}
 		}},
@@ -60,10 +61,37 @@ func TestDecode(t *testing.T) {
 		{"file share", "events_api", ev(map[string]any{"type": "message", "subtype": "file_share", "channel": "D1",
 			"channel_type": "im", "user": "U1", "text": "the quote", "ts": "2.1"}), "the quote", nil},
 		{"mention with label", "events_api", ev(map[string]any{"type": "app_mention", "channel": "C1", "user": "U1",
-			"text": "<@UBOT|tend> who next? <@UBOT>", "ts": "2.1"}), "who next?", nil},
+			"text": "<@UBOT|tend> who next? <@UBOT>", "ts": "2.1"}), "who next?", func(t *testing.T, m *bot.Message, _ *bot.Action) {
+			if !m.Mentioned || m.IsDM || m.MessageID != "2.1" {
+				t.Errorf("%+v, want mentioned", m)
+			}
+		}},
 		{"mention in a DM", "events_api", ev(map[string]any{"type": "app_mention", "channel": "D1", "user": "U1", "text": "<@UBOT> hi", "ts": "2.1"}), "", nil},
 		{"bot message", "events_api", ev(map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "bot_id": "B9", "user": "U9", "text": "x", "ts": "1"}), "", nil},
 		{"own message", "events_api", ev(map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": "UBOT", "text": "x", "ts": "1"}), "", nil},
+		{"edit in a DM", "events_api", ev(map[string]any{"type": "message", "subtype": "message_changed", "channel": "D1", "channel_type": "im", "ts": "2.1",
+			"message": map[string]any{"type": "message", "user": "U1", "text": "log call Acme", "ts": "1.1", "edited": map[string]any{"user": "U1", "ts": "2.1"}}}), "", nil},
+		{"edit in a channel", "events_api", ev(map[string]any{"type": "message", "subtype": "message_changed", "channel": "C1", "channel_type": "channel", "ts": "2.1",
+			"message": map[string]any{"type": "message", "user": "U1", "text": "<@UBOT> log call Acme", "ts": "1.1"}}), "", nil},
+		{"deletion in a DM", "events_api", ev(map[string]any{"type": "message", "subtype": "message_deleted", "channel": "D1", "channel_type": "im", "ts": "2.1", "deleted_ts": "1.1",
+			"previous_message": map[string]any{"type": "message", "user": "U1", "text": "log call Acme", "ts": "1.1"}}), "", nil},
+		{"deletion in a channel", "events_api", ev(map[string]any{"type": "message", "subtype": "message_deleted", "channel": "C1", "channel_type": "channel", "ts": "2.1", "deleted_ts": "1.1"}), "", nil},
+		{"bot message in a channel", "events_api", ev(map[string]any{"type": "message", "subtype": "bot_message", "channel": "C1", "channel_type": "channel", "bot_id": "B9", "text": "x", "ts": "1"}), "", nil},
+		{"own message in a channel", "events_api", ev(map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "UBOT", "bot_id": "B1", "text": "Logged", "ts": "1"}), "", nil},
+		{"own mention", "events_api", ev(map[string]any{"type": "app_mention", "channel": "C1", "user": "UBOT", "text": "<@UBOT> hi", "ts": "1"}), "", nil},
+		{"channel message mentioning Tend", "events_api", ev(map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "U1", "text": "<@UBOT> hi", "ts": "1"}), "", nil},
+		{"channel chatter", "events_api", ev(map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "U1", "text": "hi <@U2>", "ts": "3.1"}), "hi @U2",
+			func(t *testing.T, m *bot.Message, _ *bot.Action) {
+				if m.Mentioned || m.IsDM || m.MessageID != "3.1" {
+					t.Errorf("%+v, want unmentioned, not a DM, ts kept", m)
+				}
+			}},
+		{"private channel chatter", "events_api", ev(map[string]any{"type": "message", "channel": "G1", "channel_type": "group", "user": "U1", "text": "ok", "ts": "3.1"}), "ok",
+			func(t *testing.T, m *bot.Message, _ *bot.Action) {
+				if m.Mentioned || m.IsDM {
+					t.Errorf("%+v, want unmentioned", m)
+				}
+			}},
 		{"channel join", "events_api", ev(map[string]any{"type": "message", "subtype": "channel_join", "channel": "D1", "channel_type": "im", "user": "U1", "text": "x", "ts": "1"}), "", nil},
 		{"mpim", "events_api", ev(map[string]any{"type": "message", "channel": "G1", "channel_type": "mpim", "user": "U1", "text": "x", "ts": "1"}), "", nil},
 		{"reaction", "events_api", ev(map[string]any{"type": "reaction_added", "user": "U1", "reaction": "+1"}), "", nil},
@@ -83,7 +111,7 @@ func TestDecode(t *testing.T) {
 		{"shortcut", "interactive", []byte(`{"type":"shortcut","user":{"id":"U1"}}`), "", nil},
 		{"slash", "slash_commands", []byte(`{"command":"/tend","text":"log call &amp; <mailto:a@b.c|a@b.c>","channel_id":"D5","user_id":"U1","trigger_id":"t1","is_enterprise_install":false}`), "/tend log call & a@b.c",
 			func(t *testing.T, m *bot.Message, _ *bot.Action) {
-				if !m.IsDM || m.EventID != "command:t1" {
+				if !m.IsDM || !m.Mentioned || m.EventID != "command:t1" {
 					t.Errorf("%+v", m)
 				}
 			}},
@@ -127,8 +155,8 @@ func FuzzEnvelope(f *testing.F) {
 		b, _ := json.Marshal(payload)
 		f.Add(typ, b)
 	}
-	seed("events_api", eventCallback("Ev1", dm("hi <@UBOT> &amp; <https://a|b>", "1.1")))
-	seed("events_api", eventCallback("Ev2", map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "text": "<@UBOT|", "ts": "x.y"}))
+	seed("events_api", slacktest.EventCallback("Ev1", slacktest.DM("hi <@UBOT> &amp; <https://a|b>", "1.1")))
+	seed("events_api", slacktest.EventCallback("Ev2", map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "text": "<@UBOT|", "ts": "x.y"}))
 	seed("interactive", press("", "5.1", "done:1")["payload"])
 	seed("slash_commands", slash("", "C1", "log")["payload"])
 	f.Add("events_api", []byte(`{"type":"event_callback","event":{"type":"message","edited":null,"channel":"D1","channel_type":"im","user":"U1","ts":"99999999999999999999.1"}}`))

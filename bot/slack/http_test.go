@@ -19,6 +19,7 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
+	"github.com/tend-crm/tend/bot/slack/slacktest"
 )
 
 const secret = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -34,16 +35,16 @@ func sign(req *http.Request, body []byte, at time.Time, key string) {
 }
 
 type httpSlack struct {
-	*fakeSlack
+	*slacktest.Server
 	a    *tendslack.Adapter
 	base string
 }
 
 func newHTTP(t *testing.T, r bot.Handler, tweak func(*tendslack.Config), ackWait time.Duration) *httpSlack {
 	t.Helper()
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	cfg := tendslack.Config{BotToken: "xoxb-test", SigningSecret: secret, Mode: "http",
-		Listen: "127.0.0.1:0", APIURL: f.srv.URL + "/api/"}
+		Listen: "127.0.0.1:0", APIURL: f.APIURL()}
 	if tweak != nil {
 		tweak(&cfg)
 	}
@@ -61,7 +62,7 @@ func newHTTP(t *testing.T, r bot.Handler, tweak func(*tendslack.Config), ackWait
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &httpSlack{fakeSlack: f, a: a, base: "http://" + addr.String()}
+	return &httpSlack{Server: f, a: a, base: "http://" + addr.String()}
 }
 
 // post sends body to path, signed now unless tweak changes the request.
@@ -111,14 +112,14 @@ func TestHTTPSignedEventIsServed(t *testing.T) {
 	if !h.a.Connected() {
 		t.Error("Connected() = false while serving")
 	}
-	code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, eventCallback("Ev1", dm("log call Acme", "1700000001.000100"))), nil)
+	code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, slacktest.EventCallback("Ev1", slacktest.DM("log call Acme", "1700000001.000100"))), nil)
 	if code != http.StatusOK {
 		t.Fatalf("status %d, want 200", code)
 	}
-	if m := recv(t, r.msgs, "the message"); m.EventID != "Ev1" || m.ChatID != "D1" || m.Text != "log call Acme" || !m.IsDM {
+	if m := slacktest.Recv(t, r.msgs, "the message"); m.EventID != "Ev1" || m.ChatID != "D1" || m.Text != "log call Acme" || !m.IsDM {
 		t.Errorf("message = %+v", m)
 	}
-	if c := h.call(t); c.Channel != "D1" || c.Text != "re: log call Acme" {
+	if c := h.Call(t); c.Channel != "D1" || c.Text != "re: log call Acme" {
 		t.Errorf("posted %q to %s", c.Text, c.Channel)
 	}
 }
@@ -126,7 +127,7 @@ func TestHTTPSignedEventIsServed(t *testing.T) {
 func TestHTTPRefusesUnsignedAndStale(t *testing.T) {
 	r := newRouter()
 	h := newHTTP(t, r, nil, 0)
-	body := mustJSON(t, eventCallback("Ev1", dm("hello", "1.1")))
+	body := mustJSON(t, slacktest.EventCallback("Ev1", slacktest.DM("hello", "1.1")))
 	tests := []struct {
 		name  string
 		tweak func(*http.Request)
@@ -163,7 +164,7 @@ func TestHTTPRefusesUnsignedAndStale(t *testing.T) {
 func TestHTTPRetryIsAnsweredOnce(t *testing.T) {
 	r := newRouter()
 	h := newHTTP(t, r, nil, 0)
-	body := mustJSON(t, eventCallback("Ev1", dm("log call Acme", "1700000001.000100")))
+	body := mustJSON(t, slacktest.EventCallback("Ev1", slacktest.DM("log call Acme", "1700000001.000100")))
 	if code, _ := h.post(t, "/slack/events", "application/json", body, nil); code != http.StatusOK {
 		t.Fatalf("first delivery: status %d", code)
 	}
@@ -175,11 +176,11 @@ func TestHTTPRetryIsAnsweredOnce(t *testing.T) {
 		t.Fatalf("retry: status %d, want 200 so Slack stops", code)
 	}
 	for range 2 {
-		recv(t, r.msgs, "a delivery")
+		slacktest.Recv(t, r.msgs, "a delivery")
 	}
-	h.post(t, "/slack/events", "application/json", mustJSON(t, eventCallback("Ev2", dm("next", "1700000002.000100"))), nil)
+	h.post(t, "/slack/events", "application/json", mustJSON(t, slacktest.EventCallback("Ev2", slacktest.DM("next", "1700000002.000100"))), nil)
 	for _, want := range []string{"re: log call Acme", "re: next"} {
-		if c := h.call(t); c.Text != want {
+		if c := h.Call(t); c.Text != want {
 			t.Errorf("posted %q, want %q (a retry must not be answered twice)", c.Text, want)
 		}
 	}
@@ -195,10 +196,10 @@ func TestHTTPInteractivityAndCommand(t *testing.T) {
 	if code, body := h.post(t, "/slack/interactivity", "application/x-www-form-urlencoded", []byte(form), nil); code != http.StatusOK || body != "" {
 		t.Errorf("interactivity: %d %q, want an empty 200", code, body)
 	}
-	if a := recv(t, r.acts, "the press"); a.Value != "snooze:42:1d" || a.Message.ID != "1700000005.000100" {
+	if a := slacktest.Recv(t, r.acts, "the press"); a.Value != "snooze:42:1d" || a.Message.ID != "1700000005.000100" {
 		t.Errorf("action = %+v", a)
 	}
-	if c := h.call(t); c.Method != "chat.update" || c.TS != "1700000005.000100" {
+	if c := h.Call(t); c.Method != "chat.update" || c.TS != "1700000005.000100" {
 		t.Errorf("call = %s %s, want chat.update of the pressed message", c.Method, c.TS)
 	}
 
@@ -211,10 +212,10 @@ func TestHTTPInteractivityAndCommand(t *testing.T) {
 	if code != http.StatusOK || body != "" || time.Since(sent) > 3*time.Second {
 		t.Errorf("command: %d %q after %v, want an empty 200 within 3s", code, body, time.Since(sent))
 	}
-	if m := recv(t, r.msgs, "the command"); m.Text != "/tend log call Acme" || m.ChatID != "C9" {
+	if m := slacktest.Recv(t, r.msgs, "the command"); m.Text != "/tend log call Acme" || m.ChatID != "C9" {
 		t.Errorf("message = %+v", m)
 	}
-	if c := h.call(t); c.Channel != "C9" || c.Text != "re: /tend log call Acme" {
+	if c := h.Call(t); c.Channel != "C9" || c.Text != "re: /tend log call Acme" {
 		t.Errorf("posted %q to %s", c.Text, c.Channel)
 	}
 }
@@ -231,16 +232,16 @@ func TestHTTPBusyAsksSlackToRetry(t *testing.T) {
 	h := newHTTP(t, r, func(c *tendslack.Config) { c.Workers, c.Backlog = 1, 1 }, time.Hour)
 	first := make(chan int, 1)
 	go func() {
-		code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, eventCallback("Ev1", dm("slow", "1.1"))), nil)
+		code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, slacktest.EventCallback("Ev1", slacktest.DM("slow", "1.1"))), nil)
 		first <- code
 	}()
-	recv(t, entered, "the first event to be handled")
-	code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, eventCallback("Ev2", dm("more", "1.2"))), nil)
+	slacktest.Recv(t, entered, "the first event to be handled")
+	code, _ := h.post(t, "/slack/events", "application/json", mustJSON(t, slacktest.EventCallback("Ev2", slacktest.DM("more", "1.2"))), nil)
 	if code != http.StatusServiceUnavailable {
 		t.Errorf("second event while full: status %d, want 503", code)
 	}
 	close(release)
-	if code := recv(t, first, "the first response"); code != http.StatusOK {
+	if code := slacktest.Recv(t, first, "the first response"); code != http.StatusOK {
 		t.Errorf("first event: status %d, want 200", code)
 	}
 }
@@ -254,10 +255,10 @@ func FuzzSignedRequest(f *testing.F) {
 	f.Add(uint8(2), []byte(`command=%2Ftend&text=log+call&channel_id=C1&user_id=U1&trigger_id=1.2&is_enterprise_install=maybe`))
 	f.Add(uint8(2), []byte(`%zz`))
 
-	fs := newFake(f)
+	fs := slacktest.NewServer(f)
 	r := newRouter()
 	r.reply = func(bot.Message) []bot.Reply { return nil }
-	a, err := tendslack.New(tendslack.Config{BotToken: "xoxb-test", SigningSecret: secret, Mode: "http", APIURL: fs.srv.URL + "/api/"}, r, discard())
+	a, err := tendslack.New(tendslack.Config{BotToken: "xoxb-test", SigningSecret: secret, Mode: "http", APIURL: fs.APIURL()}, r, discard())
 	if err != nil {
 		f.Fatal(err)
 	}

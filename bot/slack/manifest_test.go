@@ -38,12 +38,12 @@ func TestManifestMatchesAdapter(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"app_mentions:read", "chat:write", "commands", "im:history", "users:read"} {
+	for _, s := range []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "users:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing", s)
 		}
 	}
-	for _, e := range []string{"app_mention", "message.im"} {
+	for _, e := range []string{"app_mention", "message.channels", "message.groups", "message.im"} {
 		if !slices.Contains(m.Settings.Events.Bot, e) {
 			t.Errorf("event %s missing", e)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
+	"github.com/tend-crm/tend/bot/slack/slacktest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
@@ -64,8 +65,8 @@ func TestRenderGolden(t *testing.T) {
 
 // rendered is the shape of RenderJSON's output, for property checks.
 type rendered []struct {
-	Text   string  `json:"text"`
-	Blocks []block `json:"blocks"`
+	Text   string            `json:"text"`
+	Blocks []slacktest.Block `json:"blocks"`
 }
 
 func renderOK(t testing.TB, r bot.Reply) rendered {

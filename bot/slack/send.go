@@ -49,6 +49,29 @@ func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) (bot.Sen
 	return first, nil
 }
 
+// sendEphemeral posts r in to's channel (and thread) visible only to
+// user. Slack keeps no ephemeral message, so there is no ref to return.
+func (a *Adapter) sendEphemeral(ctx context.Context, to bot.Target, user string, r bot.Reply) error {
+	msgs, err := render(r)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		opts := msgOptions(m)
+		if to.ThreadID != "" {
+			opts = append(opts, slack.MsgOptionTS(to.ThreadID))
+		}
+		err := a.call(ctx, "chat.postEphemeral", func() error {
+			_, err := a.api.PostEphemeralContext(ctx, to.ChatID, user, opts...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Edit implements bot.Editor with chat.update: the message is replaced
 // whole, so buttons the new reply lacks disappear. Parts of a long reply
 // beyond the first message are posted after it.

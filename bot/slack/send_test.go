@@ -10,12 +10,13 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
+	"github.com/tend-crm/tend/bot/slack/slacktest"
 )
 
 // notifier is an adapter used only to send, as the reminders use it.
-func notifier(t *testing.T, f *fakeSlack) (*tendslack.Adapter, *[]time.Duration) {
+func notifier(t *testing.T, f *slacktest.Server) (*tendslack.Adapter, *[]time.Duration) {
 	t.Helper()
-	a, err := tendslack.New(f.socketConfig(), newRouter(), discard())
+	a, err := tendslack.New(socketConfig(f), newRouter(), discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +32,8 @@ func notifier(t *testing.T, f *fakeSlack) (*tendslack.Adapter, *[]time.Duration)
 }
 
 func TestSendRetriesAfterRetryAfter(t *testing.T) {
-	f := newFake(t)
-	f.limited = 2
+	f := slacktest.NewServer(t)
+	f.LimitPosts(2)
 	a, waits := notifier(t, f)
 	ref, err := a.Send(t.Context(), bot.Target{Platform: bot.Slack, ChatID: "U1"}, bot.Reply{Text: "3 follow-ups due today"})
 	if err != nil {
@@ -44,7 +45,7 @@ func TestSendRetriesAfterRetryAfter(t *testing.T) {
 	if ref.Target.ChatID != "D1" || ref.ID == "" {
 		t.Errorf("ref = %+v, want the DM channel D1 and a ts", ref)
 	}
-	if c := f.call(t); c.Text != "3 follow-ups due today" {
+	if c := f.Call(t); c.Text != "3 follow-ups due today" {
 		t.Errorf("posted %q", c.Text)
 	}
 
@@ -52,14 +53,14 @@ func TestSendRetriesAfterRetryAfter(t *testing.T) {
 	if err := a.Edit(t.Context(), ref, bot.Reply{Text: "2 follow-ups due today"}); err != nil {
 		t.Fatal(err)
 	}
-	if c := f.call(t); c.Method != "chat.update" || c.Channel != "D1" || c.TS != ref.ID {
+	if c := f.Call(t); c.Method != "chat.update" || c.Channel != "D1" || c.TS != ref.ID {
 		t.Errorf("edit = %s %s %s, want chat.update of %+v", c.Method, c.Channel, c.TS, ref)
 	}
 }
 
 func TestSendGivesUpWithRateLimitError(t *testing.T) {
-	f := newFake(t)
-	f.limited = 10
+	f := slacktest.NewServer(t)
+	f.LimitPosts(10)
 	a, waits := notifier(t, f)
 	_, err := a.Send(t.Context(), bot.Target{ChatID: "C1"}, bot.Reply{Text: "digest"})
 	var rl *bot.RateLimitError
@@ -75,9 +76,9 @@ func TestSendGivesUpWithRateLimitError(t *testing.T) {
 }
 
 func TestSendStopsWaitingWhenContextEnds(t *testing.T) {
-	f := newFake(t)
-	f.limited = 10
-	a, err := tendslack.New(f.socketConfig(), newRouter(), discard())
+	f := slacktest.NewServer(t)
+	f.LimitPosts(10)
+	a, err := tendslack.New(socketConfig(f), newRouter(), discard())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +96,14 @@ func TestSendStopsWaitingWhenContextEnds(t *testing.T) {
 }
 
 func TestSendLongReplyInThread(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	a, _ := notifier(t, f)
 	text := strings.Repeat(strings.Repeat("x", 2999)+"\n", 55)
 	ref, err := a.Send(t.Context(), bot.Target{ChatID: "C1", ThreadID: "1.1"}, bot.Reply{Text: text, Buttons: []bot.Button{{Label: "Done", Value: "done:1"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, second := f.call(t), f.call(t)
+	first, second := f.Call(t), f.Call(t)
 	if len(first.Blocks) != 50 || len(second.Blocks) != 6 || second.Blocks[5].Type != "actions" {
 		t.Errorf("blocks %d + %d, want 50 + 5 sections and the buttons", len(first.Blocks), len(second.Blocks))
 	}
@@ -112,7 +113,7 @@ func TestSendLongReplyInThread(t *testing.T) {
 }
 
 func TestSendRefuses(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	a, _ := notifier(t, f)
 	if _, err := a.Send(t.Context(), bot.Target{Platform: bot.Telegram, ChatID: "1"}, bot.Reply{Text: "x"}); !errors.Is(err, bot.ErrUnknownTarget) {
 		t.Errorf("telegram target: %v, want ErrUnknownTarget", err)

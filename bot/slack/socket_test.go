@@ -8,10 +8,11 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
+	"github.com/tend-crm/tend/bot/slack/slacktest"
 )
 
 func TestSocketDMIsHandledAndAnswered(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
 	r.reply = func(bot.Message) []bot.Reply {
 		return []bot.Reply{{
@@ -19,37 +20,39 @@ func TestSocketDMIsHandledAndAnswered(t *testing.T) {
 			Buttons: []bot.Button{{Label: "Undo", Value: "undo:7"}, {Label: "Snooze 1 day", Value: "snooze:7:1d"}},
 		}}
 	}
-	a, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	a, conn := newSocket(t, f, r, socketConfig(f), 0)
 
-	conn.write(eventEnvelope("env-1", "Ev1", 0,
-		dm("called Acme &amp; Co &lt;3 <mailto:bob@acme.com|bob@acme.com>", "1700000001.000200")))
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0,
+		slacktest.DM("called Acme &amp; Co &lt;3 <mailto:bob@acme.com|bob@acme.com>", "1700000001.000200")))
 
-	got := recv(t, r.msgs, "the message")
+	got := slacktest.Recv(t, r.msgs, "the message")
 	want := bot.Message{
-		EventID:  "Ev1",
-		Platform: bot.Slack,
-		ChatID:   "D1",
-		From:     bot.Sender{ID: "U1", Name: "Bob", TimeZone: "Asia/Ho_Chi_Minh", Lang: "vi"},
-		Text:     "called Acme & Co <3 bob@acme.com",
-		IsDM:     true,
-		Time:     time.Unix(1700000001, 200_000).UTC(),
+		EventID:   "Ev1",
+		Platform:  bot.Slack,
+		ChatID:    "D1",
+		From:      bot.Sender{ID: "U1", Name: "Bob", TimeZone: "Asia/Ho_Chi_Minh", Lang: "vi"},
+		Text:      "called Acme & Co <3 bob@acme.com",
+		IsDM:      true,
+		Mentioned: true,
+		MessageID: "1700000001.000200",
+		Time:      time.Unix(1700000001, 200_000).UTC(),
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("message =\n%+v\nwant\n%+v", got, want)
 	}
-	if id := f.ack(t); id != "env-1" {
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1", id)
 	}
 	if !a.Connected() {
 		t.Error("Connected() = false after an envelope was acked")
 	}
 
-	c := f.call(t)
+	c := f.Call(t)
 	if c.Method != "chat.postMessage" || c.Channel != "D1" || c.ThreadTS != "" {
 		t.Errorf("posted %s to %q thread %q, want chat.postMessage to D1, no thread", c.Method, c.Channel, c.ThreadTS)
 	}
 	const escaped = "Logged a call with Acme &amp; Co &lt;3 - cc &lt;!channel&gt; &lt;@U999&gt;"
-	if s := c.sections(); len(s) != 1 || s[0] != escaped {
+	if s := c.Sections(); len(s) != 1 || s[0] != escaped {
 		t.Errorf("sections = %q, want [%q]", s, escaped)
 	}
 	if c.Text != escaped {
@@ -70,7 +73,7 @@ func TestSocketDMIsHandledAndAnswered(t *testing.T) {
 }
 
 func TestSocketRedeliveryIsAnsweredOnce(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
 	entered, release := make(chan struct{}), make(chan struct{})
 	r.gate = func(m bot.Message) {
@@ -79,36 +82,36 @@ func TestSocketRedeliveryIsAnsweredOnce(t *testing.T) {
 			<-release // the retry arrives while the first is being handled
 		}
 	}
-	_, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
 
-	conn.write(eventEnvelope("env-1", "Ev1", 0, dm("log call Acme", "1700000001.000100")))
-	recv(t, entered, "the first delivery to be handled")
-	conn.write(eventEnvelope("env-2", "Ev1", 1, dm("log call Acme", "1700000001.000100")))
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, slacktest.DM("log call Acme", "1700000001.000100")))
+	slacktest.Recv(t, entered, "the first delivery to be handled")
+	conn.Send(slacktest.EventEnvelope("env-2", "Ev1", 1, slacktest.DM("log call Acme", "1700000001.000100")))
 	close(release)
 
 	for i := range 2 {
-		if m := recv(t, r.msgs, "a delivery"); m.EventID != "Ev1" {
+		if m := slacktest.Recv(t, r.msgs, "a delivery"); m.EventID != "Ev1" {
 			t.Fatalf("delivery %d has event %q, want Ev1", i, m.EventID)
 		}
 	}
 	// Both deliveries are acked, so Slack stops retrying.
-	acks := []string{f.ack(t), f.ack(t)}
+	acks := []string{f.Ack(t), f.Ack(t)}
 	slices.Sort(acks)
 	if !slices.Equal(acks, []string{"env-1", "env-2"}) {
 		t.Errorf("acks = %q, want env-1 and env-2", acks)
 	}
 	// A later message in the same chat is answered after both: if the
 	// retry had been answered, its reply would come first.
-	conn.write(eventEnvelope("env-3", "Ev3", 0, dm("who next", "1700000002.000100")))
+	conn.Send(slacktest.EventEnvelope("env-3", "Ev3", 0, slacktest.DM("who next", "1700000002.000100")))
 	for _, want := range []string{"re: log call Acme", "re: who next"} {
-		if c := f.call(t); c.Text != want {
+		if c := f.Call(t); c.Text != want {
 			t.Errorf("posted %q, want %q", c.Text, want)
 		}
 	}
 }
 
 func TestSocketKeepsEachChatInOrder(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
 	entered, release := make(chan struct{}), make(chan struct{})
 	r.gate = func(m bot.Message) {
@@ -117,28 +120,28 @@ func TestSocketKeepsEachChatInOrder(t *testing.T) {
 			<-release
 		}
 	}
-	cfg := f.socketConfig()
+	cfg := socketConfig(f)
 	cfg.Workers = 4
 	_, conn := newSocket(t, f, r, cfg, 0)
 
 	msg := func(ch, text, ts string) map[string]any {
-		e := dm(text, ts)
+		e := slacktest.DM(text, ts)
 		e["channel"] = ch
 		return e
 	}
-	conn.write(eventEnvelope("env-a1", "Ev-a1", 0, msg("DA", "a1", "1700000001.000001")))
-	recv(t, entered, "a1 to be handled")
+	conn.Send(slacktest.EventEnvelope("env-a1", "Ev-a1", 0, msg("DA", "a1", "1700000001.000001")))
+	slacktest.Recv(t, entered, "a1 to be handled")
 	for i, s := range []string{"b1", "a2", "b2", "a3", "b3"} {
 		ch := "DB"
 		if s[0] == 'a' {
 			ch = "DA"
 		}
-		conn.write(eventEnvelope("env-"+s, "Ev-"+s, 0, msg(ch, s, "1700000001.00001"+string(rune('0'+i)))))
+		conn.Send(slacktest.EventEnvelope("env-"+s, "Ev-"+s, 0, msg(ch, s, "1700000001.00001"+string(rune('0'+i)))))
 	}
 	// While a1 is stuck, DB's messages are all handled, and none of DA's.
 	var got []string
 	for range 3 {
-		got = append(got, recv(t, r.msgs, "a message").Text)
+		got = append(got, slacktest.Recv(t, r.msgs, "a message").Text)
 	}
 	if !slices.Equal(got, []string{"b1", "b2", "b3"}) {
 		t.Fatalf("handled %q while a1 was stuck, want b1 b2 b3", got)
@@ -146,7 +149,7 @@ func TestSocketKeepsEachChatInOrder(t *testing.T) {
 	close(release)
 	got = nil
 	for range 3 {
-		got = append(got, recv(t, r.msgs, "a message").Text)
+		got = append(got, slacktest.Recv(t, r.msgs, "a message").Text)
 	}
 	if !slices.Equal(got, []string{"a1", "a2", "a3"}) {
 		t.Errorf("DA handled as %q, want a1 a2 a3", got)
@@ -154,7 +157,7 @@ func TestSocketKeepsEachChatInOrder(t *testing.T) {
 }
 
 func TestSocketFloodBeyondBacklogIsLeftUnacked(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
 	release := make(chan struct{})
 	r.gate = func(bot.Message) { <-release }
@@ -165,33 +168,33 @@ func TestSocketFloodBeyondBacklogIsLeftUnacked(t *testing.T) {
 			close(release)
 		}
 	}()
-	cfg := f.socketConfig()
+	cfg := socketConfig(f)
 	cfg.Workers, cfg.Backlog = 1, 4
 	// Acks come only from finished handlers here, not from the deadline.
 	_, conn := newSocket(t, f, r, cfg, time.Hour)
 
 	const flood = 80 // beyond the backlog and socketmode's 50-slot channel
 	for i := range flood {
-		conn.write(eventEnvelope(envID(i), "Ev-"+envID(i), 0, dm("msg", "1700000001.000100")))
+		conn.Send(slacktest.EventEnvelope(envID(i), "Ev-"+envID(i), 0, slacktest.DM("msg", "1700000001.000100")))
 	}
 	// The read loop still runs: an envelope that needs no worker is acked
 	// at once, and is the first ack of all.
-	conn.write(ignoredEnvelope("sentinel-1"))
-	if id := f.ack(t); id != "sentinel-1" {
+	conn.Send(ignoredEnvelope("sentinel-1"))
+	if id := f.Ack(t); id != "sentinel-1" {
 		t.Fatalf("first ack = %q, want sentinel-1: nothing queued is acked before it is handled", id)
 	}
 
 	close(release)
 	for range 4 {
-		recv(t, r.msgs, "a queued message")
+		slacktest.Recv(t, r.msgs, "a queued message")
 	}
 	for range 4 {
-		f.call(t) // each reply is posted after its ack was handed to the socket
+		f.Call(t) // each reply is posted after its ack was handed to the socket
 	}
-	conn.write(ignoredEnvelope("sentinel-2"))
+	conn.Send(ignoredEnvelope("sentinel-2"))
 	var acked []string
 	for {
-		id := f.ack(t)
+		id := f.Ack(t)
 		if id == "sentinel-2" {
 			break
 		}
@@ -208,47 +211,47 @@ func TestSocketFloodBeyondBacklogIsLeftUnacked(t *testing.T) {
 	}
 
 	// Slack redelivers what was not acked; now there is room.
-	conn.write(eventEnvelope(envID(10), "Ev-"+envID(10), 1, dm("msg", "1700000001.000100")))
-	if id := f.ack(t); id != envID(10) {
+	conn.Send(slacktest.EventEnvelope(envID(10), "Ev-"+envID(10), 1, slacktest.DM("msg", "1700000001.000100")))
+	if id := f.Ack(t); id != envID(10) {
 		t.Errorf("acked %q, want the redelivered %s", id, envID(10))
 	}
 }
 
 func TestSocketAcksSlowHandlerByDeadline(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
 	release := make(chan struct{})
 	r.gate = func(bot.Message) { <-release }
-	_, conn := newSocket(t, f, r, f.socketConfig(), 10*time.Millisecond)
+	_, conn := newSocket(t, f, r, socketConfig(f), 10*time.Millisecond)
 
-	conn.write(eventEnvelope("env-1", "Ev1", 0, dm("slow", "1700000001.000100")))
-	if id := f.ack(t); id != "env-1" { // the handler is still blocked
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, slacktest.DM("slow", "1700000001.000100")))
+	if id := f.Ack(t); id != "env-1" { // the handler is still blocked
 		t.Errorf("acked %q, want env-1", id)
 	}
 	close(release)
-	if c := f.call(t); c.Text != "re: slow" {
+	if c := f.Call(t); c.Text != "re: slow" {
 		t.Errorf("posted %q, want the reply", c.Text)
 	}
 }
 
 func TestSocketMentionInThreadIsAnsweredInThread(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
-	_, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
 
-	conn.write(eventEnvelope("env-1", "Ev1", 0, map[string]any{
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, map[string]any{
 		"type": "app_mention", "channel": "C1", "user": "U1", "text": "<@UBOT> log call with Acme",
 		"ts": "1700000002.000300", "thread_ts": "1700000000.000100", "event_ts": "1700000002.000300",
 	}))
-	m := recv(t, r.msgs, "the mention")
-	if m.ChatID != "C1" || m.ThreadID != "1700000000.000100" || m.Text != "log call with Acme" || m.IsDM {
-		t.Errorf("message = %+v, want C1, thread 1700000000.000100, text without the mention, not a DM", m)
+	m := slacktest.Recv(t, r.msgs, "the mention")
+	if m.ChatID != "C1" || m.ThreadID != "1700000000.000100" || m.Text != "log call with Acme" || m.IsDM || !m.Mentioned || m.MessageID != "1700000002.000300" {
+		t.Errorf("message = %+v, want C1, thread 1700000000.000100, text without the mention, mentioned, not a DM", m)
 	}
-	c := f.call(t)
+	c := f.Call(t)
 	if c.Channel != "C1" || c.ThreadTS != "1700000000.000100" {
 		t.Errorf("posted to %q thread %q, want C1 thread 1700000000.000100", c.Channel, c.ThreadTS)
 	}
-	if id := f.ack(t); id != "env-1" {
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1", id)
 	}
 }
@@ -275,16 +278,16 @@ func press(envID, ts, value string) map[string]any {
 }
 
 func TestSocketButtonPressUpdatesThePressedMessage(t *testing.T) {
-	f := newFake(t)
-	f.failUpdate["1700000006.000100"] = "cant_update_message"
+	f := slacktest.NewServer(t)
+	f.FailUpdate("1700000006.000100", "cant_update_message")
 	r := newRouter()
 	r.onAction = func(a bot.Action) []bot.Reply {
 		return []bot.Reply{{Text: "Done ✓ " + a.Value, Replace: true}, {Text: "Next: call Acme"}}
 	}
-	_, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
 
-	conn.write(press("env-1", "1700000005.000100", "done:42"))
-	a := recv(t, r.acts, "the press")
+	conn.Send(press("env-1", "1700000005.000100", "done:42"))
+	a := slacktest.Recv(t, r.acts, "the press")
 	want := bot.Action{
 		EventID:  "action:C1:1700000005.000100:1700000009.123456",
 		Platform: bot.Slack,
@@ -297,23 +300,23 @@ func TestSocketButtonPressUpdatesThePressedMessage(t *testing.T) {
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("action =\n%+v\nwant\n%+v", a, want)
 	}
-	if id := f.ack(t); id != "env-1" {
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1", id)
 	}
-	c := f.call(t)
+	c := f.Call(t)
 	if c.Method != "chat.update" || c.Channel != "C1" || c.TS != "1700000005.000100" {
 		t.Errorf("first call = %s %s %s, want chat.update of C1 1700000005.000100", c.Method, c.Channel, c.TS)
 	}
-	if len(c.Blocks) != 1 || c.sections()[0] != "Done ✓ done:42" {
+	if len(c.Blocks) != 1 || c.Sections()[0] != "Done ✓ done:42" {
 		t.Errorf("update blocks = %+v, want one section and no buttons left", c.Blocks)
 	}
-	if c := f.call(t); c.Method != "chat.postMessage" || c.Text != "Next: call Acme" {
+	if c := f.Call(t); c.Method != "chat.postMessage" || c.Text != "Next: call Acme" {
 		t.Errorf("second call = %s %q, want the second reply posted", c.Method, c.Text)
 	}
 
 	// A message that cannot be updated gets the reply posted instead.
-	conn.write(press("env-2", "1700000006.000100", "done:43"))
-	if c := f.call(t); c.Method != "chat.postMessage" || c.Channel != "C1" || c.Text != "Done ✓ done:43" {
+	conn.Send(press("env-2", "1700000006.000100", "done:43"))
+	if c := f.Call(t); c.Method != "chat.postMessage" || c.Channel != "C1" || c.Text != "Done ✓ done:43" {
 		t.Errorf("fallback = %s to %s %q, want the reply posted in C1", c.Method, c.Channel, c.Text)
 	}
 }
@@ -331,85 +334,147 @@ func slash(envID, channel, text string) map[string]any {
 }
 
 func TestSocketSlashCommand(t *testing.T) {
-	f := newFake(t)
-	f.failPost["C10"] = "not_in_channel"
+	f := slacktest.NewServer(t)
+	f.FailPost("C10", "not_in_channel")
 	r := newRouter()
-	_, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
 
 	sent := time.Now()
-	conn.write(slash("env-1", "C9", "followups today"))
-	if id := f.ack(t); id != "env-1" {
+	conn.Send(slash("env-1", "C9", "followups today"))
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1", id)
 	}
 	if d := time.Since(sent); d > 3*time.Second {
 		t.Errorf("slash command acked after %v, Slack allows 3s", d)
 	}
-	m := recv(t, r.msgs, "the command")
-	if m.Text != "/tend followups today" || m.ChatID != "C9" || m.EventID != "command:13345.98765.xyz-env-1" || m.IsDM {
-		t.Errorf("message = %+v, want /tend followups today in C9", m)
+	m := slacktest.Recv(t, r.msgs, "the command")
+	if m.Text != "/tend followups today" || m.ChatID != "C9" || m.EventID != "command:13345.98765.xyz-env-1" || m.IsDM || !m.Mentioned {
+		t.Errorf("message = %+v, want /tend followups today in C9, mentioned", m)
 	}
-	if c := f.call(t); c.Channel != "C9" || c.Text != "re: /tend followups today" {
+	if c := f.Call(t); c.Channel != "C9" || c.Text != "re: /tend followups today" {
 		t.Errorf("posted %q to %s, want the reply in C9", c.Text, c.Channel)
 	}
 
 	// In a channel Tend is not in, the answer goes to the user's DM.
-	conn.write(slash("env-2", "C10", "followups"))
-	if c := f.call(t); c.Channel != "U1" {
+	conn.Send(slash("env-2", "C10", "followups"))
+	if c := f.Call(t); c.Channel != "U1" {
 		t.Errorf("posted to %s, want U1 (the app's DM) after not_in_channel", c.Channel)
 	}
 }
 
 func TestSocketIgnoresWhatIsNotForTend(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
-	_, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
 
 	ignored := []map[string]any{
 		ignoredEnvelope("bot"),
-		eventEnvelope("self", "Ev-self", 0, map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": "UBOT", "text": "hi", "ts": "1.1"}),
-		eventEnvelope("changed", "Ev-changed", 0, map[string]any{"type": "message", "subtype": "message_changed", "channel": "D1", "channel_type": "im",
+		slacktest.EventEnvelope("self", "Ev-self", 0, map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": "UBOT", "text": "hi", "ts": "1.1"}),
+		slacktest.EventEnvelope("changed", "Ev-changed", 0, map[string]any{"type": "message", "subtype": "message_changed", "channel": "D1", "channel_type": "im",
 			"message": map[string]any{"type": "message", "user": "U1", "text": "edited", "ts": "1.1"}, "ts": "1.2"}),
-		eventEnvelope("deleted", "Ev-deleted", 0, map[string]any{"type": "message", "subtype": "message_deleted", "channel": "D1", "channel_type": "im", "deleted_ts": "1.1", "ts": "1.2"}),
-		eventEnvelope("channel", "Ev-channel", 0, map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "U1", "text": "chatter", "ts": "1.1"}),
-		eventEnvelope("edit", "Ev-edit", 0, map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "text": "<@UBOT> hi", "ts": "1.1",
+		slacktest.EventEnvelope("deleted", "Ev-deleted", 0, map[string]any{"type": "message", "subtype": "message_deleted", "channel": "D1", "channel_type": "im", "deleted_ts": "1.1", "ts": "1.2"}),
+		// app_mention delivers this one (Ev-mention below is its twin).
+		slacktest.EventEnvelope("channel-mention", "Ev-channel-mention", 0, map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": "U1", "text": "<@UBOT> hi", "ts": "1.1"}),
+		slacktest.EventEnvelope("channel-changed", "Ev-channel-changed", 0, map[string]any{"type": "message", "subtype": "message_changed", "channel": "C1", "channel_type": "channel",
+			"message": map[string]any{"type": "message", "user": "U1", "text": "edited", "ts": "1.1"}, "previous_message": map[string]any{"type": "message", "user": "U1", "text": "orig", "ts": "1.1"}, "ts": "1.2"}),
+		slacktest.EventEnvelope("mpim", "Ev-mpim", 0, map[string]any{"type": "message", "channel": "G1", "channel_type": "mpim", "user": "U1", "text": "hi all", "ts": "1.1"}),
+		slacktest.EventEnvelope("edit", "Ev-edit", 0, map[string]any{"type": "app_mention", "channel": "C1", "user": "U1", "text": "<@UBOT> hi", "ts": "1.1",
 			"edited": map[string]any{"user": "U1", "ts": "1.3"}}),
-		eventEnvelope("unknown", "Ev-unknown", 0, map[string]any{"type": "tend_unheard_of_event", "user": "U1"}),
+		slacktest.EventEnvelope("unknown", "Ev-unknown", 0, map[string]any{"type": "tend_unheard_of_event", "user": "U1"}),
 		{"envelope_id": "modal", "type": "interactive", "payload": map[string]any{"type": "view_submission", "user": map[string]any{"id": "U1"}}},
 		{"envelope_id": "garbage", "type": "events_api", "payload": "not an event"},
 	}
 	var want []string
 	for _, e := range ignored {
-		conn.write(e)
+		conn.Send(e)
 		want = append(want, e["envelope_id"].(string))
 	}
 	var got []string
 	for range want {
-		got = append(got, f.ack(t))
+		got = append(got, f.Ack(t))
 	}
 	slices.Sort(got)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("acked %q, want all of %q", got, want)
 	}
-	conn.write(eventEnvelope("real", "Ev-real", 0, dm("hello", "1.5")))
-	if m := recv(t, r.msgs, "a message"); m.EventID != "Ev-real" {
+	conn.Send(slacktest.EventEnvelope("real", "Ev-real", 0, slacktest.DM("hello", "1.5")))
+	if m := slacktest.Recv(t, r.msgs, "a message"); m.EventID != "Ev-real" {
 		t.Errorf("handler saw %q first, want only Ev-real", m.EventID)
 	}
 }
 
-func TestSocketRefusesOtherWorkspaces(t *testing.T) {
-	f := newFake(t)
+// Channel chatter reaches the handler unmentioned, once; it is the
+// handler that decides not to answer it.
+func TestSocketChannelChatterIsUnmentioned(t *testing.T) {
+	f := slacktest.NewServer(t)
 	r := newRouter()
-	cfg := f.socketConfig()
+	r.reply = func(m bot.Message) []bot.Reply {
+		if !m.Mentioned {
+			return nil
+		}
+		return []bot.Reply{{Text: "re: " + m.Text}}
+	}
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
+
+	for _, tt := range []struct{ ch, typ string }{{"C1", "channel"}, {"G1", "group"}} {
+		conn.Send(slacktest.EventEnvelope("env-"+tt.ch, "Ev-"+tt.ch, 0, map[string]any{"type": "message", "channel": tt.ch,
+			"channel_type": tt.typ, "user": "U1", "text": "the client wants it by Friday", "ts": "1700000003.000100"}))
+		m := slacktest.Recv(t, r.msgs, "the chatter")
+		if m.ChatID != tt.ch || m.Mentioned || m.IsDM || m.MessageID != "1700000003.000100" || m.Text != "the client wants it by Friday" {
+			t.Errorf("%s message = %+v, want unmentioned chatter with its ts", tt.typ, m)
+		}
+		if id := f.Ack(t); id != "env-"+tt.ch {
+			t.Errorf("acked %q, want env-%s", id, tt.ch)
+		}
+	}
+	// The same words addressed to Tend are answered; nothing was posted
+	// for the chatter before it.
+	conn.Send(slacktest.EventEnvelope("env-m", "Ev-m", 0, map[string]any{"type": "app_mention", "channel": "C1",
+		"user": "U1", "text": "<@UBOT> who next", "ts": "1700000004.000100"}))
+	if c := f.Call(t); c.Text != "re: who next" {
+		t.Errorf("first post = %q, want the answer to the mention", c.Text)
+	}
+}
+
+func TestSocketEphemeralReply(t *testing.T) {
+	f := slacktest.NewServer(t)
+	r := newRouter()
+	r.reply = func(m bot.Message) []bot.Reply {
+		return []bot.Reply{{Text: "only you: " + m.Text, Ephemeral: true}, {Text: "everyone: " + m.Text}}
+	}
+	_, conn := newSocket(t, f, r, socketConfig(f), 0)
+
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, map[string]any{"type": "app_mention", "channel": "C1",
+		"user": "U1", "text": "<@UBOT> settings", "ts": "1700000002.000300", "thread_ts": "1700000000.000100"}))
+	c := f.Call(t)
+	if c.Method != "chat.postEphemeral" || c.Channel != "C1" || c.User != "U1" || c.ThreadTS != "1700000000.000100" || c.Text != "only you: settings" {
+		t.Errorf("first call = %+v, want chat.postEphemeral to U1 in C1's thread", c)
+	}
+	if c := f.Call(t); c.Method != "chat.postMessage" || c.Text != "everyone: settings" {
+		t.Errorf("second call = %s %q, want the normal reply posted", c.Method, c.Text)
+	}
+
+	// In a DM everything the asker is shown is private already.
+	conn.Send(slacktest.EventEnvelope("env-2", "Ev2", 0, slacktest.DM("settings", "1700000003.000100")))
+	if c := f.Call(t); c.Method != "chat.postMessage" || c.Channel != "D1" || c.Text != "only you: settings" {
+		t.Errorf("DM call = %s to %s %q, want chat.postMessage in D1", c.Method, c.Channel, c.Text)
+	}
+}
+
+func TestSocketRefusesOtherWorkspaces(t *testing.T) {
+	f := slacktest.NewServer(t)
+	r := newRouter()
+	cfg := socketConfig(f)
 	cfg.TeamID = "T2"
 	_, conn := newSocket(t, f, r, cfg, 0)
 
-	conn.write(eventEnvelope("env-1", "Ev1", 0, dm("hello", "1.1")))
-	if id := f.ack(t); id != "env-1" {
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, slacktest.DM("hello", "1.1")))
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1 (refused, not retried)", id)
 	}
-	conn.write(ignoredEnvelope("sentinel"))
-	f.ack(t)
+	conn.Send(ignoredEnvelope("sentinel"))
+	f.Ack(t)
 	select {
 	case m := <-r.msgs:
 		t.Errorf("handled %+v from another workspace", m)
@@ -418,16 +483,16 @@ func TestSocketRefusesOtherWorkspaces(t *testing.T) {
 }
 
 func TestSocketReconnects(t *testing.T) {
-	f := newFake(t)
+	f := slacktest.NewServer(t)
 	r := newRouter()
-	a, conn := newSocket(t, f, r, f.socketConfig(), 0)
+	a, conn := newSocket(t, f, r, socketConfig(f), 0)
 
 	// Slack asks for a new connection before it recycles a server.
-	conn.write(map[string]any{"type": "disconnect", "reason": "refresh_requested",
+	conn.Send(map[string]any{"type": "disconnect", "reason": "refresh_requested",
 		"debug_info": map[string]any{"host": "fake"}})
-	conn = f.conn(t)
-	conn.write(eventEnvelope("env-1", "Ev1", 0, dm("after refresh", "1.1")))
-	if id := f.ack(t); id != "env-1" {
+	conn = f.Conn(t)
+	conn.Send(slacktest.EventEnvelope("env-1", "Ev1", 0, slacktest.DM("after refresh", "1.1")))
+	if id := f.Ack(t); id != "env-1" {
 		t.Errorf("acked %q, want env-1 on the new connection", id)
 	}
 	if !a.Connected() {
@@ -435,25 +500,25 @@ func TestSocketReconnects(t *testing.T) {
 	}
 
 	// A socket that just drops is reopened too.
-	conn.c.Close()
-	conn = f.conn(t)
-	conn.write(eventEnvelope("env-2", "Ev2", 0, dm("after drop", "1.2")))
-	if id := f.ack(t); id != "env-2" {
+	conn.Drop()
+	conn = f.Conn(t)
+	conn.Send(slacktest.EventEnvelope("env-2", "Ev2", 0, slacktest.DM("after drop", "1.2")))
+	if id := f.Ack(t); id != "env-2" {
 		t.Errorf("acked %q, want env-2 after the drop", id)
 	}
-	if n := f.opens.Load(); n != 3 {
+	if n := f.Opens(); n != 3 {
 		t.Errorf("apps.connections.open called %d times, want 3", n)
 	}
 	for _, want := range []string{"re: after refresh", "re: after drop"} {
-		if c := f.call(t); c.Text != want {
+		if c := f.Call(t); c.Text != want {
 			t.Errorf("posted %q, want %q", c.Text, want)
 		}
 	}
 }
 
 func TestRunFailsOnBadToken(t *testing.T) {
-	f := newFake(t)
-	cfg := f.socketConfig()
+	f := slacktest.NewServer(t)
+	cfg := socketConfig(f)
 	cfg.BotToken = "xoxb-revoked"
 	a, err := tendslack.New(cfg, newRouter(), discard())
 	if err != nil {

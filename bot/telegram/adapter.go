@@ -30,15 +30,21 @@
 //
 // # Groups and privacy mode
 //
-// In a private chat every text message is for Tend. In a group Tend
-// answers only what is addressed to it: commands (/followups, or
-// /followups@ThisBot; a command for another bot is ignored), messages that
-// mention @ThisBot (the mention is removed from the text), and replies to
-// its own messages. Other chatter is ignored and never logged. This is
-// exactly what Telegram delivers with group privacy mode on (BotFather's
-// default), which is the setting we recommend: the bot then never receives
-// the team's other conversation. Turning privacy off changes nothing in
-// behaviour; it only sends Tend more messages to drop.
+// In a private chat every text message is for Tend (bot.Message.Mentioned
+// is always true). In a group a message is Mentioned when it is addressed
+// to Tend: a command (/followups, or /followups@ThisBot), a message that
+// mentions @ThisBot (the mention is removed from the text), or a reply to
+// one of its messages. A command for another bot (/followups@OtherBot) is
+// ignored. Other group messages reach the handler with Mentioned false;
+// the router answers none of them and writes nothing for them.
+//
+// What a group delivers depends on BotFather's group privacy mode. With
+// privacy on (the default, and what we recommend) Telegram sends the bot
+// only commands, mentions and replies to it: exactly what Tend answers,
+// and the team's other conversation never leaves Telegram. With privacy
+// off (or Tend an admin of the group) every message arrives; Tend still
+// answers only what is addressed to it, and the rest is there for a group
+// bound to a deal to keep.
 //
 // # Threads
 //
@@ -128,6 +134,7 @@ type Adapter struct {
 	api   *tgbotapi.BotAPI // types and request plumbing only
 	httpc *http.Client
 	disp  *bot.Dispatcher
+	pace  *pacer
 
 	// me is the bot itself, from getMe. Run sets it before any update is
 	// read, so the poll loop and the webhook handlers see it.
@@ -173,6 +180,7 @@ func New(cfg Config, h bot.Handler, logger *slog.Logger) (*Adapter, error) {
 		api:          api,
 		httpc:        cfg.HTTPClient,
 		disp:         bot.NewDispatcher(cfg.Workers, cfg.Backlog),
+		pace:         newPacer(telegramLimits),
 		base:         context.Background(),
 		stopHandlers: func() {},
 		sleep:        sleep,
@@ -248,11 +256,11 @@ func validSecret(s string) bool {
 	return true
 }
 
-// Run introduces the bot (getMe), then polls or serves the webhook until
-// ctx ends, and waits (bounded) for the handlers in flight. It returns nil
-// after a clean shutdown, and an error when it cannot go on: a bad token,
-// a persistent ErrConflict, a webhook Telegram refuses, a port in use.
-// Run is meant to be called once.
+// Run introduces the bot (getMe), sets its command menu, then polls or
+// serves the webhook until ctx ends, and waits (bounded) for the handlers
+// in flight. It returns nil after a clean shutdown, and an error when it
+// cannot go on: a bad token, a persistent ErrConflict, a webhook Telegram
+// refuses, a port in use. Run is meant to be called once.
 func (a *Adapter) Run(ctx context.Context) error {
 	defer a.connected.Store(false)
 	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -267,6 +275,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return ignoreCancel(ctx, err)
 	}
 	a.log.Info("telegram: connected", "bot", a.me.UserName, "mode", a.cfg.Mode)
+	a.setCommands(ctx)
 
 	var err error
 	if a.cfg.Mode == ModeWebhook {
@@ -353,6 +362,15 @@ func (c cancelOnClose) Close() error {
 // lack (message_thread_id, secret_token).
 func (a *Adapter) call(ctx context.Context, method string, p tgbotapi.Params) (json.RawMessage, error) {
 	resp, err := a.client(ctx, requestTimeout).MakeRequest(method, p)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Result, nil
+}
+
+// request makes one call with a library config.
+func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable) (json.RawMessage, error) {
+	resp, err := a.client(ctx, requestTimeout).Request(c)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,15 @@ func SetTiming(a *Adapter, sleep func(context.Context, time.Duration) error, dra
 	}
 }
 
+// SetPace divides the intervals of the adapter's pacing by speedup: tests
+// about something else than pacing need not wait a second per message.
+// Call it before Run.
+func SetPace(a *Adapter, speedup time.Duration) {
+	l := telegramLimits
+	l.chatEvery, l.groupEvery, l.allEvery = l.chatEvery/speedup, l.groupEvery/speedup, l.allEvery/speedup
+	a.pace = newPacer(l)
+}
+
 // WebhookAddr is where the webhook listens, once it does.
 func WebhookAddr(a *Adapter) net.Addr {
 	if p := a.addr.Load(); p != nil {

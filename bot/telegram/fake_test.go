@@ -178,7 +178,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 			"chat": map[string]any{"id": chat, "type": "private"},
 			"from": map[string]any{"id": botID, "is_bot": true, "first_name": "Tend", "username": botName},
 		})
-	case "answerCallbackQuery", "setWebhook":
+	case "answerCallbackQuery", "setWebhook", "setMyCommands":
 		ok200(w, true)
 	default:
 		writeJSON(w, http.StatusNotFound, `{"ok":false,"error_code":404,"description":"Not Found: method not found"}`)
@@ -288,6 +288,12 @@ func dm(id int, chat int64, text string) json.RawMessage {
 func run(t *testing.T, f *fakeAPI, h bot.Handler, cfg telegram.Config) (a *telegram.Adapter, slept *sleeps, stop func() error) {
 	t.Helper()
 	a, slept = newAdapter(t, f, h, cfg)
+	return a, slept, start(t, a)
+}
+
+// start runs a until the test ends; stop cancels Run and returns its error.
+func start(t *testing.T, a *telegram.Adapter) (stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- a.Run(ctx) }()
@@ -302,11 +308,12 @@ func run(t *testing.T, f *fakeAPI, h bot.Handler, cfg telegram.Config) (a *teleg
 		}
 	})
 	t.Cleanup(func() { stop() })
-	return a, slept, stop
+	return stop
 }
 
 // newAdapter makes an adapter on f whose sleeps return at once and are
-// recorded, and whose shutdown waits little for handlers.
+// recorded, whose shutdown waits little for handlers, and whose pacing is
+// a thousand times faster than Telegram's.
 func newAdapter(t *testing.T, f *fakeAPI, h bot.Handler, cfg telegram.Config) (*telegram.Adapter, *sleeps) {
 	t.Helper()
 	cfg.Token = testToken
@@ -317,6 +324,7 @@ func newAdapter(t *testing.T, f *fakeAPI, h bot.Handler, cfg telegram.Config) (*
 	}
 	s := &sleeps{}
 	telegram.SetTiming(a, s.sleep, 100*time.Millisecond)
+	telegram.SetPace(a, 1000)
 	return a, s
 }
 

@@ -37,13 +37,15 @@ func TestPrivateMessage(t *testing.T) {
 	calls := f.waitFor("the reply", func(c []call) bool { return len(only(c, "sendMessage")) == 1 })
 
 	want := bot.Message{
-		EventID:  "1",
-		Platform: bot.Telegram,
-		ChatID:   "42",
-		From:     bot.Sender{ID: "7", Name: "Ann Lee", Lang: "vi"},
-		Text:     "called Acme, they want a quote",
-		IsDM:     true,
-		Time:     time.Unix(date, 0),
+		EventID:   "1",
+		Platform:  bot.Telegram,
+		ChatID:    "42",
+		From:      bot.Sender{ID: "7", Name: "Ann Lee", Lang: "vi"},
+		Text:      "called Acme, they want a quote",
+		IsDM:      true,
+		Mentioned: true,
+		MessageID: "501",
+		Time:      time.Unix(date, 0),
 	}
 	if got := h.messages()[0]; !reflect.DeepEqual(got, want) {
 		t.Errorf("handler got\n%+v\nwant\n%+v", got, want)
@@ -235,7 +237,12 @@ func TestBusyDispatcherStopsFetching(t *testing.T) {
 func TestGroupOverWire(t *testing.T) {
 	f := newFake(t)
 	h := newRecorder()
-	h.answer = func(m bot.Message) ([]bot.Reply, error) { return []bot.Reply{{Text: "ok"}}, nil }
+	h.answer = func(m bot.Message) ([]bot.Reply, error) {
+		if !m.Mentioned {
+			return nil, nil // as the router does
+		}
+		return []bot.Reply{{Text: "ok"}}, nil
+	}
 	run(t, f, h, telegram.Config{})
 
 	g := groupChat(-1001)
@@ -248,16 +255,16 @@ func TestGroupOverWire(t *testing.T) {
 		update(4, "message", topic),
 		update(5, "message", message(16, g, "@TendBot who is due?")),
 	)
-	h.wait(t, 3)
+	h.wait(t, 4)
 	calls := f.waitFor("three replies", func(c []call) bool { return len(only(c, "sendMessage")) == 3 })
 	var texts []string
 	for _, m := range h.messages() {
-		texts = append(texts, m.Text+"|"+m.ThreadID)
+		texts = append(texts, fmt.Sprintf("%s|%s|%v", m.Text, m.ThreadID, m.Mentioned))
 		if m.IsDM {
 			t.Errorf("group message %s has IsDM", m.EventID)
 		}
 	}
-	if want := []string{"/followups|", "/followups|33", "who is due?|"}; !reflect.DeepEqual(texts, want) {
+	if want := []string{"lunch anyone?||false", "/followups||true", "/followups|33|true", "who is due?||true"}; !reflect.DeepEqual(texts, want) {
 		t.Errorf("handled %q, want %q", texts, want)
 	}
 	sent := only(calls, "sendMessage")

@@ -112,6 +112,7 @@ func render(r bot.Reply) (rendered, error) {
 // Send implements bot.Notifier. to.ChatID is the numeric chat id; to.ThreadID
 // a forum topic or "reply:<message_id>". A long reply goes out as several
 // messages; the returned SentRef is the last, which holds the buttons.
+// Messages are paced within Telegram's limits (pace.go), so Send may wait.
 func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) (bot.SentRef, error) {
 	return a.send(ctx, to, r, 0)
 }
@@ -146,6 +147,9 @@ func (a *Adapter) send(ctx context.Context, to bot.Target, r bot.Reply, quote in
 			if err := p.AddInterface("reply_markup", rd.markup); err != nil {
 				return ref, fmt.Errorf("telegram: send: %w", err)
 			}
+		}
+		if err := a.pace.wait(ctx, chat); err != nil {
+			return ref, fmt.Errorf("telegram: send message: %w", err)
 		}
 		res, err := a.retry(ctx, func() (json.RawMessage, error) { return a.call(ctx, "sendMessage", p) })
 		if err != nil {
@@ -204,13 +208,10 @@ func (a *Adapter) Edit(ctx context.Context, ref bot.SentRef, r bot.Reply) error 
 		Text:      rd.texts[0],
 		ParseMode: tgbotapi.ModeHTML,
 	}
-	_, err = a.retry(ctx, func() (json.RawMessage, error) {
-		resp, err := a.client(ctx, requestTimeout).Request(cfg)
-		if err != nil {
-			return nil, err
-		}
-		return resp.Result, nil
-	})
+	if err := a.pace.wait(ctx, chat); err != nil {
+		return fmt.Errorf("telegram: edit message: %w", err)
+	}
+	_, err = a.retry(ctx, func() (json.RawMessage, error) { return a.request(ctx, cfg) })
 	if te, ok := apiError(err); ok && te.Code == http.StatusBadRequest && strings.Contains(te.Message, "message is not modified") {
 		return nil // already shows this: the goal is met
 	}
@@ -222,13 +223,7 @@ func (a *Adapter) Edit(ctx context.Context, ref bot.SentRef, r bot.Reply) error 
 
 // answerCallback stops the spinner on the button the user pressed.
 func (a *Adapter) answerCallback(ctx context.Context, id string) error {
-	_, err := a.retry(ctx, func() (json.RawMessage, error) {
-		resp, err := a.client(ctx, requestTimeout).Request(tgbotapi.NewCallback(id, ""))
-		if err != nil {
-			return nil, err
-		}
-		return resp.Result, nil
-	})
+	_, err := a.retry(ctx, func() (json.RawMessage, error) { return a.request(ctx, tgbotapi.NewCallback(id, "")) })
 	if err != nil {
 		return fmt.Errorf("telegram: answer callback query: %w", err)
 	}

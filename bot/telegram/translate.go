@@ -111,26 +111,30 @@ func translateMessage(ev *event, eventID string, m *tgbotapi.Message, tf threadF
 	dm := m.Chat.Type == "private"
 	switch m.Chat.Type {
 	case "private":
+		forUs = true
 	case "group", "supergroup":
 		replyToUs := m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && me.ID != 0 && m.ReplyToMessage.From.ID == me.ID
-		if !forUs && !replyToUs {
-			ev.skip = "group chatter"
-			return
+		forUs = forUs || replyToUs
+		if forUs {
+			ev.replyTo = m.MessageID
 		}
-		ev.replyTo = m.MessageID
+		// Chatter goes to the handler unmentioned: it answers none, but a
+		// group bound to a deal may keep it.
 	default:
 		ev.skip = "message in a " + m.Chat.Type
 		return
 	}
 
 	ev.msg = &bot.Message{
-		EventID:  eventID,
-		Platform: bot.Telegram,
-		ChatID:   ev.chat,
-		ThreadID: threadID(m, tf),
-		From:     sender(m.From),
-		Text:     text,
-		IsDM:     dm,
+		EventID:   eventID,
+		Platform:  bot.Telegram,
+		ChatID:    ev.chat,
+		ThreadID:  threadID(m, tf),
+		From:      sender(m.From),
+		Text:      text,
+		IsDM:      dm,
+		Mentioned: forUs,
+		MessageID: strconv.Itoa(m.MessageID),
 	}
 	if m.Date != 0 {
 		ev.msg.Time = time.Unix(int64(m.Date), 0)

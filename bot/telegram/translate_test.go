@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/tend-crm/tend/bot"
@@ -21,26 +22,28 @@ func TestTranslateAddressing(t *testing.T) {
 	}
 
 	tests := []struct {
-		name   string
-		msg    map[string]any
-		want   string // text handed over; "" for ignored
-		thread string
+		name      string
+		msg       map[string]any
+		want      string // text handed over; "" for ignored
+		thread    string
+		mentioned bool
 	}{
-		{"command for us", message(1, g, "/followups@TendBot"), "/followups", ""},
-		{"command, name in another case", message(1, g, "/log@tendbot call with Lan"), "/log call with Lan", ""},
-		{"command for everyone", message(1, g, "/followups"), "/followups", ""},
-		{"command for another bot", message(1, g, "/followups@OtherBot"), "", ""},
-		{"command for another bot mentioning us", message(1, g, "/ban@OtherBot @TendBot"), "", ""},
-		{"chatter", message(1, g, "lunch anyone?"), "", ""},
-		{"mention first", message(1, g, "@TendBot, who is due today?"), "who is due today?", ""},
-		{"mention inside", message(1, g, "ping @tendbot about Acme"), "ping about Acme", ""},
-		{"mention last", message(1, g, "who is due @TendBot"), "who is due", ""},
-		{"longer name is not us", message(1, g, "@TendBotFans hello"), "", ""},
-		{"e-mail is not a mention", message(1, g, "write to sales@TendBot"), "", ""},
-		{"reply to us", reply(fromBot, "Lan, tomorrow"), "Lan, tomorrow", "reply:5"},
-		{"reply to someone else", reply(fromOther, "ok"), "", ""},
-		{"private chat, no address needed", message(1, privateChat(42), "lunch with Lan"), "lunch with Lan", ""},
-		{"private chat, command for another bot", message(1, privateChat(42), "/start@OtherBot"), "", ""},
+		{"command for us", message(1, g, "/followups@TendBot"), "/followups", "", true},
+		{"command, name in another case", message(1, g, "/log@tendbot call with Lan"), "/log call with Lan", "", true},
+		{"command for everyone", message(1, g, "/followups"), "/followups", "", true},
+		{"command for another bot", message(1, g, "/followups@OtherBot"), "", "", false},
+		{"command for another bot mentioning us", message(1, g, "/ban@OtherBot @TendBot"), "", "", false},
+		{"chatter", message(1, g, "lunch anyone?"), "lunch anyone?", "", false},
+		{"mention first", message(1, g, "@TendBot, who is due today?"), "who is due today?", "", true},
+		{"mention inside", message(1, g, "ping @tendbot about Acme"), "ping about Acme", "", true},
+		{"mention last", message(1, g, "who is due @TendBot"), "who is due", "", true},
+		{"longer name is not us", message(1, g, "@TendBotFans hello"), "@TendBotFans hello", "", false},
+		{"e-mail is not a mention", message(1, g, "write to sales@TendBot"), "write to sales@TendBot", "", false},
+		{"reply to us", reply(fromBot, "Lan, tomorrow"), "Lan, tomorrow", "reply:5", true},
+		{"reply to someone else", reply(fromOther, "ok"), "ok", "reply:6", false},
+		{"private chat, no address needed", message(1, privateChat(42), "lunch with Lan"), "lunch with Lan", "", true},
+		{"private chat, command", message(1, privateChat(42), "/followups@TendBot"), "/followups", "", true},
+		{"private chat, command for another bot", message(1, privateChat(42), "/start@OtherBot"), "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,8 +57,10 @@ func TestTranslateAddressing(t *testing.T) {
 				t.Errorf("handled as %q, want ignored", m.Text)
 			case tt.want != "" && m == nil:
 				t.Errorf("ignored, want %q", tt.want)
-			case m != nil && (m.Text != tt.want || m.ThreadID != tt.thread):
-				t.Errorf("got %q in thread %q, want %q in %q", m.Text, m.ThreadID, tt.want, tt.thread)
+			case m != nil && (m.Text != tt.want || m.ThreadID != tt.thread || m.Mentioned != tt.mentioned):
+				t.Errorf("got %q in thread %q mentioned %v, want %q in %q mentioned %v", m.Text, m.ThreadID, m.Mentioned, tt.want, tt.thread, tt.mentioned)
+			case m != nil && m.MessageID != fmt.Sprint(tt.msg["message_id"]):
+				t.Errorf("message id %q, want %v", m.MessageID, tt.msg["message_id"])
 			}
 		})
 	}

@@ -1,0 +1,358 @@
+// Package slacktest is a stand-in Slack on 127.0.0.1 for tests: the Web
+// API over HTTP (auth.test, apps.connections.open, users.info,
+// chat.postMessage, chat.postEphemeral, chat.update) and Socket Mode over
+// a real WebSocket, speaking Slack's documented JSON. Tests point an
+// adapter's API URL at Server.APIURL, push envelopes down the socket with
+// Conn.Send, and read back what the adapter acknowledged and posted.
+package slacktest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The credentials and identities the server accepts and reports.
+const (
+	BotToken  = "xoxb-test"
+	AppToken  = "xapp-test"
+	BotUserID = "UBOT"
+	TeamID    = "T1"
+)
+
+// Liveness bounds every wait: a guard against a hung test, never a way to
+// let something happen.
+const Liveness = 10 * time.Second
+
+// Call is a chat.postMessage, chat.postEphemeral or chat.update the
+// server received.
+type Call struct {
+	Method   string
+	Channel  string
+	User     string // chat.postEphemeral: who sees it
+	TS       string // chat.update: the message updated
+	ThreadTS string
+	Text     string
+	Blocks   []Block
+}
+
+// Block is the part of a Block Kit block the tests read.
+type Block struct {
+	Type string `json:"type"`
+	Text *struct {
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		Verbatim bool   `json:"verbatim"`
+	} `json:"text"`
+	Elements []struct {
+		Type     string `json:"type"`
+		ActionID string `json:"action_id"`
+		Value    string `json:"value"`
+		Text     struct {
+			Text string `json:"text"`
+		} `json:"text"`
+	} `json:"elements"`
+}
+
+// Sections returns the text of the call's section blocks.
+func (c Call) Sections() []string {
+	var s []string
+	for _, b := range c.Blocks {
+		if b.Type == "section" && b.Text != nil {
+			s = append(s, b.Text.Text)
+		}
+	}
+	return s
+}
+
+// Server is the stand-in. Its zero value is not usable: call NewServer.
+type Server struct {
+	t     testing.TB
+	srv   *httptest.Server
+	calls chan Call
+	acks  chan string // envelope ids, in the order the server read them
+	conns chan *Conn
+	opens atomic.Int32
+	ts    atomic.Int64
+
+	mu         sync.Mutex
+	limited    int               // answer the next n chat.postMessage with 429
+	failPost   map[string]string // channel → Slack error
+	failUpdate map[string]string // ts → Slack error
+	live       []*Conn
+}
+
+// NewServer starts a server, closed when the test ends.
+func NewServer(t testing.TB) *Server {
+	s := &Server{
+		t:          t,
+		calls:      make(chan Call, 1000),
+		acks:       make(chan string, 1000),
+		conns:      make(chan *Conn, 10),
+		failPost:   map[string]string{},
+		failUpdate: map[string]string{},
+	}
+	s.ts.Store(1700000000)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/auth.test", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+BotToken && r.FormValue("token") != BotToken {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "user_id": BotUserID, "team_id": TeamID, "bot_id": "B1", "user": "tend"})
+	})
+	mux.HandleFunc("POST /api/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+AppToken {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		s.opens.Add(1)
+		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/link/?ticket=1"})
+	})
+	mux.HandleFunc("POST /api/users.info", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+			"id": r.FormValue("user"), "name": "bob", "real_name": "Bob Nguyen", "tz": "Asia/Ho_Chi_Minh", "locale": "vi-VN",
+			"profile": map[string]any{"display_name": "Bob"},
+		}})
+	})
+	mux.HandleFunc("POST /api/chat.postMessage", s.servePost)
+	mux.HandleFunc("POST /api/chat.postEphemeral", s.servePost)
+	mux.HandleFunc("POST /api/chat.update", func(w http.ResponseWriter, r *http.Request) {
+		c := s.decodeCall(r, "chat.update")
+		s.mu.Lock()
+		fail := s.failUpdate[c.TS]
+		s.mu.Unlock()
+		if fail != "" {
+			writeJSON(w, map[string]any{"ok": false, "error": fail})
+			return
+		}
+		s.calls <- c
+		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
+	})
+	mux.HandleFunc("GET /link/", s.serveSocket)
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(func() {
+		s.mu.Lock()
+		for _, c := range s.live {
+			c.c.Close()
+		}
+		s.mu.Unlock()
+		s.srv.Close()
+	})
+	return s
+}
+
+// APIURL is the Web API base URL, for the adapter's config.
+func (s *Server) APIURL() string { return s.srv.URL + "/api/" }
+
+// LimitPosts answers the next n posts with 429 and Retry-After: 1.
+func (s *Server) LimitPosts(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limited = n
+}
+
+// FailPost answers posts to channel with the Slack error code errCode.
+func (s *Server) FailPost(channel, errCode string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failPost[channel] = errCode
+}
+
+// FailUpdate answers chat.update of message ts with errCode.
+func (s *Server) FailUpdate(ts, errCode string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failUpdate[ts] = errCode
+}
+
+// Opens reports how many times apps.connections.open was called.
+func (s *Server) Opens() int { return int(s.opens.Load()) }
+
+// Call waits for the next chat.postMessage, chat.postEphemeral or chat.update.
+func (s *Server) Call(t testing.TB) Call {
+	t.Helper()
+	return Recv(t, s.calls, "a Web API call")
+}
+
+// Ack waits for the next envelope id the client acknowledged.
+func (s *Server) Ack(t testing.TB) string {
+	t.Helper()
+	return Recv(t, s.acks, "an ack")
+}
+
+// Conn waits for the client's next WebSocket connection.
+func (s *Server) Conn(t testing.TB) *Conn {
+	t.Helper()
+	return Recv(t, s.conns, "a socket connection")
+}
+
+// Recv waits for a value on ch, failing t after Liveness.
+func Recv[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(Liveness):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
+	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	c := s.decodeCall(r, method)
+	s.mu.Lock()
+	limited := s.limited > 0
+	if limited {
+		s.limited--
+	}
+	fail := s.failPost[c.Channel]
+	s.mu.Unlock()
+	if limited {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	if fail != "" {
+		writeJSON(w, map[string]any{"ok": false, "error": fail})
+		return
+	}
+	s.calls <- c
+	if method == "chat.postEphemeral" {
+		writeJSON(w, map[string]any{"ok": true, "message_ts": s.nextTS()})
+		return
+	}
+	ch := c.Channel
+	if strings.HasPrefix(ch, "U") { // a user id: the app's DM with them
+		ch = "D" + ch[1:]
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": s.nextTS()})
+}
+
+func (s *Server) nextTS() string {
+	return strconv.FormatInt(s.ts.Add(1), 10) + ".000100"
+}
+
+func (s *Server) decodeCall(r *http.Request, method string) Call {
+	if err := r.ParseForm(); err != nil {
+		s.t.Errorf("%s: %v", method, err)
+	}
+	c := Call{Method: method, Channel: r.FormValue("channel"), User: r.FormValue("user"), TS: r.FormValue("ts"),
+		ThreadTS: r.FormValue("thread_ts"), Text: r.FormValue("text")}
+	if b := r.FormValue("blocks"); b != "" {
+		if err := json.Unmarshal([]byte(b), &c.Blocks); err != nil {
+			s.t.Errorf("%s: blocks: %v", method, err)
+		}
+	}
+	return c
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// Conn is the server end of one Socket Mode connection.
+type Conn struct {
+	c    *websocket.Conn
+	mu   sync.Mutex // one writer at a time
+	done chan struct{}
+}
+
+// Send writes v (an envelope) to the client as JSON.
+func (c *Conn) Send(v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.c.WriteJSON(v)
+}
+
+// Drop closes the connection without a goodbye, as a network failure would.
+func (c *Conn) Drop() { c.c.Close() }
+
+// The client says it comes from api.slack.com, as Slack's own SDKs do.
+var upgrader = websocket.Upgrader{CheckOrigin: func(r *http.Request) bool {
+	return r.Header.Get("Origin") == "https://api.slack.com"
+}}
+
+func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
+	c, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	wc := &Conn{c: c, done: make(chan struct{})}
+	s.mu.Lock()
+	s.live = append(s.live, wc)
+	s.mu.Unlock()
+	// Slack pings; the client counts a connection without pings as dead.
+	c.WriteControl(websocket.PingMessage, []byte("1"), time.Now().Add(time.Second))
+	wc.Send(map[string]any{"type": "hello", "num_connections": 1,
+		"debug_info":      map[string]any{"host": "fake", "approximate_connection_time": 3600},
+		"connection_info": map[string]any{"app_id": "A1"}})
+	go func() {
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-wc.done:
+				return
+			case <-tick.C:
+				c.WriteControl(websocket.PingMessage, []byte("1"), time.Now().Add(time.Second))
+			}
+		}
+	}()
+	s.conns <- wc
+	go func() {
+		defer close(wc.done)
+		for {
+			_, data, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			var ack struct {
+				EnvelopeID string          `json:"envelope_id"`
+				Payload    json.RawMessage `json:"payload"`
+			}
+			if err := json.Unmarshal(data, &ack); err != nil || ack.EnvelopeID == "" {
+				s.t.Errorf("bad ack %q", data)
+				continue
+			}
+			if len(ack.Payload) > 0 && string(ack.Payload) != "null" {
+				s.t.Errorf("ack %s carries a payload %s; replies go by chat.postMessage", ack.EnvelopeID, ack.Payload)
+			}
+			s.acks <- ack.EnvelopeID
+		}
+	}()
+}
+
+// EventEnvelope wraps an Events API event as Socket Mode delivers it;
+// retry > 0 marks a redelivery.
+func EventEnvelope(envID, eventID string, retry int, event map[string]any) map[string]any {
+	return map[string]any{
+		"envelope_id": envID, "type": "events_api", "accepts_response_payload": false,
+		"retry_attempt": retry, "retry_reason": map[bool]string{true: "timeout"}[retry > 0],
+		"payload": EventCallback(eventID, event),
+	}
+}
+
+// EventCallback is the Events API body around event.
+func EventCallback(eventID string, event map[string]any) map[string]any {
+	return map[string]any{
+		"token": "unused", "team_id": TeamID, "api_app_id": "A1", "type": "event_callback",
+		"event_id": eventID, "event_time": 1700000000, "event": event,
+	}
+}
+
+// DM is a message.im event from user U1 in D1.
+func DM(text, ts string) map[string]any {
+	return map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": "U1",
+		"text": text, "ts": ts, "event_ts": ts, "client_msg_id": "c-" + ts}
+}
