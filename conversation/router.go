@@ -77,12 +77,27 @@ type session struct {
 	dm     bool       // a private chat: the user's own lists may be shown
 }
 
+// overheard handles talk in a shared chat that is not addressed to Tend:
+// no answer and no enrolment; only a chat bound to a deal that keeps all
+// its messages keeps those of the people Tend knows.
+func (r *Router) overheard(ctx context.Context, m bot.Message) error {
+	u, err := r.Store.UserByIdentity(ctx, store.Identity{Platform: string(m.Platform), ExternalID: m.From.ID})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ses := r.sessionFor(u, r.Now())
+	ses.origin, ses.chat = store.Origin{Platform: string(m.Platform), EventID: m.EventID}, m.Target()
+	_, err = r.capture(ctx, ses, m, Intent{Kind: IntentUnknown})
+	return err
+}
+
 // HandleMessage implements bot.Handler.
 func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
 	if !m.IsDM && !m.Mentioned {
-		// Talk in a shared chat that is not addressed to Tend: no answer,
-		// and no write (not even the sender's enrolment or the event).
-		return nil, nil
+		return nil, r.overheard(ctx, m)
 	}
 	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID, m.Text)
 	if ses == nil {
