@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"reflect"
 	"strconv"
@@ -22,7 +23,13 @@ type Config struct {
 	Slack     SlackConfig     `yaml:"slack"`
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	Reminders RemindersConfig `yaml:"reminders"`
+	Admin     AdminConfig     `yaml:"admin"`
 	Log       LogConfig       `yaml:"log"`
+}
+
+type AdminConfig struct {
+	// Listen is the address of /healthz and /metrics; empty: off.
+	Listen string `yaml:"listen"`
 }
 
 type RemindersConfig struct {
@@ -189,6 +196,9 @@ func (c Config) Validate() error {
 	}
 	if d, err := time.ParseDuration(c.Reminders.CatchUp); err != nil || d <= 0 {
 		return &ConfigError{"reminders.catch_up", fmt.Errorf("must be a positive duration like 6h, not %q", c.Reminders.CatchUp)}
+	}
+	if _, _, err := net.SplitHostPort(c.Admin.Listen); c.Admin.Listen != "" && err != nil {
+		return &ConfigError{"admin.listen", fmt.Errorf("want host:port like 127.0.0.1:9090: %w", err)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
