@@ -64,7 +64,7 @@ func (m *metrics) observer(logger *slog.Logger) func(bot.Platform, string, time.
 	return func(p bot.Platform, intent string, took time.Duration) {
 		m.handled.WithLabelValues(string(p), intent).Inc()
 		m.latency.WithLabelValues(string(p)).Observe(took.Seconds())
-		logger.Info("message handled", bot.LogKeyPlatform, p, "intent", intent, "latency", took)
+		logger.Info("message handled", bot.LogKeyPlatform, p, "intent", intent, "latency_ms", float64(took.Microseconds())/1000)
 	}
 }
 

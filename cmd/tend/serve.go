@@ -124,7 +124,7 @@ func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]
 	if c := cfg.Slack; c.BotToken != "" {
 		a, err := tendslack.New(tendslack.Config{BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 			APIURL: c.APIURL, Mode: c.Mode, Listen: c.Listen, TeamID: c.TeamID,
-			HTTPClient: m.client(bot.Slack, slackTimeout)}, h, logger.With(bot.LogKeyPlatform, "slack"))
+			HTTPClient: m.client(bot.Slack, slackTimeout)}, h, logger)
 		if err != nil {
 			return nil, nil, &ConfigError{"slack", err}
 		}
@@ -133,7 +133,7 @@ func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]
 	if c := cfg.Telegram; c.Token != "" {
 		a, err := telegram.New(telegram.Config{Token: c.Token, APIEndpoint: c.APIEndpoint, Mode: c.Mode, Listen: c.Listen,
 			WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret,
-			HTTPClient: m.client(bot.Telegram, 0)}, h, logger.With(bot.LogKeyPlatform, "telegram"))
+			HTTPClient: m.client(bot.Telegram, 0)}, h, logger)
 		if err != nil {
 			return nil, nil, &ConfigError{"telegram", err}
 		}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,7 +158,7 @@ func TestServeTelegram(t *testing.T) {
 	var handled []string
 	for _, rec := range logLines(t, log) {
 		if rec["msg"] == "message handled" && rec["level"] == "INFO" {
-			if _, ok := rec["latency"]; !ok || rec["platform"] != "telegram" {
+			if _, ok := rec["latency_ms"].(float64); !ok || rec["platform"] != "telegram" {
 				t.Errorf("handled line lacks latency or platform: %v", rec)
 			}
 			handled = append(handled, fmt.Sprint(rec["intent"]))
@@ -230,7 +231,8 @@ func TestAdminHealthAndMetrics(t *testing.T) {
 	tg.Fail("getUpdates", telegramtest.Failure{Code: 500, Description: "Internal Server Error"},
 		telegramtest.Failure{Code: 500, Description: "Internal Server Error"},
 		telegramtest.Failure{Code: 500, Description: "Internal Server Error"})
-	waitFor(t, tg, "two failed polls", func() bool { return tg.Failing("getUpdates") <= 1 })
+	tg.QueueMessage(lan, "help") // ends the long poll under way; the next ones fail
+	waitFor(t, tg, "two failed polls and the help", func() bool { return tg.Failing("getUpdates") <= 1 && len(tg.Sent()) >= 3 })
 	if code, body := get(t, base+"/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "telegram: not connected") {
 		t.Errorf("healthz while polls fail: %d %s", code, body)
 	}
@@ -239,7 +241,8 @@ func TestAdminHealthAndMetrics(t *testing.T) {
 	for _, want := range []string{
 		`tend_messages_handled_total{intent="log_interaction",platform="telegram"} 1`,
 		`tend_messages_handled_total{intent="followups",platform="telegram"} 1`,
-		`tend_reply_latency_seconds_count{platform="telegram"} 2`,
+		`tend_messages_handled_total{intent="help",platform="telegram"} 1`,
+		`tend_reply_latency_seconds_count{platform="telegram"} 3`,
 		`tend_platform_retries_total{platform="telegram"} 1`,
 		`tend_platform_errors_total{platform="telegram"} 2`,
 		`go_goroutines`,
@@ -403,12 +406,12 @@ func TestShutdownWhileHandling(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "tend.db")
 	cmd, stderr := serveBinary(t, bin, telegramEnv(tg), db)
 	waitFor(t, tg, "four replies in flight", func() bool { return inFlight() >= 4 })
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	close(release)
 	if err := exited(t, cmd, stderr); err != nil {
-		t.Fatalf("tend serve after SIGINT: %v\n%s", err, stderr)
+		t.Fatalf("tend serve after SIGTERM: %v\n%s", err, stderr)
 	}
 
 	confirmed := tg.Confirmed()
