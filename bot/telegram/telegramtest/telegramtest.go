@@ -68,7 +68,8 @@ type Server struct {
 	confirmed int               // every update_id below it is confirmed
 	sent      []Sent
 	nextMsg   int
-	polls     int           // getUpdates calls so far, to end an older one
+	polls     int // getUpdates calls so far, to end an older one
+	calls     map[string]int
 	changed   chan struct{} // closed and replaced on every change
 	fail      map[string][]Failure
 	before    func(method string, p url.Values)
@@ -83,7 +84,7 @@ type Failure struct {
 
 // New starts a stand-in; Close stops it.
 func New() *Server {
-	s := &Server{nextID: 100, nextMsg: 1000, changed: make(chan struct{}), fail: map[string][]Failure{}}
+	s := &Server{nextID: 100, nextMsg: 1000, changed: make(chan struct{}), fail: map[string][]Failure{}, calls: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -199,6 +200,13 @@ func (s *Server) Fail(method string, f ...Failure) {
 	s.fail[method] = append(s.fail[method], f...)
 }
 
+// Calls returns how many calls of method the stand-in received.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
 // Failing returns how many failures queued with Fail are still to come
 // for method.
 func (s *Server) Failing(method string) int {
@@ -259,6 +267,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	before := s.before
+	if method != "getUpdates" { // counted when its poll is registered
+		s.calls[method]++
+	}
 	s.notify() // a call is a change: a test may be waiting for one held in before
 	s.mu.Unlock()
 	if before != nil {
@@ -302,6 +313,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p url.Values
 
 	s.mu.Lock()
 	s.polls++
+	s.calls["getUpdates"]++
 	poll := s.polls
 	if offset > s.confirmed {
 		s.confirmed = offset
