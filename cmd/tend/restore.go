@@ -67,7 +67,7 @@ func restore(ctx context.Context, backup, target string, force bool) error {
 	if err := copyFile(backup, tmp); err != nil {
 		return err
 	}
-	if err := check(ctx, tmp); err != nil {
+	if err := checkBackup(ctx, tmp); err != nil {
 		return fmt.Errorf("%s: %w", backup, err)
 	}
 	removeDB(target) // its -wal and -shm belong to the old file
@@ -77,9 +77,9 @@ func restore(ctx context.Context, backup, target string, force bool) error {
 	return nil
 }
 
-// check opens the database at path, which migrates it to the current
+// checkBackup opens the database at path, which migrates it to the current
 // schema, and verifies that all its migrations are known to this binary.
-func check(ctx context.Context, path string) error {
+func checkBackup(ctx context.Context, path string) error {
 	known, err := knownMigrations(ctx, filepath.Dir(path))
 	if err != nil {
 		return err
