@@ -27,6 +27,7 @@ func TestImportRules(t *testing.T) {
 		{"./bot/console", append(vendors, ours+"store", ours+"conversation")},
 		{"./bot/slack", []string{telegram, sqlite, cron, ours + "store", ours + "conversation", ours + "reminders"}},
 		{"./bot/telegram", []string{slack, sqlite, cron, ours + "store", ours + "conversation", ours + "reminders"}},
+		{"./bot/telegram/telegramtest", append(vendors, ours)}, // the Bot API's JSON, from the standard library
 		{"./reminders", []string{slack, telegram, sqlite, "database/sql", ours + "store/sqlite", ours + "bot/"}},
 		{"./store", append(vendors, "database/sql", ours)},
 		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},

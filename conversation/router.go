@@ -47,6 +47,12 @@ type Router struct {
 	Notifier bot.Notifier
 	// CarePlan is what a won deal schedules for its owner.
 	CarePlan CarePlan
+	// Observe, when set, is told of every message and button press handled:
+	// the platform, the intent (an IntentKind; "button" for a press,
+	// "stranger" for someone turned away, "too_long", "error" when the
+	// speaker could not be looked up) and how long handling
+	// took. It is how metrics and the per-message log line learn the intent.
+	Observe func(p bot.Platform, intent string, took time.Duration)
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -99,15 +105,20 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 	if !m.IsDM && !m.Mentioned {
 		return nil, r.overheard(ctx, m)
 	}
+	intent := "error"
+	defer r.observe(m.Platform, &intent, time.Now())
 	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID, m.Text)
 	if ses == nil {
+		intent = turnedAway(replies, intent)
 		return replies, err
 	}
 	if n := len(m.Text); n > maxMessage {
+		intent = "too_long"
 		ses.lang = detectLang(truncate(m.Text, maxParse))
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgTooLong, n>>10, maxMessage>>10)}})
 	}
 	in := Parse(m.Text, ses.now, ses.loc)
+	intent = string(in.Kind)
 	if in.Spoken {
 		ses.lang = in.Lang
 	}
@@ -130,12 +141,32 @@ const maxMessage = 16 << 10
 
 // HandleAction implements bot.Handler.
 func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, error) {
+	intent := "error"
+	defer r.observe(a.Platform, &intent, time.Now())
 	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, a.EventID, "")
 	if ses == nil {
+		intent = turnedAway(replies, intent)
 		return replies, err
 	}
 	ses.chat, ses.dm = a.Target(), privateChat(ses.user, a.Platform, a.ChatID)
+	intent = "button"
 	return r.answer(ctx, ses, r.press(ctx, ses, a.Value))
+}
+
+// turnedAway names what a nil session was: a stranger gets no reply, an
+// error its apology.
+func turnedAway(replies []bot.Reply, intent string) string {
+	if replies == nil {
+		return "stranger"
+	}
+	return intent
+}
+
+// observe reports a handled message or press to Observe, if set.
+func (r *Router) observe(p bot.Platform, intent *string, start time.Time) {
+	if r.Observe != nil {
+		r.Observe(p, *intent, time.Since(start))
+	}
 }
 
 // session resolves who is speaking. A nil session means the replies are

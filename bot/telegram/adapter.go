@@ -120,6 +120,9 @@ type Config struct {
 	// Workers and Backlog bound the dispatcher: handlers running at once,
 	// and updates accepted but not finished.
 	Workers, Backlog int
+	// Unpaced sends without keeping to Telegram's flood limits: only for a
+	// stand-in Bot API in tests, since Telegram enforces them.
+	Unpaced bool
 	// HTTPClient makes the API calls. Each call carries its own deadline,
 	// so a Timeout here must exceed PollTimeout, or be zero.
 	HTTPClient *http.Client
@@ -180,7 +183,7 @@ func New(cfg Config, h bot.Handler, logger *slog.Logger) (*Adapter, error) {
 		api:          api,
 		httpc:        cfg.HTTPClient,
 		disp:         bot.NewDispatcher(cfg.Workers, cfg.Backlog),
-		pace:         newPacer(telegramLimits),
+		pace:         newPacer(paceOf(cfg)),
 		base:         context.Background(),
 		stopHandlers: func() {},
 		sleep:        sleep,

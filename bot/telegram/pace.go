@@ -21,6 +21,15 @@ var telegramLimits = limits{
 	allBurst:   5,
 }
 
+// paceOf is the limits an adapter keeps to; none when unpaced (an
+// interval of 0 is an unlimited rate).
+func paceOf(cfg Config) limits {
+	if cfg.Unpaced {
+		return limits{groupBurst: 1, allBurst: 1}
+	}
+	return telegramLimits
+}
+
 // limits are a pacer's buckets: an interval between messages and a burst.
 type limits struct {
 	chatEvery, groupEvery, allEvery time.Duration

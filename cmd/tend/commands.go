@@ -59,6 +59,11 @@ func runChat(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	release, err := holdInUse(cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	db.Now = clock
 	router := newRouter(db, cfg, logger)
 	router.Now = clock

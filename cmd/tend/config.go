@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"reflect"
 	"strconv"
@@ -25,6 +26,7 @@ type Config struct {
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	Reminders RemindersConfig `yaml:"reminders"`
 	Agenda    AgendaConfig    `yaml:"agenda"`
+	Admin     AdminConfig     `yaml:"admin"`
 	Log       LogConfig       `yaml:"log"`
 }
 
@@ -73,6 +75,11 @@ func agendaConfig(w store.Weights) AgendaConfig {
 	}
 }
 
+type AdminConfig struct {
+	// Listen is the address of /healthz and /metrics; empty: off.
+	Listen string `yaml:"listen"`
+}
+
 type RemindersConfig struct {
 	// CatchUp is how late a reminder may still go out after Tend was down
 	// or a platform failed, as a Go duration ("6h").
@@ -116,6 +123,9 @@ type TelegramConfig struct {
 	Listen        string `yaml:"listen"`
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
+	// Pace keeps to Telegram's flood limits; off only for a stand-in Bot
+	// API in tests.
+	Pace bool `yaml:"pace"`
 }
 
 type LogConfig struct {
@@ -133,6 +143,7 @@ func DefaultConfig() Config {
 			APIEndpoint: "https://api.telegram.org/bot%s/%s",
 			Mode:        "poll",
 			Listen:      ":8443",
+			Pace:        true,
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),
@@ -255,6 +266,9 @@ func (c Config) Validate() error {
 		if strings.HasPrefix(f.key, "agenda.") && f.val.CanFloat() && f.val.Float() < 0 || f.key == "agenda.max_days" && f.val.Int() < 1 {
 			return &ConfigError{f.key, errors.New("must not be negative (max_days: at least 1)")}
 		}
+	}
+	if _, _, err := net.SplitHostPort(c.Admin.Listen); c.Admin.Listen != "" && err != nil {
+		return &ConfigError{"admin.listen", fmt.Errorf("want host:port like 127.0.0.1:9090: %w", err)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -291,15 +291,8 @@ func TestParseConfig(t *testing.T) {
 // TestBinary builds tend and runs the README's demo through a pipe, twice,
 // as a newcomer would.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin := tendBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "tend")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	db := filepath.Join(dir, "x.db")
 	chat := func(input string) string {
 		cmd := exec.CommandContext(context.WithoutCancel(t.Context()), bin, "chat", "--db", db, "--as", "ann")

@@ -40,6 +40,7 @@ func commands() []command {
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
+		{"restore", "replace the database with a backup (Tend stopped)", runRestore},
 		{"user", "add or list users (add the first admin here)", runUser},
 		{"bench", "generate a book and measure Tend on it (docs/performance.md)", runBench},
 		{"version", "print the version", runVersion},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/tend-crm/tend/bot"
 	tendslack "github.com/tend-crm/tend/bot/slack"
@@ -15,8 +16,16 @@ import (
 // adapter is what serve runs of each chat platform.
 type adapter interface {
 	bot.Notifier
+	connector
 	Run(ctx context.Context) error
 }
+
+// shutdownTimeout bounds a shutdown: from SIGTERM or SIGINT to the store
+// closed. The adapters' own drains fit in it (Telegram: 10s for handlers
+// to finish, 10s more once cancelled, 5s to confirm; Slack alike); past
+// it serve gives up on the parts still running and exits with an error.
+// A change is one transaction, so nothing is left half-written.
+const shutdownTimeout = 40 * time.Second
 
 func runServe(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "serve", "").withDB()
@@ -33,18 +42,28 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close() // last: after every part below has stopped
+	release, err := holdInUse(cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer release()
+	m := newMetrics()
 	router := newRouter(db, cfg, logger)
+	router.Observe = m.observer(logger)
 	handler := bot.Chain(router, bot.Recover(logger))
 
-	adapters, platforms, err := newAdapters(cfg, handler, logger)
+	adapters, platforms, err := newAdapters(cfg, handler, m, logger)
 	if err != nil {
 		return err
 	}
 	mux := bot.Mux{}
+	health := map[bot.Platform]connector{}
 	for i, a := range adapters {
 		mux[platforms[i]] = a
+		health[platforms[i]] = a
 	}
-	sched := newScheduler(db, mux, router, cfg, logger, platforms...)
+	router.Notifier = mux // a deal's news, to the chats bound to it
+	sched := newScheduler(db, countSends{mux, m}, router, cfg, logger, platforms...)
 
 	// Every part runs until ctx ends (SIGINT/SIGTERM) or one fails, which
 	// stops the others. Adapters finish the updates they took (bounded)
@@ -52,6 +71,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 	// closes.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if cfg.Admin.Listen != "" {
+		admin, err := startAdmin(cfg.Admin.Listen, adminHandler(ctx, db, health, m), logger)
+		if err != nil {
+			return err
+		}
+		// Stopped after the parts: /healthz answers 503 while they drain.
+		defer func() {
+			if err := admin.shutdown(); err != nil {
+				logger.Warn("admin listener", "err", err)
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(adapters)+1)
 	start := func(i int, name string, run func(context.Context) error) {
@@ -67,18 +98,34 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	start(len(adapters), "reminders", sched.Run)
 	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Path)
-	wg.Wait()
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		logger.Info("tend stopping: finishing the messages in flight", "limit", shutdownTimeout)
+		select {
+		case <-stopped:
+		case <-time.After(shutdownTimeout):
+			return fmt.Errorf("serve: parts still running %s after the stop signal; exiting without them", shutdownTimeout)
+		}
+	}
 	logger.Info("tend stopped")
 	return errors.Join(errs...)
 }
 
+// slackTimeout bounds a Slack Web API call, as the adapter's default
+// client does; Telegram's calls carry their own deadlines.
+const slackTimeout = 30 * time.Second
+
 // newAdapters builds an adapter for every platform whose token is set.
-func newAdapters(cfg Config, h bot.Handler, logger *slog.Logger) ([]adapter, []bot.Platform, error) {
+func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]adapter, []bot.Platform, error) {
 	var adapters []adapter
 	var platforms []bot.Platform
 	if c := cfg.Slack; c.BotToken != "" {
 		a, err := tendslack.New(tendslack.Config{BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
-			APIURL: c.APIURL, Mode: c.Mode, Listen: c.Listen, TeamID: c.TeamID}, h, logger.With(bot.LogKeyPlatform, "slack"))
+			APIURL: c.APIURL, Mode: c.Mode, Listen: c.Listen, TeamID: c.TeamID,
+			HTTPClient: m.client(bot.Slack, slackTimeout)}, h, logger)
 		if err != nil {
 			return nil, nil, &ConfigError{"slack", err}
 		}
@@ -86,7 +133,8 @@ func newAdapters(cfg Config, h bot.Handler, logger *slog.Logger) ([]adapter, []b
 	}
 	if c := cfg.Telegram; c.Token != "" {
 		a, err := telegram.New(telegram.Config{Token: c.Token, APIEndpoint: c.APIEndpoint, Mode: c.Mode, Listen: c.Listen,
-			WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret}, h, logger.With(bot.LogKeyPlatform, "telegram"))
+			WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret, Unpaced: !c.Pace,
+			HTTPClient: m.client(bot.Telegram, 0)}, h, logger)
 		if err != nil {
 			return nil, nil, &ConfigError{"telegram", err}
 		}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/tend-crm/tend/store/sqlite"
+)
+
+// errInUse: restore found a Tend process using the database.
+var errInUse = errors.New("the database is in use by a running tend; stop it first")
+
+func runRestore(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "restore", "BACKUP").withDB()
+	force := f.Bool("force", false, "replace an existing database")
+	words, err := f.parseInterleaved(args)
+	if err != nil {
+		return err
+	}
+	if len(words) != 1 {
+		f.Usage()
+		return errUsage
+	}
+	backup := words[0]
+	cfg, err := loadConfig(e, f)
+	if err != nil {
+		return err
+	}
+	target := cfg.Store.Path
+	if err := restore(ctx, backup, target, *force); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "restored %s from %s\n", target, backup)
+	return nil
+}
+
+// restore replaces the database at target with a copy of backup. It
+// refuses when target exists (unless force) or a Tend process has it open,
+// and when backup is not a Tend database this version knows: it must open,
+// answer a query, and hold no migration this binary lacks. The copy is
+// checked, and brought to the current schema, beside target before it
+// replaces target in one rename, so a failure leaves target as it was.
+func restore(ctx context.Context, backup, target string, force bool) error {
+	if _, err := os.Stat(backup); err != nil {
+		return err
+	}
+	if abs(backup) == abs(target) {
+		return errors.New("the backup is the database itself")
+	}
+	release, err := lockUnused(target)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := os.Stat(target); err == nil && !force {
+		return fmt.Errorf("%s exists; add --force to replace it", target)
+	}
+
+	tmp := target + ".restoring"
+	removeDB(tmp)
+	defer removeDB(tmp) // nothing left when it was renamed
+	if err := copyFile(backup, tmp); err != nil {
+		return err
+	}
+	if err := checkBackup(ctx, tmp); err != nil {
+		return fmt.Errorf("%s: %w", backup, err)
+	}
+	removeDB(target) // its -wal and -shm belong to the old file
+	if err := os.Rename(tmp, target); err != nil {
+		return err
+	}
+	return nil
+}
+
+// checkBackup opens the database at path, which migrates it to the current
+// schema, and verifies that all its migrations are known to this binary.
+func checkBackup(ctx context.Context, path string) error {
+	known, err := knownMigrations(ctx, filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		return fmt.Errorf("not a Tend database: %w", err)
+	}
+	defer db.Close()
+	if err := db.Ping(ctx); err != nil {
+		return fmt.Errorf("not a Tend database: %w", err)
+	}
+	names, err := db.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return fmt.Errorf("made by a newer Tend (migration %s is unknown to this one); restore it with that version", n)
+		}
+	}
+	return db.Close()
+}
+
+// knownMigrations lists the migrations this binary has, as applied to an
+// empty database in dir.
+func knownMigrations(ctx context.Context, dir string) ([]string, error) {
+	d, err := os.MkdirTemp(dir, "tend-restore-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(d)
+	db, err := sqlite.Open(ctx, filepath.Join(d, "empty.db"), sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.Migrations(ctx)
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// removeDB removes a database file and its companions.
+func removeDB(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		os.Remove(p)
+	}
+}
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
