@@ -161,8 +161,10 @@ type Scope struct {
 	Role   Role
 }
 
-// SeesAll reports whether the scope sees every customer, not only its own.
-func (s Scope) SeesAll() bool { return s.Role == RoleAdmin || s.Role == RoleManager }
+// SeesAll reports whether the scope sees every customer. Only an admin
+// does: a manager sees their team's customers, a rep their own, and both
+// those shared with them.
+func (s Scope) SeesAll() bool { return s.Role == RoleAdmin }
 
 // Origin is the platform event a change comes from: the key that makes a
 // redelivered event a no-op and the link from a record to its source.

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 
 		{"Scope/RepIsolation", testScopeRep},
 		{"Scope/SeeAll", testScopeSeeAll},
+		{"Scope/ManagerTeam", testScopeTeam},
 		{"Scope/Zero", testScopeZero},
 
 		{"FollowUps/DueOrderAndFilters", testFollowUpsOrder},
@@ -109,19 +110,26 @@ type fixture struct {
 
 func newFixture(t *testing.T, h Harness) *fixture {
 	f := &fixture{t: t, s: h.Store, setNow: h.SetNow}
-	mk := func(name string, role store.Role) store.Scope {
-		u, err := h.Store.CreateUser(t.Context(), store.User{Name: name, Role: role,
+	mk := func(name string, role store.Role, manager store.UserID) store.Scope {
+		u, err := h.Store.CreateUser(t.Context(), store.User{Name: name, Role: role, ManagerID: manager,
 			Identities: []store.Identity{{Platform: "console", ExternalID: name}}})
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}
 		return store.Scope{UserID: u.ID, Role: role}
 	}
-	f.admin = mk("admin", store.RoleAdmin)
-	f.manager = mk("manager", store.RoleManager)
-	f.rep1 = mk("rep1", store.RoleRep)
-	f.rep2 = mk("rep2", store.RoleRep)
+	f.admin = mk("admin", store.RoleAdmin, 0)
+	f.manager = mk("manager", store.RoleManager, 0)
+	f.rep1 = mk("rep1", store.RoleRep, f.manager.UserID) // in the manager's team
+	f.rep2 = mk("rep2", store.RoleRep, 0)                // in nobody's
 	return f
+}
+
+// sees reports whether s may see a customer owned by owner, by the rules
+// of store.Scope: an admin every one, a manager their team's, anyone
+// their own.
+func (f *fixture) sees(s store.Scope, owner store.UserID) bool {
+	return s.SeesAll() || owner == s.UserID || (s.Role == store.RoleManager && owner == f.rep1.UserID && s.UserID == f.manager.UserID)
 }
 
 // origin returns an event id not used before in this store.
@@ -599,17 +607,17 @@ func testRecordInvalid(t *testing.T, f *fixture) {
 }
 
 // testRecordAmbiguous: reps do not see each other's customers, so each may
-// create one of the same name; a manager, who sees both, is asked which.
+// create one of the same name; an admin, who sees both, is asked which.
 func testRecordAmbiguous(t *testing.T, f *fixture) {
 	a := f.record(f.rep1, store.Activity{Customer: named("Acme Corp"), Interaction: call(T0, "rep1")})
 	b := f.record(f.rep2, store.Activity{Customer: named("ACME Corp"), Interaction: call(T0, "rep2")})
 	if !b.NewCustomer || b.Customer.ID == a.Customer.ID {
 		t.Fatalf("rep2 got rep1's customer: %+v", b.Customer)
 	}
-	_, err := f.s.Record(t.Context(), f.manager, f.origin(), store.Activity{Customer: named("acme corp"), Interaction: call(T0, "manager")})
+	_, err := f.s.Record(t.Context(), f.admin, f.origin(), store.Activity{Customer: named("acme corp"), Interaction: call(T0, "admin")})
 	var amb *store.AmbiguousError
 	if !errors.As(err, &amb) {
-		t.Fatalf("manager's Record(acme corp): err = %v, want *AmbiguousError", err)
+		t.Fatalf("admin's Record(acme corp): err = %v, want *AmbiguousError", err)
 	}
 	ids := []store.CustomerID{}
 	for _, c := range amb.Matches {
@@ -893,37 +901,71 @@ func testScopeSeeAll(t *testing.T, f *fixture) {
 	ctx := t.Context()
 	acme, beta := scopeData(f)
 	want := []store.CustomerID{acme.Customer.ID, beta.Customer.ID}
-	for _, s := range []store.Scope{f.manager, f.admin} {
-		for _, id := range want {
-			if _, err := f.s.Customer(ctx, s, id); err != nil {
-				t.Errorf("%s Customer(%d): %v", s.Role, id, err)
-			}
-			if cs, err := f.s.Contacts(ctx, s, id); err != nil || len(cs) != 1 {
-				t.Errorf("%s Contacts(%d) = %+v, %v", s.Role, id, cs, err)
-			}
+	s := f.admin
+	for _, id := range want {
+		if _, err := f.s.Customer(ctx, s, id); err != nil {
+			t.Errorf("admin Customer(%d): %v", id, err)
 		}
-		if got := f.find(s, "acme", 10); len(got) != 1 {
-			t.Errorf("%s FindCustomers(acme) = %q", s.Role, got)
-		}
-		if n := len(f.interactions(s, 0)); n != 2 {
-			t.Errorf("%s sees %d interactions, want 2", s.Role, n)
-		}
-		if n := len(f.followUps(s, store.FollowUpFilter{})); n != 2 {
-			t.Errorf("%s sees %d follow-ups, want 2", s.Role, n)
-		}
-		if got := bookCustomers(f.book(s, store.AgendaFilter{Until: T0.Add(365 * day)})); !slices.Equal(got, want) {
-			t.Errorf("%s AgendaBook customers = %v, want %v", s.Role, got, want)
+		if cs, err := f.s.Contacts(ctx, s, id); err != nil || len(cs) != 1 {
+			t.Errorf("admin Contacts(%d) = %+v, %v", id, cs, err)
 		}
 	}
-	// A manager may act on a rep's follow-up.
-	fu, _ := f.complete(f.manager, acme.FollowUp.ID)
-	if fu.Status != store.FollowUpDone {
-		t.Errorf("manager's complete: %+v", fu)
+	if got := f.find(s, "acme", 10); len(got) != 1 {
+		t.Errorf("admin FindCustomers(acme) = %q", got)
+	}
+	if n := len(f.interactions(s, 0)); n != 2 {
+		t.Errorf("admin sees %d interactions, want 2", n)
+	}
+	if n := len(f.followUps(s, store.FollowUpFilter{})); n != 2 {
+		t.Errorf("admin sees %d follow-ups, want 2", n)
+	}
+	if got := bookCustomers(f.book(s, store.AgendaFilter{Until: T0.Add(365 * day)})); !slices.Equal(got, want) {
+		t.Errorf("admin AgendaBook customers = %v, want %v", got, want)
 	}
 	r := f.record(f.admin, store.Activity{Customer: byID(beta.Customer.ID), Interaction: call(T0, "admin")})
 	if r.Customer.OwnerID != f.rep2.UserID {
 		t.Errorf("admin's Record changed the owner to %d", r.Customer.OwnerID)
 	}
+}
+
+// testScopeTeam: a manager sees and acts on their team's customers (rep1
+// is in the team) and their own, and nothing of a rep outside the team.
+func testScopeTeam(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	acme, beta := scopeData(f)
+	own := f.record(f.manager, store.Activity{Customer: named("Own Co"), Interaction: call(T0, "own")})
+	m := f.manager
+	for _, id := range []store.CustomerID{acme.Customer.ID, own.Customer.ID} {
+		if _, err := f.s.Customer(ctx, m, id); err != nil {
+			t.Errorf("manager Customer(%d): %v", id, err)
+		}
+	}
+	_, err := f.s.Customer(ctx, m, beta.Customer.ID)
+	wantErr(t, "manager Customer(beta, outside the team)", err, store.ErrNotFound)
+	if got := f.find(m, "beta", 10); len(got) != 0 {
+		t.Errorf("manager FindCustomers(beta) = %q", got)
+	}
+	if n := len(f.interactions(m, 0)); n != 2 {
+		t.Errorf("manager sees %d interactions, want 2 (acme's and own)", n)
+	}
+	if fs := f.followUps(m, store.FollowUpFilter{}); len(fs) != 1 || fs[0].ID != acme.FollowUp.ID {
+		t.Errorf("manager FollowUps = %+v, want acme's only", fs)
+	}
+	if got, want := bookCustomers(f.book(m, store.AgendaFilter{Until: T0.Add(365 * day)})), []store.CustomerID{acme.Customer.ID, own.Customer.ID}; !slices.Equal(got, want) {
+		t.Errorf("manager AgendaBook customers = %v, want %v", got, want)
+	}
+	_, _, err = f.s.CompleteFollowUp(ctx, m, f.origin(), beta.FollowUp.ID)
+	wantErr(t, "manager CompleteFollowUp(beta's)", err, store.ErrNotFound)
+	// A manager may act on a team member's follow-up.
+	if fu, _ := f.complete(m, acme.FollowUp.ID); fu.Status != store.FollowUpDone {
+		t.Errorf("manager's complete: %+v", fu)
+	}
+	// Out of the team, out of sight.
+	if _, err := f.s.UpdateUser(ctx, f.rep1.UserID, store.UserUpdate{ManagerID: new(store.UserID)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.Customer(ctx, m, acme.Customer.ID)
+	wantErr(t, "manager Customer(acme) after rep1 left the team", err, store.ErrNotFound)
 }
 
 func testScopeZero(t *testing.T, f *fixture) {
@@ -1317,7 +1359,11 @@ func testFindScope(t *testing.T, f *fixture) {
 	if got := f.find(f.rep2, "minh phat", 10); len(got) != 0 {
 		t.Errorf("rep2 FindCustomers(minh phat) = %q", got)
 	}
-	if got := f.find(f.manager, "acme", 10); len(got) != 4 || got[0] != "Acme" {
+	if got := f.find(f.admin, "acme", 10); len(got) != 4 || got[0] != "Acme" {
+		t.Errorf("admin FindCustomers(acme) = %q", got)
+	}
+	// rep1 is in the manager's team, rep2 is not.
+	if got := f.find(f.manager, "acme", 10); len(got) != 3 || slices.Contains(got, "Acme Logistics") {
 		t.Errorf("manager FindCustomers(acme) = %q", got)
 	}
 	for limit := 1; limit <= 3; limit++ {
@@ -1358,9 +1404,11 @@ func testAgendaFollowUps(t *testing.T, f *fixture) {
 		{"rep1", f.rep1, store.AgendaFilter{Until: until}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"rep1 next week", f.rep1, store.AgendaFilter{Until: T0.Add(8 * day)}, []store.FollowUpID{d.overdue.FollowUp.ID, d.later.FollowUp.ID}},
 		{"rep1 until its due", f.rep1, store.AgendaFilter{Until: T0.Add(7 * day)}, []store.FollowUpID{d.overdue.FollowUp.ID}},
-		{"manager", f.manager, store.AgendaFilter{Until: until}, []store.FollowUpID{d.other.FollowUp.ID, d.overdue.FollowUp.ID}},
+		{"admin", f.admin, store.AgendaFilter{Until: until}, []store.FollowUpID{d.other.FollowUp.ID, d.overdue.FollowUp.ID}},
+		{"manager", f.manager, store.AgendaFilter{Until: until}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"manager owner rep1", f.manager, store.AgendaFilter{Until: until, Owner: f.rep1.UserID}, []store.FollowUpID{d.overdue.FollowUp.ID}},
-		{"manager owner rep2", f.manager, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{d.other.FollowUp.ID}},
+		{"manager owner rep2, outside the team", f.manager, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{}},
+		{"admin owner rep2", f.admin, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{d.other.FollowUp.ID}},
 		{"rep1 owner rep2", f.rep1, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{}},
 		{"manager customer", f.manager, store.AgendaFilter{Until: until, Customer: d.overdue.Customer.ID}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"rep2 customer of rep1", f.rep2, store.AgendaFilter{Until: until, Customer: d.overdue.Customer.ID}, []store.FollowUpID{}},
@@ -1407,7 +1455,7 @@ func testAgendaStale(t *testing.T, f *fixture) {
 		b := f.book(s, store.AgendaFilter{Until: until})
 		for _, r := range rs {
 			c := f.customer(f.admin, r.Customer.ID)
-			want := !c.TouchDueAt.IsZero() && c.TouchDueAt.Before(until) && (s.SeesAll() || c.OwnerID == s.UserID)
+			want := !c.TouchDueAt.IsZero() && c.TouchDueAt.Before(until) && f.sees(s, c.OwnerID)
 			if _, got := b.Customers[c.ID]; got != want {
 				t.Errorf("%s: %s (touch due %v) in the book: %v, want %v", s.Role, c.Name, c.TouchDueAt, got, want)
 			}
