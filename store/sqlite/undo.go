@@ -17,7 +17,7 @@ import (
 // undoable lists the tables a change may have touched. Undo builds SQL
 // from the audit's table and column names, so it accepts only these.
 var (
-	undoable = []string{"customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "customer_aliases"}
+	undoable = []string{"customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "customer_aliases", "users"}
 	columnRE = regexp.MustCompile(`^[a-z_]+$`)
 	errLater = errors.New("changed since")
 )

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +87,11 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"AgendaBook/Stale", testAgendaStale},
 		{"AgendaBook/LastAndCustomer", testAgendaLast},
 		{"AgendaBook/OwnerOfFollowUp", testAgendaFollowUpOwner},
+
+		{"Access/Invite", testInvite},
+		{"Access/InviteRace", testInviteRace},
+		{"Access/Link", testLink},
+		{"Access/RemoveUser", testRemoveUser},
 
 		{"Drafts", testDrafts},
 		{"Deliveries", testDeliveries},
@@ -1668,5 +1674,159 @@ func testPrune(t *testing.T, f *fixture) {
 	}
 	if err := f.s.ClaimEvent(ctx, recent); !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("a recent event was pruned: %v", err)
+	}
+}
+
+// --- Access ---
+
+func newcomer(platform, id string) store.User {
+	return store.User{Name: "New " + id, Role: store.RoleAdmin, // the code's role wins
+		Identities: []store.Identity{{Platform: platform, ExternalID: id, ChatID: id}}}
+}
+
+func testInvite(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	week := T0.Add(7 * day)
+	for _, s := range []store.Scope{f.manager, f.rep1, {}} {
+		_, err := f.s.CreateCode(ctx, s, store.CodeInvite, store.RoleRep, week)
+		wantErr(t, fmt.Sprintf("%s CreateCode(invite)", s.Role), err, store.ErrForbidden)
+	}
+	_, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, "boss", week)
+	wantErr(t, "CreateCode(role boss)", err, store.ErrInvalid)
+
+	code, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, store.RoleManager, week)
+	if err != nil || len(code) < 8 {
+		t.Fatalf("CreateCode = %q, %v", code, err)
+	}
+	// An identity that is someone's already is refused, and the code stays good.
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("console", "rep1"))
+	wantErr(t, "RedeemCode(taken identity)", err, store.ErrConflict)
+	// Typed in lower case with a dash, it still works.
+	typed := strings.ToLower(code[:4]) + "-" + code[4:]
+	u, kind, err := f.s.RedeemCode(ctx, typed, newcomer("telegram", "100"))
+	if err != nil || kind != store.CodeInvite || u.Role != store.RoleManager || u.ID == 0 {
+		t.Fatalf("RedeemCode = %+v, %s, %v; want a new manager", u, kind, err)
+	}
+	if got, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "100"}); err != nil || got.ID != u.ID {
+		t.Errorf("UserByIdentity(new) = %+v, %v", got, err)
+	}
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("telegram", "101"))
+	wantErr(t, "RedeemCode(used)", err, store.ErrNotFound)
+	_, _, err = f.s.RedeemCode(ctx, "ZZZZZZZZ", newcomer("telegram", "102"))
+	wantErr(t, "RedeemCode(unknown)", err, store.ErrNotFound)
+
+	late, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, store.RoleRep, T0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.setNow(T0.Add(time.Hour))
+	_, _, err = f.s.RedeemCode(ctx, late, newcomer("telegram", "103"))
+	wantErr(t, "RedeemCode(expired)", err, store.ErrNotFound)
+	if _, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "103"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an expired code let someone in: %v", err)
+	}
+}
+
+// testInviteRace: many people redeem one code at once; one gets in.
+func testInviteRace(t *testing.T, f *fixture) {
+	code, err := f.s.CreateCode(t.Context(), f.admin, store.CodeInvite, store.RoleRep, T0.Add(day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _, _, errs[i] = f.s.RedeemCode(t.Context(), code, newcomer("telegram", fmt.Sprint(200+i))) })
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, store.ErrNotFound):
+			t.Errorf("RedeemCode: %v", err)
+		}
+	}
+	users, _ := f.s.ListUsers(t.Context())
+	if won != 1 || len(users) != 5 {
+		t.Errorf("%d redeemers won, %d users; want 1 and 5", won, len(users))
+	}
+}
+
+func testLink(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	code, err := f.s.CreateCode(ctx, f.rep1, store.CodeLink, store.RoleAdmin, T0.Add(15*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, kind, err := f.s.RedeemCode(ctx, code, newcomer("telegram", "300"))
+	if err != nil || kind != store.CodeLink || u.ID != f.rep1.UserID || u.Role != store.RoleRep {
+		t.Fatalf("RedeemCode(link) = %+v, %s, %v; want rep1, still a rep", u, kind, err)
+	}
+	if got, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "300"}); err != nil || got.ID != f.rep1.UserID || len(got.Identities) != 2 {
+		t.Errorf("UserByIdentity(linked) = %+v, %v", got, err)
+	}
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("telegram", "301"))
+	wantErr(t, "RedeemCode(link used)", err, store.ErrNotFound)
+}
+
+func testRemoveUser(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	acme, beta := scopeData(f)
+	done := f.record(f.rep1, store.Activity{Customer: byID(acme.Customer.ID), FollowUp: due(T0.Add(-2*day), "done")})
+	f.complete(f.rep1, done.FollowUp.ID)
+
+	_, err := f.s.RemoveUser(ctx, f.manager, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	wantErr(t, "manager RemoveUser", err, store.ErrForbidden)
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep1.UserID)
+	wantErr(t, "RemoveUser(to self)", err, store.ErrInvalid)
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, 9999)
+	wantErr(t, "RemoveUser(to nobody)", err, store.ErrNotFound)
+
+	h, err := f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	if err != nil || h.Customers != 1 || h.FollowUps != 1 || h.Change == 0 {
+		t.Fatalf("RemoveUser = %+v, %v; want 1 customer and 1 open follow-up", h, err)
+	}
+	if c := f.customer(f.admin, acme.Customer.ID); c.OwnerID != f.rep2.UserID {
+		t.Errorf("acme owned by %d, want rep2", c.OwnerID)
+	}
+	if fu := f.followUp(f.admin, acme.FollowUp.ID); fu.OwnerID != f.rep2.UserID {
+		t.Errorf("open follow-up owned by %d, want rep2", fu.OwnerID)
+	}
+	if fu := f.followUp(f.admin, done.FollowUp.ID); fu.OwnerID != f.rep1.UserID {
+		t.Errorf("done follow-up moved to %d; history stays with who did it", fu.OwnerID)
+	}
+	if got := f.find(f.rep2, "acme", 10); len(got) != 1 {
+		t.Errorf("rep2 FindCustomers(acme) = %q after the hand-over", got)
+	}
+	if u, err := f.s.User(ctx, f.rep1.UserID); err != nil || u.Active() {
+		t.Errorf("User(rep1) = %+v, %v; want kept and inactive", u, err)
+	}
+	users, _ := f.s.ListUsers(ctx)
+	for _, u := range users {
+		if u.ID == f.rep1.UserID {
+			t.Error("ListUsers lists a user who left")
+		}
+	}
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	wantErr(t, "RemoveUser(again)", err, store.ErrNotFound)
+	_, err = f.s.CreateCode(ctx, f.rep1, store.CodeLink, "", T0.Add(day))
+	wantErr(t, "CreateCode by a user who left", err, store.ErrForbidden)
+
+	// The hand-over is one change the admin can undo.
+	ch := f.undo(f.admin, h.Change)
+	if !strings.Contains(ch.Summary, "rep1") {
+		t.Errorf("undone change = %q", ch.Summary)
+	}
+	if c := f.customer(f.admin, acme.Customer.ID); c.OwnerID != f.rep1.UserID {
+		t.Errorf("after undo acme owned by %d, want rep1", c.OwnerID)
+	}
+	if u, _ := f.s.User(ctx, f.rep1.UserID); !u.Active() {
+		t.Error("after undo rep1 is still gone")
+	}
+	if c := f.customer(f.admin, beta.Customer.ID); c.OwnerID != f.rep2.UserID {
+		t.Errorf("beta moved to %d", c.OwnerID)
 	}
 }
