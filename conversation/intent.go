@@ -25,6 +25,11 @@ const (
 	IntentSettings    IntentKind = "settings"
 	IntentAlias       IntentKind = "alias"
 	IntentOccasion    IntentKind = "occasion"
+	IntentJoin        IntentKind = "join"        // an invite code: "/start CODE", "join CODE"
+	IntentLink        IntentKind = "link"        // "/tend link" asks for a code, "link CODE" uses one
+	IntentInvite      IntentKind = "invite"      // an admin asks for an invite code
+	IntentTeam        IntentKind = "user_team"   // an admin puts a user in a manager's team
+	IntentRemoveUser  IntentKind = "user_remove" // an admin removes a user, handing over to another
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -42,6 +47,10 @@ type Intent struct {
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Code     string     `json:"code,omitempty"`     // for IntentJoin and IntentLink: the code typed
+	Role     store.Role `json:"role,omitempty"`     // for IntentInvite
+	User     string     `json:"user,omitempty"`     // for IntentTeam and IntentRemoveUser: who, as written
+	To       string     `json:"to,omitempty"`       // their manager, or who takes over their customers
 	Lang     string     `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
@@ -178,6 +187,9 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 			return parseFree(p, at, now, loc, in) // "/tend xem Minh Phát"
 		}
 	}
+	if out, ok := parseAccessCommand(p, word, rest, in); ok {
+		return out
+	}
 	switch word {
 	case "/help", "/start", "/":
 		in.Kind = IntentHelp
@@ -217,7 +229,8 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 }
 
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
-	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias"}
+	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias",
+	"/join", "/invite", "/link", "/user"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -229,6 +242,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
 		return in
+	}
+	if out, ok := parseAccessFree(p, at, in); ok {
+		return out
 	}
 	if kind, name, date, ok := p.occasion(now, loc); ok {
 		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true

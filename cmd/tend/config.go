@@ -68,6 +68,9 @@ type TelegramConfig struct {
 	Listen        string `yaml:"listen"`
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
+	// AllowedUsers are the numeric Telegram user ids let in on first
+	// contact; everyone else needs an invite code.
+	AllowedUsers []int64 `yaml:"allowed_users"`
 }
 
 type LogConfig struct {
@@ -137,6 +140,16 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 				return &ConfigError{f.key, err}
 			}
 			f.val.SetBool(b)
+		case reflect.Slice: // of int64: a comma-separated list
+			var ids []int64
+			for _, s := range strings.Split(v, ",") {
+				id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+				if err != nil {
+					return &ConfigError{f.key, fmt.Errorf("want comma-separated numbers: %w", err)}
+				}
+				ids = append(ids, id)
+			}
+			f.val.Set(reflect.ValueOf(ids))
 		}
 	}
 	return nil

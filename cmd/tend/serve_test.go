@@ -75,6 +75,7 @@ func TestServeTelegram(t *testing.T) {
 		"TEND_TELEGRAM_TOKEN":          "123:abc",
 		"TEND_TELEGRAM_API_ENDPOINT":   srv.URL + "/bot%s/%s",
 		"TEND_USERS_DEFAULT_TIME_ZONE": "Asia/Ho_Chi_Minh",
+		"TEND_TELEGRAM_ALLOWED_USERS":  "42",
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
