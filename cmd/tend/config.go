@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"reflect"
 	"strconv"
@@ -214,6 +215,20 @@ func (c Config) Validate() error {
 		return &ConfigError{"log.format", fmt.Errorf("must be text or json, not %q", c.Log.Format)}
 	}
 	return nil
+}
+
+// warnExposedConfig logs a warning when the config file, which may hold
+// tokens, can be read by other users of the machine.
+func warnExposedConfig(logger *slog.Logger, path string) {
+	if path == "" {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o044 == 0 {
+		return
+	}
+	logger.Warn("config file is readable by other users of this machine and may hold tokens: chmod 600 it, or move secrets to the environment",
+		"path", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
 }
 
 // localZone names the machine's time zone: $TZ, else the zoneinfo file

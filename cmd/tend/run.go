@@ -89,6 +89,8 @@ type flags struct {
 	*flag.FlagSet
 	config string
 	db     string
+	// configPath is the file loadConfig read, if any.
+	configPath string
 }
 
 func newFlags(e env, name, args string) *flags {
@@ -159,6 +161,7 @@ func loadConfig(e env, f *flags) (Config, error) {
 			err = fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	f.configPath = path
 	if f.db != "" {
 		cfg.Store.Path = f.db
 	}
