@@ -156,7 +156,7 @@ func (r *Router) newUser(from bot.Sender, ident store.Identity, role store.Role,
 	if _, err := time.LoadLocation(tz); tz == "" || err != nil {
 		tz = r.DefaultTimeZone
 	}
-	return store.User{Name: clip(name, 100), Role: role, TimeZone: tz, Lang: lang, DigestTime: "08:30", Identities: []store.Identity{ident}}
+	return store.User{Name: clip(strings.TrimSpace(store.Normalize(name)), 100), Role: role, TimeZone: tz, Lang: lang, DigestTime: "08:30", Identities: []store.Identity{ident}}
 }
 
 // redeem uses an invite or link code for a person Tend does not know.
