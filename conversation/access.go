@@ -135,9 +135,9 @@ func (r *Router) newcomer(ctx context.Context, p bot.Platform, from bot.Sender, 
 	if role == "" {
 		r.Logger.Info("stranger turned away", bot.LogKeyPlatform, p, "user", from.ID)
 		if !addressed {
-			return store.User{}, nil, errStranger
+			return store.User{}, nil, errNoSession
 		}
-		return store.User{}, []bot.Reply{{Text: t(lang, msgStranger)}}, errStranger
+		return store.User{}, []bot.Reply{{Text: t(lang, msgStranger)}}, errNoSession
 	}
 	u, err := r.Store.CreateUser(ctx, r.newUser(from, ident, role, lang))
 	if errors.Is(err, store.ErrConflict) { // enrolled meanwhile by a concurrent message
@@ -168,17 +168,17 @@ func (r *Router) redeem(ctx context.Context, p bot.Platform, from bot.Sender, id
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		r.Logger.Info("access code refused", bot.LogKeyPlatform, p, "user", from.ID)
-		return u, []bot.Reply{{Text: t(lang, msgBadCode)}}, errStranger
+		return u, []bot.Reply{{Text: t(lang, msgBadCode)}}, errNoSession
 	case errors.Is(err, store.ErrConflict):
-		return u, []bot.Reply{{Text: t(lang, msgAccountTaken)}}, errStranger
+		return u, []bot.Reply{{Text: t(lang, msgAccountTaken)}}, errNoSession
 	case err != nil:
 		return u, nil, err
 	}
 	r.Logger.Info("access code redeemed", bot.LogKeyPlatform, p, "user", from.ID, bot.LogKeyUser, u.ID, "kind", kind)
 	if kind == store.CodeLink {
-		return u, []bot.Reply{{Text: t(u.Lang, msgLinked, u.Name)}}, errStranger
+		return u, []bot.Reply{{Text: t(u.Lang, msgLinked, u.Name)}}, errNoSession
 	}
-	return u, []bot.Reply{{Text: t(u.Lang, msgWelcome, u.Name) + "\n\n" + t(u.Lang, msgHelp)}}, errStranger
+	return u, []bot.Reply{{Text: t(u.Lang, msgWelcome, u.Name) + "\n\n" + t(u.Lang, msgHelp)}}, errNoSession
 }
 
 // access answers the intents of this file for a known user.

@@ -108,7 +108,7 @@ func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, e
 func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm, addressed bool, event, text string) (*session, []bot.Reply, error) {
 	origin := store.Origin{Platform: string(p), EventID: event}
 	u, replies, err := r.user(ctx, p, from, chat, dm, addressed, text)
-	if errors.Is(err, errStranger) {
+	if errors.Is(err, errNoSession) {
 		if u.ID != 0 { // let in by a code: a redelivery must not try it again
 			if err := r.Store.ClaimEvent(ctx, origin); errors.Is(err, store.ErrDuplicate) {
 				return nil, nil, nil
@@ -124,19 +124,20 @@ func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, c
 	return ses, nil, nil
 }
 
-// errStranger: the person is not (or not yet) a user who may be answered;
-// the replies that come with it are final.
-var errStranger = errors.New("conversation: unknown user")
+// errNoSession: the person is not a user who may be answered (a stranger,
+// someone who left) or has just been let in or linked by a code; the
+// replies that come with it are final.
+var errNoSession = errors.New("conversation: no session")
 
 // user finds the speaker, enrolling them on first contact, and keeps their
 // time zone and private chat up to date.
 func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm, addressed bool, text string) (store.User, []bot.Reply, error) {
+	if from.ID == "" {
+		return store.User{}, nil, errNoSession
+	}
 	ident := store.Identity{Platform: string(p), ExternalID: from.ID}
 	if dm {
 		ident.ChatID = chat
-	}
-	if from.ID == "" {
-		return store.User{}, nil, errStranger
 	}
 	u, err := r.Store.UserByIdentity(ctx, ident)
 	switch {
@@ -147,9 +148,9 @@ func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat
 	case !u.Active():
 		r.Logger.Info("user who left turned away", bot.LogKeyPlatform, p, bot.LogKeyUser, u.ID)
 		if !addressed {
-			return store.User{}, nil, errStranger
+			return store.User{}, nil, errNoSession
 		}
-		return store.User{}, []bot.Reply{{Text: t(u.Lang, msgStranger)}}, errStranger
+		return store.User{}, []bot.Reply{{Text: t(u.Lang, msgStranger)}}, errNoSession
 	}
 	var upd store.UserUpdate
 	if from.TimeZone != "" && from.TimeZone != u.TimeZone {
