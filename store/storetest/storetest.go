@@ -966,12 +966,19 @@ func testScopeTeam(t *testing.T, f *fixture) {
 	if fu, _ := f.complete(m, acme.FollowUp.ID); fu.Status != store.FollowUpDone {
 		t.Errorf("manager's complete: %+v", fu)
 	}
-	// Out of the team, out of sight.
+	// Out of the team, out of sight, and out of reach of the manager's
+	// own earlier change.
+	note := f.record(m, store.Activity{Customer: byID(acme.Customer.ID), Interaction: call(T0, "manager's note")})
 	if _, err := f.s.UpdateUser(ctx, f.rep1.UserID, store.UserUpdate{ManagerID: new(store.UserID)}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = f.s.Customer(ctx, m, acme.Customer.ID)
 	wantErr(t, "manager Customer(acme) after rep1 left the team", err, store.ErrNotFound)
+	_, err = f.s.Undo(ctx, m, f.origin(), note.Change)
+	wantErr(t, "manager Undo(note on acme) after rep1 left the team", err, store.ErrNotFound)
+	if is := f.interactions(f.admin, acme.Customer.ID); len(is) != 2 {
+		t.Errorf("acme has %d interactions, want 2", len(is))
+	}
 }
 
 func testScopeZero(t *testing.T, f *fixture) {
