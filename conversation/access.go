@@ -60,10 +60,10 @@ func parseAccessCommand(p phrase, word string, rest int, in Intent) (Intent, boo
 		in.Kind, in.Code = IntentJoin, arg
 	case "/invite":
 		in.Kind, in.Role = IntentInvite, store.RoleRep
-		switch w, _ := p.word(rest); w {
+		switch strings.ToLower(store.Fold(arg)) {
 		case "manager", "quan ly":
 			in.Role = store.RoleManager
-		case "admin":
+		case "admin", "quan tri vien":
 			in.Role = store.RoleAdmin
 		}
 	case "/link":
@@ -102,10 +102,13 @@ func userPair(s string) (string, string) {
 
 // parseAccessFree reads "join CODE" and "link CODE" in free text.
 func parseAccessFree(p phrase, at int, in Intent) (Intent, bool) {
-	for kind, words := range map[IntentKind][]string{IntentJoin: joinWords, IntentLink: linkWords} {
-		if _, end, ok := p.prefix(at, words); ok {
+	for _, w := range []struct {
+		kind  IntentKind
+		words []string
+	}{{IntentJoin, joinWords}, {IntentLink, linkWords}} {
+		if _, end, ok := p.prefix(at, w.words); ok {
 			if code := p.rest(end); isCode(code) {
-				in.Kind, in.Code = kind, code
+				in.Kind, in.Code = w.kind, code
 				return in, true
 			}
 		}

@@ -139,7 +139,7 @@ func TestRemoveUser(t *testing.T) {
 	wantText(t, h.say("ann", "/tend user remove bob to ann"), "Only an admin")
 	wantText(t, h.say("boss", "/tend user remove ann"), "who takes over")
 	removed := h.say("boss", "/tend user remove @ann to <@bob>")
-	wantText(t, removed, "ann is removed; bob takes over 1 customers, 0 open deals and 1 open follow-ups.")
+	wantText(t, removed, "ann is removed; bob takes over their customers (1), open deals (0) and open follow-ups (1).")
 	wantText(t, h.say("bob", "who should I follow up with?"), "1. Acme — due today")
 	wantText(t, h.say("ann", "show Acme"), "I don't know you")
 	// The hand-over can be undone.

@@ -216,7 +216,7 @@ var catalog = map[string]map[msg]string{
 		msgNotAManager:  "%s can't lead a team: only a manager or an admin can.",
 		msgTeamSet:      "%s is now in %s's team.",
 		msgRemoveUsage:  "Say who leaves and who takes over their customers: /tend user remove @lan to @minh",
-		msgRemoved:      "%s is removed; %s takes over %d customers, %d open deals and %d open follow-ups. Their history is kept.",
+		msgRemoved:      "%s is removed; %s takes over their customers (%d), open deals (%d) and open follow-ups (%d). Their history is kept.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -321,7 +321,7 @@ var catalog = map[string]map[msg]string{
 		msgNotAManager:  "%s không thể quản lý nhóm: chỉ quản lý hoặc quản trị viên mới được.",
 		msgTeamSet:      "%s giờ thuộc nhóm của %s.",
 		msgRemoveUsage:  "Hãy nói ai nghỉ và ai nhận khách hàng của họ: /tend user remove @lan to @minh",
-		msgRemoved:      "Đã xoá %s; %s nhận %d khách hàng, %d thương vụ đang mở và %d việc cần theo dõi. Lịch sử vẫn được giữ.",
+		msgRemoved:      "Đã xoá %s; %s nhận khách hàng (%d), thương vụ đang mở (%d) và việc cần theo dõi (%d) của họ. Lịch sử vẫn được giữ.",
 	},
 }
 
