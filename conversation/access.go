@@ -151,15 +151,18 @@ func (r *Router) newcomer(ctx context.Context, p bot.Platform, from bot.Sender, 
 
 // newUser is the record of a person coming in with role.
 func (r *Router) newUser(from bot.Sender, ident store.Identity, role store.Role, lang string) store.User {
-	name := from.Name
+	name := clip(strings.TrimSpace(store.Normalize(from.Name)), 100)
 	if name == "" {
-		name = from.ID
+		name = clip(strings.TrimSpace(store.Normalize(from.ID)), 100)
+	}
+	if name == "" {
+		name = "?"
 	}
 	tz := from.TimeZone
 	if _, err := time.LoadLocation(tz); tz == "" || err != nil {
 		tz = r.DefaultTimeZone
 	}
-	return store.User{Name: clip(strings.TrimSpace(store.Normalize(name)), 100), Role: role, TimeZone: tz, Lang: lang, DigestTime: "08:30", Identities: []store.Identity{ident}}
+	return store.User{Name: name, Role: role, TimeZone: tz, Lang: lang, DigestTime: "08:30", Identities: []store.Identity{ident}}
 }
 
 // redeem uses an invite or link code for a person Tend does not know.

@@ -84,6 +84,7 @@ func TestHostileSenders(t *testing.T) {
 	if got := send(bot.Sender{}, "show Acme"); len(got) != 0 {
 		t.Errorf("a message from nobody was answered: %v", got)
 	}
+	wantText(t, send(bot.Sender{ID: "\x00", Name: "\x01\x02"}, "help"), "I keep your customer relationships")
 	wantText(t, send(bot.Sender{ID: "U1", Name: "\x00<!channel>" + strings.Repeat("é", 1<<16), TimeZone: "../../etc/passwd", Lang: "xx\x00"}, "help"),
 		"I keep your customer relationships")
 	u, err := h.db.UserByIdentity(t.Context(), store.Identity{Platform: "slack", ExternalID: "U1"})
