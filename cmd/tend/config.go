@@ -198,6 +198,11 @@ func (c Config) Validate() error {
 		// admins are made with `tend user add --role`.
 		return &ConfigError{"users.enroll", fmt.Errorf("must be none or rep, not %q (add managers and admins with tend user add)", c.Users.Enroll)}
 	}
+	for _, id := range c.Telegram.AllowedUsers {
+		if id <= 0 {
+			return &ConfigError{"telegram.allowed_users", fmt.Errorf("%d is not a user id (users have positive ids; groups are not let in)", id)}
+		}
+	}
 	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
 		return &ConfigError{"users.default_time_zone", err}
 	}
