@@ -91,7 +91,7 @@ func (r *Router) followUps(ctx context.Context, ses *session, in Intent, text st
 // teammate finds the user a name means, for a manager or an admin: a rep
 // sees only their own list.
 func (r *Router) teammate(ctx context.Context, ses *session, name string) (store.User, *outcome) {
-	if !ses.scope.SeesAll() {
+	if ses.scope.Role == store.RoleRep {
 		o := say(t(ses.lang, msgOwnListOnly))
 		return store.User{}, &o
 	}
@@ -151,7 +151,7 @@ func (r *Router) agenda(ctx context.Context, ses *session, v view, offset int) o
 // agendaHeader names the list: one's own, the team's or a teammate's.
 func (r *Router) agendaHeader(ctx context.Context, ses *session, v view, total int) string {
 	switch {
-	case v.owner == ses.user.ID || v.customer != 0 || !ses.scope.SeesAll():
+	case v.owner == ses.user.ID || v.customer != 0 || ses.scope.Role == store.RoleRep:
 	case v.owner == 0:
 		return t(ses.lang, msgAgendaHeaderOf, t(ses.lang, msgTeam), total)
 	default:

@@ -87,8 +87,9 @@ func (r *Router) deal(ctx context.Context, ses *session, in Intent, text string,
 }
 
 // boundScope reads a chat's bound deal: being in the chat is the right to
-// its deal, whoever owns the customer.
-var boundScope = store.Scope{Role: store.RoleManager}
+// its deal, whoever owns the customer. It is for reads of that one deal
+// only (findDeal lets no other through), never for writes.
+var boundScope = store.Scope{Role: store.RoleAdmin}
 
 // findDeal finds the deal a name means. In a group only the deal bound
 // to it is shown or changed; an empty name means that deal.
@@ -519,7 +520,7 @@ func (r *Router) capture(ctx context.Context, ses *session, m bot.Message, in In
 func (r *Router) pipeline(ctx context.Context, ses *session) outcome {
 	f := store.DealFilter{Limit: 10000}
 	head := msgPipelineTeam
-	if !ses.scope.SeesAll() {
+	if ses.scope.Role == store.RoleRep {
 		f.Owner, head = ses.user.ID, msgPipelineMine
 	}
 	deals, err := r.Store.Deals(ctx, ses.scope, f)

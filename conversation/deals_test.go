@@ -155,6 +155,11 @@ func testPipeline(t *testing.T, h *harness) {
 	h.say("ann", "met Globex, follow up tomorrow")
 	h.say("ann", "done Globex")
 	h.say("bob", "called Initech")
+	for _, rep := range []string{"ann", "bob"} { // the boss's team
+		if _, err := h.db.UpdateUser(t.Context(), h.user(rep).UserID, store.UserUpdate{ManagerID: &boss.UserID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	team := text(h.say("boss", "pipeline"))
 	want := strings.Join([]string{

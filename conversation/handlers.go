@@ -44,6 +44,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 			return *ask
 		}
 		return r.updateCustomer(ctx, ses, ref.ID, *in.Update)
+	case IntentJoin, IntentLink, IntentInvite, IntentTeam, IntentRemoveUser:
+		return r.access(ctx, ses, in)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {

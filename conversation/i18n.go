@@ -155,6 +155,27 @@ const (
 	msgOccPurchase           msg = "occ_purchase"
 )
 
+// Access: who comes in, and the admin's user commands.
+const (
+	msgStranger      msg = "stranger"
+	msgBadCode       msg = "bad_code"
+	msgAccountTaken  msg = "account_taken"
+	msgAccountLinked msg = "account_linked"
+	msgWelcome       msg = "welcome"
+	msgAlreadyIn     msg = "already_in"
+	msgLinkCode      msg = "link_code"
+	msgAdminsOnly    msg = "admins_only"
+	msgInvite        msg = "invite"
+	msgRoleAdmin     msg = "role_admin"
+	msgRoleManager   msg = "role_manager"
+	msgRoleRep       msg = "role_rep"
+	msgNoSuchUser    msg = "no_such_user"
+	msgNotAManager   msg = "not_a_manager"
+	msgTeamSet       msg = "team_set"
+	msgRemoveUsage   msg = "remove_usage"
+	msgRemoved       msg = "removed"
+)
+
 var catalog = map[string]map[msg]string{
 	"en": {
 		msgHelp: "I keep your customer relationships. Tell me what happened and I'll remember:\n" +
@@ -307,6 +328,24 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "check-in after the purchase: %s",
 		msgCareYearly:            "a yearly reminder on %s",
 		msgOccPurchase:           "purchase anniversary",
+
+		msgStranger:      "Sorry, I'm a team's private assistant and I don't know you. If you were given an invite code, send: join CODE",
+		msgBadCode:       "That code doesn't work: it may have been used or have expired. Ask whoever gave it to you for a new one.",
+		msgAccountTaken:  "This account already belongs to a Tend user, so the code was not used.",
+		msgAccountLinked: "Linked: this account is now %s's too, with the same customers and reminders.",
+		msgWelcome:       "Welcome, %s! You're in.",
+		msgAlreadyIn:     "You're already in — no code needed.",
+		msgLinkCode:      "Your link code: %[1]s\nWithin %[2]d minutes, send \"link %[1]s\" to me from your other account (Slack or Telegram).",
+		msgAdminsOnly:    "Only an admin can do that.",
+		msgInvite:        "Invite code for a new %[2]s: %[1]s\nIt works once, within %[3]d days. They send me \"/start %[1]s\" on Telegram (a t.me link with ?start=%[1]s does it for them), or \"join %[1]s\".",
+		msgRoleAdmin:     "admin",
+		msgRoleManager:   "manager",
+		msgRoleRep:       "rep",
+		msgNoSuchUser:    "I don't know exactly one user called %s. Use their full name or @mention.",
+		msgNotAManager:   "%s can't lead a team: only a manager or an admin can.",
+		msgTeamSet:       "%s is now in %s's team.",
+		msgRemoveUsage:   "Say who leaves and who takes over their customers: /tend user remove @lan to @minh",
+		msgRemoved:       "%s is removed; %s takes over their customers (%d), open deals (%d) and open follow-ups (%d). Their history is kept.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -459,6 +498,24 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "hỏi thăm sau mua hàng: %s",
 		msgCareYearly:            "nhắc hằng năm vào %s",
 		msgOccPurchase:           "kỷ niệm mua hàng",
+
+		msgStranger:      "Xin lỗi, tôi là trợ lý riêng của một nhóm và tôi chưa biết bạn. Nếu bạn có mã mời, hãy gửi: join MÃ",
+		msgBadCode:       "Mã này không dùng được: có thể đã được dùng hoặc đã hết hạn. Hãy xin người gửi mã một mã mới.",
+		msgAccountTaken:  "Tài khoản này đã thuộc về một người dùng Tend, nên mã chưa được dùng.",
+		msgAccountLinked: "Đã liên kết: tài khoản này giờ cũng là của %s, cùng khách hàng và lời nhắc.",
+		msgWelcome:       "Chào mừng %s! Bạn đã vào.",
+		msgAlreadyIn:     "Bạn đã là người dùng rồi — không cần mã.",
+		msgLinkCode:      "Mã liên kết của bạn: %[1]s\nTrong %[2]d phút, hãy gửi \"link %[1]s\" cho tôi từ tài khoản kia (Slack hoặc Telegram).",
+		msgAdminsOnly:    "Chỉ quản trị viên mới làm được việc này.",
+		msgInvite:        "Mã mời cho một %[2]s mới: %[1]s\nMã dùng được một lần, trong %[3]d ngày. Người được mời gửi \"/start %[1]s\" cho tôi trên Telegram (đường dẫn t.me có ?start=%[1]s làm việc này giúp họ), hoặc \"join %[1]s\".",
+		msgRoleAdmin:     "quản trị viên",
+		msgRoleManager:   "quản lý",
+		msgRoleRep:       "nhân viên kinh doanh",
+		msgNoSuchUser:    "Tôi không tìm được đúng một người dùng tên %s. Hãy dùng tên đầy đủ hoặc @tên.",
+		msgNotAManager:   "%s không thể quản lý nhóm: chỉ quản lý hoặc quản trị viên mới được.",
+		msgTeamSet:       "%s giờ thuộc nhóm của %s.",
+		msgRemoveUsage:   "Hãy nói ai nghỉ và ai nhận khách hàng của họ: /tend user remove @lan to @minh",
+		msgRemoved:       "Đã xoá %s; %s nhận khách hàng (%d), thương vụ đang mở (%d) và việc cần theo dõi (%d) của họ. Lịch sử vẫn được giữ.",
 	},
 }
 

@@ -25,6 +25,11 @@ const (
 	IntentSettings    IntentKind = "settings"
 	IntentAlias       IntentKind = "alias"
 	IntentOccasion    IntentKind = "occasion"
+	IntentJoin        IntentKind = "join"        // an invite code: "/start CODE", "join CODE"
+	IntentLink        IntentKind = "link"        // "/tend link" asks for a code, "link CODE" uses one
+	IntentInvite      IntentKind = "invite"      // an admin asks for an invite code
+	IntentTeam        IntentKind = "user_team"   // an admin puts a user in a manager's team
+	IntentRemoveUser  IntentKind = "user_remove" // an admin removes a user, handing over to another
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -44,6 +49,10 @@ type Intent struct {
 	Occasion string          `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
 	Deal     *DealChange     `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
 	Update   *CustomerChange `json:"update,omitempty"`   // for IntentUpdateCustomer
+	Code     string          `json:"code,omitempty"`     // for IntentJoin and IntentLink: the code typed
+	Role     store.Role      `json:"role,omitempty"`     // for IntentInvite
+	User     string          `json:"user,omitempty"`     // for IntentTeam and IntentRemoveUser: who, as written
+	To       string          `json:"to,omitempty"`       // their manager, or who takes over their customers
 	// For IntentFollowUps: whose list (a teammate's name as written, or
 	// "team" for all the asker sees; empty: their own), only what is
 	// late, or through the end of the week. Customer narrows it to one.
@@ -259,6 +268,9 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 			return parseFree(p, at, now, loc, in) // "/tend xem Minh Phát"
 		}
 	}
+	if out, ok := parseAccessCommand(p, word, rest, in); ok {
+		return out
+	}
 	switch word {
 	case "/help", "/start", "/":
 		in.Kind = IntentHelp
@@ -316,7 +328,8 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
 	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias",
-	"/deal", "/pipeline", "/report"}
+	"/deal", "/pipeline", "/report",
+	"/join", "/invite", "/link", "/user"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -328,6 +341,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
 		return in
+	}
+	if out, ok := parseAccessFree(p, at, in); ok {
+		return out
 	}
 	if out, ok := parseDeal(p, at, now, loc, in); ok {
 		return out

@@ -26,6 +26,7 @@ type Store interface {
 	store.Drafts
 	store.Agendas
 	store.Deals
+	store.Access
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
@@ -35,9 +36,11 @@ type Router struct {
 	Logger *slog.Logger
 	// Weights rank the agenda.
 	Weights store.Weights
-	// NewUserRole is given to a person who writes to Tend for the first
-	// time. Empty: unknown people are turned away.
-	NewUserRole store.Role
+	// Enroll decides who comes in on first contact without a code: the
+	// role a person new on a platform gets, or "" to turn them away with a
+	// short refusal and nothing stored. Nil turns everyone away; invite
+	// codes still let people in.
+	Enroll func(bot.Platform, bot.Sender) store.Role
 	// DefaultTimeZone is a new user's zone when the platform tells none.
 	DefaultTimeZone string
 	// PageSize is how many agenda lines one answer shows.
@@ -64,7 +67,7 @@ func NewRouter(s Store) *Router {
 		Now:             time.Now,
 		Logger:          slog.New(slog.DiscardHandler),
 		Weights:         store.DefaultWeights,
-		NewUserRole:     store.RoleRep,
+		Enroll:          EnrollAs(store.RoleRep),
 		DefaultTimeZone: "UTC",
 		PageSize:        10,
 		CarePlan:        DefaultCarePlan,
@@ -107,7 +110,7 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 	}
 	intent := "error"
 	defer r.observe(m.Platform, &intent, time.Now())
-	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.EventID, m.Text)
+	ses, replies, err := r.session(ctx, m.Platform, m.From, m.ChatID, m.IsDM, m.IsDM || m.Mentioned, m.EventID, m.Text)
 	if ses == nil {
 		intent = turnedAway(replies, intent)
 		return replies, err
@@ -143,7 +146,7 @@ const maxMessage = 16 << 10
 func (r *Router) HandleAction(ctx context.Context, a bot.Action) ([]bot.Reply, error) {
 	intent := "error"
 	defer r.observe(a.Platform, &intent, time.Now())
-	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, a.EventID, "")
+	ses, replies, err := r.session(ctx, a.Platform, a.From, a.ChatID, false, true, a.EventID, "")
 	if ses == nil {
 		intent = turnedAway(replies, intent)
 		return replies, err
@@ -170,61 +173,55 @@ func (r *Router) observe(p bot.Platform, intent *string, start time.Time) {
 }
 
 // session resolves who is speaking. A nil session means the replies are
-// final (a stranger turned away, an error).
-// text is what the person wrote, if anything: a newcomer's first words.
-func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, event, text string) (*session, []bot.Reply, error) {
-	u, err := r.user(ctx, p, from, chat, dm, text)
-	if errors.Is(err, errStranger) {
-		return nil, nil, nil
+// final (a newcomer let in or turned away, an error).
+// text is what the person wrote, if anything: a newcomer's first words or
+// code; addressed says whether they spoke to Tend (a refusal is owed).
+func (r *Router) session(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm, addressed bool, event, text string) (*session, []bot.Reply, error) {
+	origin := store.Origin{Platform: string(p), EventID: event}
+	u, replies, err := r.user(ctx, p, from, chat, dm, addressed, text)
+	if errors.Is(err, errNoSession) {
+		if u.ID != 0 { // let in by a code: a redelivery must not try it again
+			if err := r.Store.ClaimEvent(ctx, origin); errors.Is(err, store.ErrDuplicate) {
+				return nil, nil, nil
+			}
+		}
+		return nil, replies, nil
 	}
 	if err != nil {
 		return nil, []bot.Reply{{Text: t(from.Lang, msgInternal, r.incident(err, p, chat))}}, nil
 	}
 	ses := r.sessionFor(u, r.Now())
-	ses.origin = store.Origin{Platform: string(p), EventID: event}
+	ses.origin = origin
 	return ses, nil, nil
 }
 
-var errStranger = errors.New("conversation: unknown user")
+// errNoSession: the person is not a user who may be answered (a stranger,
+// someone who left) or has just been let in or linked by a code; the
+// replies that come with it are final.
+var errNoSession = errors.New("conversation: no session")
 
 // user finds the speaker, enrolling them on first contact, and keeps their
 // time zone and private chat up to date.
-func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm bool, text string) (store.User, error) {
+func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat string, dm, addressed bool, text string) (store.User, []bot.Reply, error) {
+	if from.ID == "" {
+		return store.User{}, nil, errNoSession
+	}
 	ident := store.Identity{Platform: string(p), ExternalID: from.ID}
 	if dm {
 		ident.ChatID = chat
 	}
 	u, err := r.Store.UserByIdentity(ctx, ident)
-	if errors.Is(err, store.ErrNotFound) {
-		if r.NewUserRole == "" {
-			return u, errStranger
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return r.newcomer(ctx, p, from, ident, text, addressed)
+	case err != nil:
+		return u, nil, err
+	case !u.Active():
+		r.Logger.Info("user who left turned away", bot.LogKeyPlatform, p, bot.LogKeyUser, u.ID)
+		if !addressed {
+			return store.User{}, nil, errNoSession
 		}
-		name := from.Name
-		if name == "" {
-			name = from.ID
-		}
-		tz := from.TimeZone
-		if _, err := time.LoadLocation(tz); tz == "" || err != nil {
-			tz = r.DefaultTimeZone
-		}
-		lang := from.Lang
-		if lang == "" {
-			// The platform tells no language: that of their first message
-			// serves for what Tend says unprompted (digests, pings).
-			lang = detectLang(truncate(text, maxParse))
-		}
-		if lang != "vi" {
-			lang = "en"
-		}
-		u, err = r.Store.CreateUser(ctx, store.User{Name: name, Role: r.NewUserRole, TimeZone: tz, Lang: lang,
-			DigestTime: "08:30", Identities: []store.Identity{ident}})
-		if errors.Is(err, store.ErrConflict) { // enrolled meanwhile by a concurrent message
-			return r.Store.UserByIdentity(ctx, ident)
-		}
-		return u, err
-	}
-	if err != nil {
-		return u, err
+		return store.User{}, []bot.Reply{{Text: t(u.Lang, msgStranger)}}, errNoSession
 	}
 	var upd store.UserUpdate
 	if from.TimeZone != "" && from.TimeZone != u.TimeZone {
@@ -236,9 +233,10 @@ func (r *Router) user(ctx context.Context, p bot.Platform, from bot.Sender, chat
 		upd.Identity = &ident
 	}
 	if upd.TimeZone == nil && upd.Identity == nil {
-		return u, nil
+		return u, nil, nil
 	}
-	return r.Store.UpdateUser(ctx, u.ID, upd)
+	u, err = r.Store.UpdateUser(ctx, u.ID, upd)
+	return u, nil, err
 }
 
 // privateChat reports whether chat is the user's private chat with Tend
@@ -287,6 +285,8 @@ func (r *Router) answer(ctx context.Context, ses *session, o outcome) ([]bot.Rep
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgWhichCustomer, amb.Query), Buttons: customerButtons(amb.Matches, "show")}})
 	case errors.Is(o.err, store.ErrNotFound):
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgNotFound)}})
+	case errors.Is(o.err, store.ErrForbidden):
+		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgAdminsOnly)}})
 	}
 	ref := r.incident(o.err, bot.Platform(ses.origin.Platform), "")
 	return []bot.Reply{{Text: t(ses.lang, msgInternal, ref)}}, nil

@@ -243,17 +243,6 @@ func TestConversation(t *testing.T) {
 	}
 }
 
-func TestStrangersAreTurnedAway(t *testing.T) {
-	h := newHarness(t)
-	h.r.NewUserRole = ""
-	if got := h.say("eve", "show Acme"); len(got) != 0 {
-		t.Errorf("stranger got an answer: %v", got)
-	}
-	if users, _ := h.db.ListUsers(t.Context()); len(users) != 0 {
-		t.Errorf("stranger was enrolled: %v", users)
-	}
-}
-
 func TestCatalogIsComplete(t *testing.T) {
 	// Every string exists in every language: a missing one would show
 	// English in a Vietnamese chat.

@@ -13,10 +13,14 @@ import (
 func TestAgendaViews(t *testing.T) {
 	h := newHarness(t)
 	ctx := t.Context()
+	boss, err := h.db.CreateUser(ctx, store.User{Name: "Boss", Role: store.RoleManager, TimeZone: "Asia/Ho_Chi_Minh",
+		Identities: []store.Identity{{Platform: "slack", ExternalID: "boss"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, u := range []store.User{
-		{Name: "Lan Nguyen", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "lan"}}},
-		{Name: "Minh Tran", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "minh"}}},
-		{Name: "Boss", Role: store.RoleManager, TimeZone: "Asia/Ho_Chi_Minh", Identities: []store.Identity{{Platform: "slack", ExternalID: "boss"}}},
+		{Name: "Lan Nguyen", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", ManagerID: boss.ID, Identities: []store.Identity{{Platform: "slack", ExternalID: "lan"}}},
+		{Name: "Minh Tran", Role: store.RoleRep, TimeZone: "Asia/Ho_Chi_Minh", ManagerID: boss.ID, Identities: []store.Identity{{Platform: "slack", ExternalID: "minh"}}},
 	} {
 		if _, err := h.db.CreateUser(ctx, u); err != nil {
 			t.Fatal(err)

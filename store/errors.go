@@ -15,6 +15,8 @@ var (
 	ErrDuplicate = errors.New("duplicate event")
 	// ErrInvalid: the input breaks a rule of the domain.
 	ErrInvalid = errors.New("invalid")
+	// ErrForbidden: the scope's role may not do this (an admin's task).
+	ErrForbidden = errors.New("forbidden")
 )
 
 // AmbiguousError is returned when a name fits several customers: the

@@ -41,6 +41,32 @@ type User struct {
 	ManagerID  UserID
 	Identities []Identity
 	CreatedAt  time.Time
+	// LeftAt is when the user was removed; zero while they are active. A
+	// user who left is kept for the audit trail and can no longer use Tend.
+	LeftAt time.Time
+}
+
+// Active reports whether the user may use Tend.
+func (u User) Active() bool { return u.LeftAt.IsZero() }
+
+// CodeKind is what a one-time access code does.
+type CodeKind string
+
+const (
+	// CodeInvite lets one newcomer in, with the code's role.
+	CodeInvite CodeKind = "invite"
+	// CodeLink adds the redeemer's account on another platform to the
+	// user who asked for the code.
+	CodeLink CodeKind = "link"
+)
+
+// Handover is what RemoveUser moved to the successor.
+type Handover struct {
+	Change    ChangeID
+	Customers int
+	Deals     int // open ones
+	FollowUps int // open ones
+	Team      int // users whose manager the leaver was
 }
 
 // Identity is a user's account on one platform.

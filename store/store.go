@@ -23,8 +23,30 @@ type Users interface {
 	// UpdateUser changes the fields set in upd. Returns ErrNotFound, and
 	// ErrConflict if upd.Identity belongs to another user.
 	UpdateUser(ctx context.Context, id UserID, upd UserUpdate) (User, error)
-	// ListUsers returns every user, by id.
+	// ListUsers returns every active user (not those who left), by id.
 	ListUsers(ctx context.Context) ([]User, error)
+}
+
+// Access decides who comes in: one-time codes, and the hand-over when
+// someone leaves. Codes are short-lived secrets; stores keep only a hash.
+type Access interface {
+	// CreateCode returns a new one-time code of kind made by s, valid until
+	// expires. An invite (admins only) lets one newcomer in with role; a
+	// link adds an account to s's own user. Returns ErrForbidden when s may
+	// not make it, ErrInvalid for a role that is not one.
+	CreateCode(ctx context.Context, s Scope, kind CodeKind, role Role, expires time.Time) (string, error)
+	// RedeemCode uses a code once, at most: an invite creates u with the
+	// code's role; a link adds u's first identity to the code's user. It
+	// returns the user. Returns ErrNotFound when the code is unknown, used,
+	// expired or its maker has left, ErrConflict when the identity belongs
+	// to someone already (the code stays unused). Of two racing redeemers,
+	// one wins.
+	RedeemCode(ctx context.Context, code string, u User) (User, CodeKind, error)
+	// RemoveUser hands the customers, open deals, open follow-ups and team
+	// of user id over to user to, and marks id as left: one change by s
+	// (admins only: ErrForbidden), audited and undoable. Returns
+	// ErrNotFound unless both are active users, ErrInvalid when id == to.
+	RemoveUser(ctx context.Context, s Scope, o Origin, id, to UserID) (Handover, error)
 }
 
 // Customers reads the book of customers and their contacts.
@@ -190,6 +212,7 @@ type Agendas interface {
 // Store is everything Tend keeps.
 type Store interface {
 	Users
+	Access
 	Customers
 	Timeline
 	Writer
@@ -210,8 +233,10 @@ type Scope struct {
 	Role   Role
 }
 
-// SeesAll reports whether the scope sees every customer, not only its own.
-func (s Scope) SeesAll() bool { return s.Role == RoleAdmin || s.Role == RoleManager }
+// SeesAll reports whether the scope sees every customer. Only an admin
+// does: a manager sees their team's customers, a rep their own, and both
+// those shared with them.
+func (s Scope) SeesAll() bool { return s.Role == RoleAdmin }
 
 // Origin is the platform event a change comes from: the key that makes a
 // redelivered event a no-op and the link from a record to its source.

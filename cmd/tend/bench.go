@@ -200,8 +200,8 @@ func (b *bench) log(ctx context.Context, db *sqlite.DB, r bot.Handler, users []s
 	if len(jobs) == 0 {
 		return 0, errors.New("bench: the book has no rep with customers")
 	}
-	for len(jobs) < n {
-		jobs = append(jobs, jobs[len(jobs)%len(jobs)])
+	for i, base := 0, len(jobs); len(jobs) < n; i++ {
+		jobs = append(jobs, jobs[i%base])
 	}
 	jobs = jobs[:n]
 	// Each worker takes whole users, as a dispatcher keeps a chat in order.

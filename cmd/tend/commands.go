@@ -67,7 +67,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	db.Now = clock
 	router := newRouter(db, cfg, logger)
 	router.Now = clock
-	router.NewUserRole = store.RoleAdmin // the person at the terminal owns this file
+	router.Enroll = conversation.EnrollAs(store.RoleAdmin) // the person at the terminal owns this file
 	a := &console.Adapter{
 		In:      e.stdin,
 		Out:     e.stdout,

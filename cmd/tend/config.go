@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"reflect"
@@ -126,6 +127,9 @@ type TelegramConfig struct {
 	// Pace keeps to Telegram's flood limits; off only for a stand-in Bot
 	// API in tests.
 	Pace bool `yaml:"pace"`
+	// AllowedUsers are the numeric Telegram user ids let in on first
+	// contact; everyone else needs an invite code.
+	AllowedUsers []int64 `yaml:"allowed_users"`
 }
 
 type LogConfig struct {
@@ -209,6 +213,16 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 				return &ConfigError{f.key, err}
 			}
 			f.val.SetFloat(x)
+		case reflect.Slice: // of int64: a comma-separated list
+			var ids []int64
+			for _, s := range strings.Split(v, ",") {
+				id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+				if err != nil {
+					return &ConfigError{f.key, fmt.Errorf("want comma-separated numbers: %w", err)}
+				}
+				ids = append(ids, id)
+			}
+			f.val.Set(reflect.ValueOf(ids))
 		}
 	}
 	return nil
@@ -256,6 +270,11 @@ func (c Config) Validate() error {
 		// admins are made with `tend user add --role`.
 		return &ConfigError{"users.enroll", fmt.Errorf("must be none or rep, not %q (add managers and admins with tend user add)", c.Users.Enroll)}
 	}
+	for _, id := range c.Telegram.AllowedUsers {
+		if id <= 0 {
+			return &ConfigError{"telegram.allowed_users", fmt.Errorf("%d is not a user id (users have positive ids; groups are not let in)", id)}
+		}
+	}
 	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
 		return &ConfigError{"users.default_time_zone", err}
 	}
@@ -281,6 +300,20 @@ func (c Config) Validate() error {
 		return &ConfigError{"log.format", fmt.Errorf("must be text or json, not %q", c.Log.Format)}
 	}
 	return nil
+}
+
+// warnExposedConfig logs a warning when the config file, which may hold
+// tokens, can be read by other users of the machine.
+func warnExposedConfig(logger *slog.Logger, path string) {
+	if path == "" {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o044 == 0 {
+		return
+	}
+	logger.Warn("config file is readable by other users of this machine and may hold tokens: chmod 600 it, or move secrets to the environment",
+		"path", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
 }
 
 // localZone names the machine's time zone: $TZ, else the zoneinfo file

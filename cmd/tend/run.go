@@ -8,10 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/sqlite"
 )
 
@@ -88,6 +91,8 @@ type flags struct {
 	*flag.FlagSet
 	config string
 	db     string
+	// configPath is the file loadConfig read, if any.
+	configPath string
 }
 
 func newFlags(e env, name, args string) *flags {
@@ -158,6 +163,7 @@ func loadConfig(e env, f *flags) (Config, error) {
 			err = fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	f.configPath = path
 	if f.db != "" {
 		cfg.Store.Path = f.db
 	}
@@ -202,10 +208,33 @@ func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Rou
 	r.Logger = logger
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
 	r.Weights = cfg.Agenda.Weights()
-	if cfg.Users.Enroll == "none" {
-		r.NewUserRole = "" // strangers are turned away
-	}
+	r.Enroll = enrollPolicy(cfg)
 	return r
+}
+
+// enrollPolicy decides who comes in on first contact, without a code. On
+// Slack, the adapter has already refused other workspaces: a member of
+// ours comes in as a rep when users.enroll is rep. A Telegram bot can be
+// found by anyone: only the ids on telegram.allowed_users come in (others
+// need an invite code).
+func enrollPolicy(cfg Config) func(bot.Platform, bot.Sender) store.Role {
+	allowed := make(map[string]bool, len(cfg.Telegram.AllowedUsers))
+	for _, id := range cfg.Telegram.AllowedUsers {
+		allowed[strconv.FormatInt(id, 10)] = true
+	}
+	slackRole := store.Role("")
+	if cfg.Users.Enroll == "rep" {
+		slackRole = store.RoleRep
+	}
+	return func(p bot.Platform, from bot.Sender) store.Role {
+		switch {
+		case p == bot.Slack:
+			return slackRole
+		case p == bot.Telegram && allowed[from.ID]:
+			return store.RoleRep
+		}
+		return ""
+	}
 }
 
 // parseNow reads --now; empty means the real clock.

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	logger := newLogger(cfg.Log, e.stderr)
+	warnExposedConfig(logger, f.configPath)
 	db, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err

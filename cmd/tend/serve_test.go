@@ -66,6 +66,8 @@ func telegramEnv(tg *telegramtest.Server, extra ...string) map[string]string {
 		"TEND_LOG_FORMAT":              "json",
 		// The stand-in has no flood limits to keep to.
 		"TEND_TELEGRAM_PACE": "false",
+		// The people the tests speak as; anyone else is a stranger.
+		"TEND_TELEGRAM_ALLOWED_USERS": "1,2,3,42,100,101,102,103,500,501,502,503,504",
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		env[extra[i]] = extra[i+1]

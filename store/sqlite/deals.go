@@ -351,7 +351,8 @@ func (db *DB) ActivitySince(ctx context.Context, s store.Scope, since time.Time)
 			(SELECT COUNT(*) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'call' AND i.at >= ?1),
 			(SELECT COUNT(*) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'meeting' AND i.at >= ?1),
 			(SELECT COUNT(*) FROM follow_ups f WHERE f.owner_id = u.id AND f.status = 'done' AND f.completed_at >= ?1)
-		FROM users u WHERE u.id = ?2 OR ?3 ORDER BY u.name, u.id`, since.Unix(), s.UserID, s.SeesAll())
+		FROM users u WHERE (u.id = ?2 OR ?3 OR (?4 AND u.manager_id = ?2)) AND u.left_at = 0 ORDER BY u.name, u.id`,
+		since.Unix(), s.UserID, s.SeesAll(), s.Role == store.RoleManager)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: activity: %w", err)
 	}

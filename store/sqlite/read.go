@@ -14,10 +14,16 @@ import (
 
 // visible is the scope's filter on customers aliased c; its arguments come
 // from visArgs. The store applies the scope in SQL so that nothing a user
-// may not see ever leaves the database.
-const visible = `(c.owner_id = ? OR ? OR EXISTS (SELECT 1 FROM customer_shares cs WHERE cs.customer_id = c.id AND cs.user_id = ?))`
+// may not see ever leaves the database: an admin sees every customer; a
+// manager their own, their team's (owned by users whose manager they are)
+// and those shared with them; a rep their own and those shared with them.
+const visible = `(c.owner_id = ? OR ?
+	OR EXISTS (SELECT 1 FROM customer_shares cs WHERE cs.customer_id = c.id AND cs.user_id = ?)
+	OR (? AND EXISTS (SELECT 1 FROM users o WHERE o.id = c.owner_id AND o.manager_id = ?)))`
 
-func visArgs(s store.Scope) []any { return []any{s.UserID, s.SeesAll(), s.UserID} }
+func visArgs(s store.Scope) []any {
+	return []any{s.UserID, s.SeesAll(), s.UserID, s.Role == store.RoleManager, s.UserID}
+}
 
 const customerCols = `c.id, c.name, c.is_person, c.owner_id, c.stage, c.segment, c.cadence_days, COALESCE(c.referred_by, 0),
 	c.tags, c.phone, c.email, c.last_contact_at, c.touch_due_at, c.created_at`

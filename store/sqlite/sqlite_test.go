@@ -374,7 +374,7 @@ func TestAgendaBookDealsAndOccasions(t *testing.T) {
 	db := openTestDB(t)
 	rep1 := mustUser(t, db, "rep1", store.RoleRep)
 	rep2 := mustUser(t, db, "rep2", store.RoleRep)
-	manager := mustUser(t, db, "manager", store.RoleManager)
+	admin := mustUser(t, db, "admin", store.RoleAdmin)
 	rec := func(s store.Scope, name string) store.Customer {
 		// A recent call keeps the customer off the keep-in-touch list.
 		r, err := db.Record(ctx, s, store.Origin{}, store.Activity{Customer: store.CustomerRef{Name: name},
@@ -420,9 +420,9 @@ func TestAgendaBookDealsAndOccasions(t *testing.T) {
 			nil, []int64{3}, []store.CustomerID{beta.ID}},
 		{"rep1 stuck since yesterday", rep1, store.AgendaFilter{Until: t0, StuckSince: t0.AddDate(0, 0, -1)},
 			[]int64{1, 2}, nil, []store.CustomerID{acme.ID, beta.ID}},
-		{"manager today", manager, store.AgendaFilter{Until: t0, StuckSince: t0.AddDate(0, 0, -14), Occasions: store.UpcomingDays(t0, time.UTC, 1)},
+		{"admin today", admin, store.AgendaFilter{Until: t0, StuckSince: t0.AddDate(0, 0, -14), Occasions: store.UpcomingDays(t0, time.UTC, 1)},
 			[]int64{1, 4}, []int64{1, 4}, []store.CustomerID{acme.ID, gamma.ID}},
-		{"manager owner rep2", manager, store.AgendaFilter{Until: t0, Owner: rep2.UserID, StuckSince: t0.AddDate(0, 0, -14), Occasions: store.UpcomingDays(t0, time.UTC, 7)},
+		{"admin owner rep2", admin, store.AgendaFilter{Until: t0, Owner: rep2.UserID, StuckSince: t0.AddDate(0, 0, -14), Occasions: store.UpcomingDays(t0, time.UTC, 7)},
 			[]int64{4}, []int64{4}, []store.CustomerID{gamma.ID}},
 		{"rep2", rep2, store.AgendaFilter{Until: t0, StuckSince: t0, Occasions: store.UpcomingDays(t0, time.UTC, 60)},
 			[]int64{4}, []int64{4}, []store.CustomerID{gamma.ID}},

@@ -17,7 +17,7 @@ import (
 // undoable lists the tables a change may have touched. Undo builds SQL
 // from the audit's table and column names, so it accepts only these.
 var (
-	undoable = []string{"customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "customer_aliases", "deal_bindings"}
+	undoable = []string{"customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "customer_aliases", "deal_bindings", "users"}
 	columnRE = regexp.MustCompile(`^[a-z_]+$`)
 	errLater = errors.New("changed since")
 )
@@ -35,7 +35,7 @@ func (db *DB) Undo(ctx context.Context, s store.Scope, o store.Origin, id store.
 		if _, err := c.tx.ExecContext(ctx, "UPDATE changes SET summary = 'undo: ' || ?, undoes = ? WHERE id = ?", target.Summary, target.ID, c.id); err != nil {
 			return err
 		}
-		if err := c.revert(target.ID); err != nil {
+		if err := c.revert(s, target.ID); err != nil {
 			return err
 		}
 		target.UndoneAt = c.now
@@ -80,7 +80,7 @@ type auditRow struct {
 	before, after map[string]any
 }
 
-func (c *change) revert(id store.ChangeID) error {
+func (c *change) revert(s store.Scope, id store.ChangeID) error {
 	rows, err := queryAll(c.ctx, scanAudit, c.tx, "SELECT entity, entity_id, action, before, after FROM audit WHERE change_id = ? ORDER BY id DESC", id)
 	if err != nil {
 		return err
@@ -89,9 +89,46 @@ func (c *change) revert(id store.ChangeID) error {
 		if !slices.Contains(undoable, a.table) {
 			return fmt.Errorf("undo %s: table not undoable", a.table)
 		}
+		if err := c.mayRevert(s, a); err != nil {
+			return err
+		}
 		if err := c.revertRow(id, a); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// mayRevert checks that s still sees what a row belongs to: one's own
+// change on a customer handed to someone else since is theirs now. Users
+// are an admin's.
+func (c *change) mayRevert(s store.Scope, a auditRow) error {
+	if a.table == "users" {
+		if s.Role != store.RoleAdmin {
+			return fmt.Errorf("undo: user %d: %w", a.id, store.ErrForbidden)
+		}
+		return nil
+	}
+	column := "customer_id"
+	switch a.table {
+	case "customers":
+		column = "id"
+	case "deal_bindings": // a binding belongs to its deal's customer
+		column = "(SELECT customer_id FROM deals WHERE deals.id = deal_id)"
+	}
+	var cid int64
+	// Table and column are undoable's and the list above's, never input.
+	err := c.tx.QueryRowContext(c.ctx, "SELECT "+column+" FROM "+a.table+" WHERE id = ?", a.id).Scan(&cid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // gone since: revertRow says so
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := visibleCustomer(c.ctx, c.tx, s, store.CustomerID(cid)); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("undo: customer %d: %w", cid, store.ErrNotFound)
+	} else if err != nil {
+		return err
 	}
 	return nil
 }

@@ -9,15 +9,15 @@ import (
 	"github.com/tend-crm/tend/store"
 )
 
-const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at, COALESCE(manager_id, 0)"
+const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at, COALESCE(manager_id, 0), left_at"
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanUser(sc scanner) (store.User, error) {
 	var u store.User
-	var created int64
-	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created, &u.ManagerID)
-	u.CreatedAt = fromUnix(created)
+	var created, left int64
+	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created, &u.ManagerID, &left)
+	u.CreatedAt, u.LeftAt = fromUnix(created), fromUnix(left)
 	return u, err
 }
 
@@ -50,8 +50,21 @@ func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User
 
 // CreateUser implements store.Users.
 func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = db.insertUser(ctx, tx, u)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("sqlite: create user: %w", err)
+	}
+	return u, nil
+}
+
+// insertUser adds u and its identities in tx.
+func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u store.User) (store.User, error) {
 	if u.Name == "" || u.Role == "" {
-		return u, fmt.Errorf("sqlite: create user: %w: name and role are required", store.ErrInvalid)
+		return u, fmt.Errorf("%w: name and role are required", store.ErrInvalid)
 	}
 	if u.TimeZone == "" {
 		u.TimeZone = "UTC"
@@ -60,27 +73,21 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 		u.Lang = "en"
 	}
 	u.CreatedAt = db.Now().UTC().Truncate(1e9)
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, u.DigestWeekends, u.CreatedAt.Unix(), nullID(u.ManagerID))
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
-		u.ID = store.UserID(id)
-		if err != nil {
-			return err
-		}
-		for _, ident := range u.Identities {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)",
-				ident.Platform, ident.ExternalID, u.ID, ident.ChatID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	res, err := tx.ExecContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, u.DigestWeekends, u.CreatedAt.Unix(), nullID(u.ManagerID))
 	if err != nil {
-		return u, fmt.Errorf("sqlite: create user: %w", err)
+		return u, err
+	}
+	id, err := res.LastInsertId()
+	u.ID = store.UserID(id)
+	if err != nil {
+		return u, err
+	}
+	for _, ident := range u.Identities {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)",
+			ident.Platform, ident.ExternalID, u.ID, ident.ChatID); err != nil {
+			return u, err
+		}
 	}
 	return u, nil
 }
@@ -138,7 +145,7 @@ func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpd
 
 // ListUsers implements store.Users.
 func (db *DB) ListUsers(ctx context.Context) ([]store.User, error) {
-	users, err := queryAll(ctx, scanUser, db.read, "SELECT "+userCols+" FROM users ORDER BY id")
+	users, err := queryAll(ctx, scanUser, db.read, "SELECT "+userCols+" FROM users WHERE left_at = 0 ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list users: %w", err)
 	}

@@ -313,9 +313,14 @@ func testDealsActivity(t *testing.T, f *fixture) {
 	if err != nil || len(got) != 1 || got[0] != (store.RepActivity{UserID: f.rep1.UserID, Name: "rep1", Calls: 1, Meetings: 1, FollowUpsDone: 1}) {
 		t.Errorf("rep1 ActivitySince = %+v, %v", got, err)
 	}
-	all, err := f.s.ActivitySince(ctx, f.manager, since)
+	all, err := f.s.ActivitySince(ctx, f.admin, since)
 	if err != nil || len(all) != 4 {
-		t.Fatalf("manager ActivitySince = %+v, %v; want every user", all, err)
+		t.Fatalf("admin ActivitySince = %+v, %v; want every user", all, err)
+	}
+	// A manager sees their team: themselves and rep1.
+	team, err := f.s.ActivitySince(ctx, f.manager, since)
+	if err != nil || len(team) != 2 || team[0].UserID != f.manager.UserID && team[1].UserID != f.manager.UserID {
+		t.Errorf("manager ActivitySince = %+v, %v; want the manager and rep1", team, err)
 	}
 	for _, a := range all {
 		if a.UserID == f.rep2.UserID && a.Calls != 1 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 
 		{"Scope/RepIsolation", testScopeRep},
 		{"Scope/SeeAll", testScopeSeeAll},
+		{"Scope/ManagerTeam", testScopeTeam},
 		{"Scope/Zero", testScopeZero},
 
 		{"FollowUps/DueOrderAndFilters", testFollowUpsOrder},
@@ -86,6 +88,11 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"AgendaBook/LastAndCustomer", testAgendaLast},
 		{"AgendaBook/OwnerOfFollowUp", testAgendaFollowUpOwner},
 
+		{"Access/Invite", testInvite},
+		{"Access/InviteRace", testInviteRace},
+		{"Access/Link", testLink},
+		{"Access/RemoveUser", testRemoveUser},
+
 		{"Drafts", testDrafts},
 		{"Deliveries", testDeliveries},
 	}
@@ -110,19 +117,26 @@ type fixture struct {
 
 func newFixture(t *testing.T, h Harness) *fixture {
 	f := &fixture{t: t, s: h.Store, setNow: h.SetNow}
-	mk := func(name string, role store.Role) store.Scope {
-		u, err := h.Store.CreateUser(t.Context(), store.User{Name: name, Role: role,
+	mk := func(name string, role store.Role, manager store.UserID) store.Scope {
+		u, err := h.Store.CreateUser(t.Context(), store.User{Name: name, Role: role, ManagerID: manager,
 			Identities: []store.Identity{{Platform: "console", ExternalID: name}}})
 		if err != nil {
 			t.Fatalf("CreateUser(%s): %v", name, err)
 		}
 		return store.Scope{UserID: u.ID, Role: role}
 	}
-	f.admin = mk("admin", store.RoleAdmin)
-	f.manager = mk("manager", store.RoleManager)
-	f.rep1 = mk("rep1", store.RoleRep)
-	f.rep2 = mk("rep2", store.RoleRep)
+	f.admin = mk("admin", store.RoleAdmin, 0)
+	f.manager = mk("manager", store.RoleManager, 0)
+	f.rep1 = mk("rep1", store.RoleRep, f.manager.UserID) // in the manager's team
+	f.rep2 = mk("rep2", store.RoleRep, 0)                // in nobody's
 	return f
+}
+
+// sees reports whether s may see a customer owned by owner, by the rules
+// of store.Scope: an admin every one, a manager their team's, anyone
+// their own.
+func (f *fixture) sees(s store.Scope, owner store.UserID) bool {
+	return s.SeesAll() || owner == s.UserID || (s.Role == store.RoleManager && owner == f.rep1.UserID && s.UserID == f.manager.UserID)
 }
 
 // origin returns an event id not used before in this store.
@@ -600,17 +614,17 @@ func testRecordInvalid(t *testing.T, f *fixture) {
 }
 
 // testRecordAmbiguous: reps do not see each other's customers, so each may
-// create one of the same name; a manager, who sees both, is asked which.
+// create one of the same name; an admin, who sees both, is asked which.
 func testRecordAmbiguous(t *testing.T, f *fixture) {
 	a := f.record(f.rep1, store.Activity{Customer: named("Acme Corp"), Interaction: call(T0, "rep1")})
 	b := f.record(f.rep2, store.Activity{Customer: named("ACME Corp"), Interaction: call(T0, "rep2")})
 	if !b.NewCustomer || b.Customer.ID == a.Customer.ID {
 		t.Fatalf("rep2 got rep1's customer: %+v", b.Customer)
 	}
-	_, err := f.s.Record(t.Context(), f.manager, f.origin(), store.Activity{Customer: named("acme corp"), Interaction: call(T0, "manager")})
+	_, err := f.s.Record(t.Context(), f.admin, f.origin(), store.Activity{Customer: named("acme corp"), Interaction: call(T0, "admin")})
 	var amb *store.AmbiguousError
 	if !errors.As(err, &amb) {
-		t.Fatalf("manager's Record(acme corp): err = %v, want *AmbiguousError", err)
+		t.Fatalf("admin's Record(acme corp): err = %v, want *AmbiguousError", err)
 	}
 	ids := []store.CustomerID{}
 	for _, c := range amb.Matches {
@@ -894,36 +908,77 @@ func testScopeSeeAll(t *testing.T, f *fixture) {
 	ctx := t.Context()
 	acme, beta := scopeData(f)
 	want := []store.CustomerID{acme.Customer.ID, beta.Customer.ID}
-	for _, s := range []store.Scope{f.manager, f.admin} {
-		for _, id := range want {
-			if _, err := f.s.Customer(ctx, s, id); err != nil {
-				t.Errorf("%s Customer(%d): %v", s.Role, id, err)
-			}
-			if cs, err := f.s.Contacts(ctx, s, id); err != nil || len(cs) != 1 {
-				t.Errorf("%s Contacts(%d) = %+v, %v", s.Role, id, cs, err)
-			}
+	s := f.admin
+	for _, id := range want {
+		if _, err := f.s.Customer(ctx, s, id); err != nil {
+			t.Errorf("admin Customer(%d): %v", id, err)
 		}
-		if got := f.find(s, "acme", 10); len(got) != 1 {
-			t.Errorf("%s FindCustomers(acme) = %q", s.Role, got)
-		}
-		if n := len(f.interactions(s, 0)); n != 2 {
-			t.Errorf("%s sees %d interactions, want 2", s.Role, n)
-		}
-		if n := len(f.followUps(s, store.FollowUpFilter{})); n != 2 {
-			t.Errorf("%s sees %d follow-ups, want 2", s.Role, n)
-		}
-		if got := bookCustomers(f.book(s, store.AgendaFilter{Until: T0.Add(365 * day)})); !slices.Equal(got, want) {
-			t.Errorf("%s AgendaBook customers = %v, want %v", s.Role, got, want)
+		if cs, err := f.s.Contacts(ctx, s, id); err != nil || len(cs) != 1 {
+			t.Errorf("admin Contacts(%d) = %+v, %v", id, cs, err)
 		}
 	}
-	// A manager may act on a rep's follow-up.
-	fu, _ := f.complete(f.manager, acme.FollowUp.ID)
-	if fu.Status != store.FollowUpDone {
-		t.Errorf("manager's complete: %+v", fu)
+	if got := f.find(s, "acme", 10); len(got) != 1 {
+		t.Errorf("admin FindCustomers(acme) = %q", got)
+	}
+	if n := len(f.interactions(s, 0)); n != 2 {
+		t.Errorf("admin sees %d interactions, want 2", n)
+	}
+	if n := len(f.followUps(s, store.FollowUpFilter{})); n != 2 {
+		t.Errorf("admin sees %d follow-ups, want 2", n)
+	}
+	if got := bookCustomers(f.book(s, store.AgendaFilter{Until: T0.Add(365 * day)})); !slices.Equal(got, want) {
+		t.Errorf("admin AgendaBook customers = %v, want %v", got, want)
 	}
 	r := f.record(f.admin, store.Activity{Customer: byID(beta.Customer.ID), Interaction: call(T0, "admin")})
 	if r.Customer.OwnerID != f.rep2.UserID {
 		t.Errorf("admin's Record changed the owner to %d", r.Customer.OwnerID)
+	}
+}
+
+// testScopeTeam: a manager sees and acts on their team's customers (rep1
+// is in the team) and their own, and nothing of a rep outside the team.
+func testScopeTeam(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	acme, beta := scopeData(f)
+	own := f.record(f.manager, store.Activity{Customer: named("Own Co"), Interaction: call(T0, "own")})
+	m := f.manager
+	for _, id := range []store.CustomerID{acme.Customer.ID, own.Customer.ID} {
+		if _, err := f.s.Customer(ctx, m, id); err != nil {
+			t.Errorf("manager Customer(%d): %v", id, err)
+		}
+	}
+	_, err := f.s.Customer(ctx, m, beta.Customer.ID)
+	wantErr(t, "manager Customer(beta, outside the team)", err, store.ErrNotFound)
+	if got := f.find(m, "beta", 10); len(got) != 0 {
+		t.Errorf("manager FindCustomers(beta) = %q", got)
+	}
+	if n := len(f.interactions(m, 0)); n != 2 {
+		t.Errorf("manager sees %d interactions, want 2 (acme's and own)", n)
+	}
+	if fs := f.followUps(m, store.FollowUpFilter{}); len(fs) != 1 || fs[0].ID != acme.FollowUp.ID {
+		t.Errorf("manager FollowUps = %+v, want acme's only", fs)
+	}
+	if got, want := bookCustomers(f.book(m, store.AgendaFilter{Until: T0.Add(365 * day)})), []store.CustomerID{acme.Customer.ID, own.Customer.ID}; !slices.Equal(got, want) {
+		t.Errorf("manager AgendaBook customers = %v, want %v", got, want)
+	}
+	_, _, err = f.s.CompleteFollowUp(ctx, m, f.origin(), beta.FollowUp.ID)
+	wantErr(t, "manager CompleteFollowUp(beta's)", err, store.ErrNotFound)
+	// A manager may act on a team member's follow-up.
+	if fu, _ := f.complete(m, acme.FollowUp.ID); fu.Status != store.FollowUpDone {
+		t.Errorf("manager's complete: %+v", fu)
+	}
+	// Out of the team, out of sight, and out of reach of the manager's
+	// own earlier change.
+	note := f.record(m, store.Activity{Customer: byID(acme.Customer.ID), Interaction: call(T0, "manager's note")})
+	if _, err := f.s.UpdateUser(ctx, f.rep1.UserID, store.UserUpdate{ManagerID: new(store.UserID)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.s.Customer(ctx, m, acme.Customer.ID)
+	wantErr(t, "manager Customer(acme) after rep1 left the team", err, store.ErrNotFound)
+	_, err = f.s.Undo(ctx, m, f.origin(), note.Change)
+	wantErr(t, "manager Undo(note on acme) after rep1 left the team", err, store.ErrNotFound)
+	if is := f.interactions(f.admin, acme.Customer.ID); len(is) != 2 {
+		t.Errorf("acme has %d interactions, want 2", len(is))
 	}
 }
 
@@ -1320,7 +1375,11 @@ func testFindScope(t *testing.T, f *fixture) {
 	if got := f.find(f.rep2, "minh phat", 10); len(got) != 0 {
 		t.Errorf("rep2 FindCustomers(minh phat) = %q", got)
 	}
-	if got := f.find(f.manager, "acm", 10); len(got) != 4 || got[0] != "Acme" {
+	if got := f.find(f.admin, "acm", 10); len(got) != 4 || got[0] != "Acme" {
+		t.Errorf("admin FindCustomers(acm) = %q", got)
+	}
+	// rep1 is in the manager's team, rep2 is not.
+	if got := f.find(f.manager, "acm", 10); len(got) != 3 || slices.Contains(got, "Acme Logistics") {
 		t.Errorf("manager FindCustomers(acm) = %q", got)
 	}
 	for limit := 1; limit <= 3; limit++ {
@@ -1330,8 +1389,8 @@ func testFindScope(t *testing.T, f *fixture) {
 	}
 	// Two reps' customers of the same name are both exact matches.
 	f.record(f.rep2, store.Activity{Customer: named("Beta"), Interaction: call(T0, "rep2's beta")})
-	if got := f.find(f.manager, "beta", 10); !slices.Equal(got, []string{"Beta", "Beta"}) {
-		t.Errorf("manager FindCustomers(beta) = %q, want both Betas", got)
+	if got := f.find(f.admin, "beta", 10); !slices.Equal(got, []string{"Beta", "Beta"}) {
+		t.Errorf("admin FindCustomers(beta) = %q, want both Betas", got)
 	}
 }
 
@@ -1366,9 +1425,11 @@ func testAgendaFollowUps(t *testing.T, f *fixture) {
 		{"rep1", f.rep1, store.AgendaFilter{Until: until}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"rep1 next week", f.rep1, store.AgendaFilter{Until: T0.Add(8 * day)}, []store.FollowUpID{d.overdue.FollowUp.ID, d.later.FollowUp.ID}},
 		{"rep1 until its due", f.rep1, store.AgendaFilter{Until: T0.Add(7 * day)}, []store.FollowUpID{d.overdue.FollowUp.ID}},
-		{"manager", f.manager, store.AgendaFilter{Until: until}, []store.FollowUpID{d.other.FollowUp.ID, d.overdue.FollowUp.ID}},
+		{"admin", f.admin, store.AgendaFilter{Until: until}, []store.FollowUpID{d.other.FollowUp.ID, d.overdue.FollowUp.ID}},
+		{"manager", f.manager, store.AgendaFilter{Until: until}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"manager owner rep1", f.manager, store.AgendaFilter{Until: until, Owner: f.rep1.UserID}, []store.FollowUpID{d.overdue.FollowUp.ID}},
-		{"manager owner rep2", f.manager, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{d.other.FollowUp.ID}},
+		{"manager owner rep2, outside the team", f.manager, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{}},
+		{"admin owner rep2", f.admin, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{d.other.FollowUp.ID}},
 		{"rep1 owner rep2", f.rep1, store.AgendaFilter{Until: until, Owner: f.rep2.UserID}, []store.FollowUpID{}},
 		{"manager customer", f.manager, store.AgendaFilter{Until: until, Customer: d.overdue.Customer.ID}, []store.FollowUpID{d.overdue.FollowUp.ID}},
 		{"rep2 customer of rep1", f.rep2, store.AgendaFilter{Until: until, Customer: d.overdue.Customer.ID}, []store.FollowUpID{}},
@@ -1415,7 +1476,7 @@ func testAgendaStale(t *testing.T, f *fixture) {
 		b := f.book(s, store.AgendaFilter{Until: until})
 		for _, r := range rs {
 			c := f.customer(f.admin, r.Customer.ID)
-			want := !c.TouchDueAt.IsZero() && c.TouchDueAt.Before(until) && (s.SeesAll() || c.OwnerID == s.UserID)
+			want := !c.TouchDueAt.IsZero() && c.TouchDueAt.Before(until) && f.sees(s, c.OwnerID)
 			if _, got := b.Customers[c.ID]; got != want {
 				t.Errorf("%s: %s (touch due %v) in the book: %v, want %v", s.Role, c.Name, c.TouchDueAt, got, want)
 			}
@@ -1676,4 +1737,158 @@ func mapTo[T, U any](xs []T, f func(T) U) []U {
 		out[i] = f(x)
 	}
 	return out
+}
+
+// --- Access ---
+
+func newcomer(platform, id string) store.User {
+	return store.User{Name: "New " + id, Role: store.RoleAdmin, // the code's role wins
+		Identities: []store.Identity{{Platform: platform, ExternalID: id, ChatID: id}}}
+}
+
+func testInvite(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	week := T0.Add(7 * day)
+	for _, s := range []store.Scope{f.manager, f.rep1, {}} {
+		_, err := f.s.CreateCode(ctx, s, store.CodeInvite, store.RoleRep, week)
+		wantErr(t, fmt.Sprintf("%s CreateCode(invite)", s.Role), err, store.ErrForbidden)
+	}
+	_, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, "boss", week)
+	wantErr(t, "CreateCode(role boss)", err, store.ErrInvalid)
+
+	code, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, store.RoleManager, week)
+	if err != nil || len(code) < 8 {
+		t.Fatalf("CreateCode = %q, %v", code, err)
+	}
+	// An identity that is someone's already is refused, and the code stays good.
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("console", "rep1"))
+	wantErr(t, "RedeemCode(taken identity)", err, store.ErrConflict)
+	// Typed in lower case with a dash, it still works.
+	typed := strings.ToLower(code[:4]) + "-" + code[4:]
+	u, kind, err := f.s.RedeemCode(ctx, typed, newcomer("telegram", "100"))
+	if err != nil || kind != store.CodeInvite || u.Role != store.RoleManager || u.ID == 0 {
+		t.Fatalf("RedeemCode = %+v, %s, %v; want a new manager", u, kind, err)
+	}
+	if got, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "100"}); err != nil || got.ID != u.ID {
+		t.Errorf("UserByIdentity(new) = %+v, %v", got, err)
+	}
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("telegram", "101"))
+	wantErr(t, "RedeemCode(used)", err, store.ErrNotFound)
+	_, _, err = f.s.RedeemCode(ctx, "ZZZZZZZZ", newcomer("telegram", "102"))
+	wantErr(t, "RedeemCode(unknown)", err, store.ErrNotFound)
+
+	late, err := f.s.CreateCode(ctx, f.admin, store.CodeInvite, store.RoleRep, T0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.setNow(T0.Add(time.Hour))
+	_, _, err = f.s.RedeemCode(ctx, late, newcomer("telegram", "103"))
+	wantErr(t, "RedeemCode(expired)", err, store.ErrNotFound)
+	if _, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "103"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("an expired code let someone in: %v", err)
+	}
+}
+
+// testInviteRace: many people redeem one code at once; one gets in.
+func testInviteRace(t *testing.T, f *fixture) {
+	code, err := f.s.CreateCode(t.Context(), f.admin, store.CodeInvite, store.RoleRep, T0.Add(day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _, _, errs[i] = f.s.RedeemCode(t.Context(), code, newcomer("telegram", fmt.Sprint(200+i))) })
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, store.ErrNotFound):
+			t.Errorf("RedeemCode: %v", err)
+		}
+	}
+	users, _ := f.s.ListUsers(t.Context())
+	if won != 1 || len(users) != 5 {
+		t.Errorf("%d redeemers won, %d users; want 1 and 5", won, len(users))
+	}
+}
+
+func testLink(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	code, err := f.s.CreateCode(ctx, f.rep1, store.CodeLink, store.RoleAdmin, T0.Add(15*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, kind, err := f.s.RedeemCode(ctx, code, newcomer("telegram", "300"))
+	if err != nil || kind != store.CodeLink || u.ID != f.rep1.UserID || u.Role != store.RoleRep {
+		t.Fatalf("RedeemCode(link) = %+v, %s, %v; want rep1, still a rep", u, kind, err)
+	}
+	if got, err := f.s.UserByIdentity(ctx, store.Identity{Platform: "telegram", ExternalID: "300"}); err != nil || got.ID != f.rep1.UserID || len(got.Identities) != 2 {
+		t.Errorf("UserByIdentity(linked) = %+v, %v", got, err)
+	}
+	_, _, err = f.s.RedeemCode(ctx, code, newcomer("telegram", "301"))
+	wantErr(t, "RedeemCode(link used)", err, store.ErrNotFound)
+}
+
+func testRemoveUser(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	acme, beta := scopeData(f)
+	done := f.record(f.rep1, store.Activity{Customer: byID(acme.Customer.ID), FollowUp: due(T0.Add(-2*day), "done")})
+	f.complete(f.rep1, done.FollowUp.ID)
+
+	_, err := f.s.RemoveUser(ctx, f.manager, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	wantErr(t, "manager RemoveUser", err, store.ErrForbidden)
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep1.UserID)
+	wantErr(t, "RemoveUser(to self)", err, store.ErrInvalid)
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, 9999)
+	wantErr(t, "RemoveUser(to nobody)", err, store.ErrNotFound)
+
+	h, err := f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	if err != nil || h.Customers != 1 || h.FollowUps != 1 || h.Change == 0 {
+		t.Fatalf("RemoveUser = %+v, %v; want 1 customer and 1 open follow-up", h, err)
+	}
+	if c := f.customer(f.admin, acme.Customer.ID); c.OwnerID != f.rep2.UserID {
+		t.Errorf("acme owned by %d, want rep2", c.OwnerID)
+	}
+	if fu := f.followUp(f.admin, acme.FollowUp.ID); fu.OwnerID != f.rep2.UserID {
+		t.Errorf("open follow-up owned by %d, want rep2", fu.OwnerID)
+	}
+	if fu := f.followUp(f.admin, done.FollowUp.ID); fu.OwnerID != f.rep1.UserID {
+		t.Errorf("done follow-up moved to %d; history stays with who did it", fu.OwnerID)
+	}
+	if got := f.find(f.rep2, "acme", 10); len(got) != 1 {
+		t.Errorf("rep2 FindCustomers(acme) = %q after the hand-over", got)
+	}
+	if u, err := f.s.User(ctx, f.rep1.UserID); err != nil || u.Active() {
+		t.Errorf("User(rep1) = %+v, %v; want kept and inactive", u, err)
+	}
+	users, _ := f.s.ListUsers(ctx)
+	for _, u := range users {
+		if u.ID == f.rep1.UserID {
+			t.Error("ListUsers lists a user who left")
+		}
+	}
+	_, err = f.s.RemoveUser(ctx, f.admin, f.origin(), f.rep1.UserID, f.rep2.UserID)
+	wantErr(t, "RemoveUser(again)", err, store.ErrNotFound)
+	_, err = f.s.CreateCode(ctx, f.rep1, store.CodeLink, "", T0.Add(day))
+	wantErr(t, "CreateCode by a user who left", err, store.ErrForbidden)
+
+	// The hand-over is one change the admin can undo.
+	ch := f.undo(f.admin, h.Change)
+	if !strings.Contains(ch.Summary, "rep1") {
+		t.Errorf("undone change = %q", ch.Summary)
+	}
+	if c := f.customer(f.admin, acme.Customer.ID); c.OwnerID != f.rep1.UserID {
+		t.Errorf("after undo acme owned by %d, want rep1", c.OwnerID)
+	}
+	if u, _ := f.s.User(ctx, f.rep1.UserID); !u.Active() {
+		t.Error("after undo rep1 is still gone")
+	}
+	if c := f.customer(f.admin, beta.Customer.ID); c.OwnerID != f.rep2.UserID {
+		t.Errorf("beta moved to %d", c.OwnerID)
+	}
 }
