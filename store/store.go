@@ -151,6 +151,8 @@ type Store interface {
 	Due
 	Agendas
 	Housekeeping
+	Search
+	History
 	io.Closer
 }
 
