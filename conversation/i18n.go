@@ -89,6 +89,18 @@ const (
 	msgOccAnniversary        msg = "occ_anniversary"
 	msgBadDate               msg = "bad_date"
 	msgBadInput              msg = "bad_input"
+
+	msgSearchHeader   msg = "search_header"
+	msgSearchNone     msg = "search_none"
+	msgSearchWhat     msg = "search_what"
+	msgHitCustomer    msg = "hit_customer"
+	msgHitContact     msg = "hit_contact"
+	msgHitDeal        msg = "hit_deal"
+	msgHitInteraction msg = "hit_interaction"
+	msgHitFollowUp    msg = "hit_followup"
+	msgHistoryHeader  msg = "history_header"
+	msgHistoryEmpty   msg = "history_empty"
+	msgHistoryUndone  msg = "history_undone"
 )
 
 var catalog = map[string]map[msg]string{
@@ -178,6 +190,18 @@ var catalog = map[string]map[msg]string{
 		msgOccAnniversary:        "anniversary",
 		msgBadDate:               "That date doesn't exist or is missing — nothing was saved. Try e.g. \"12/5\" or \"next Tuesday 3pm\".",
 		msgBadInput:              "I couldn't store that as written — nothing was saved. Could you shorten or rephrase it?",
+
+		msgSearchHeader:   "Found for \"%s\":",
+		msgSearchNone:     "Nothing found for \"%s\" among the customers you see.",
+		msgSearchWhat:     "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
+		msgHitCustomer:    "%s — customer",
+		msgHitContact:     "%s — contact %s",
+		msgHitDeal:        "%s — deal \"%s\"",
+		msgHitInteraction: "%s — %s, %s: %s",
+		msgHitFollowUp:    "%s — follow-up: %s",
+		msgHistoryHeader:  "Recent changes to %s:",
+		msgHistoryEmpty:   "No changes recorded for %s yet.",
+		msgHistoryUndone:  "(undone)",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -265,6 +289,18 @@ var catalog = map[string]map[msg]string{
 		msgOccAnniversary:        "ngày kỷ niệm",
 		msgBadDate:               "Ngày này không có hoặc bị thiếu — chưa lưu gì. Thử \"12/5\" hoặc \"15h thứ ba tuần sau\".",
 		msgBadInput:              "Tôi không lưu được như vậy — chưa lưu gì. Bạn rút gọn hoặc viết lại giúp nhé?",
+
+		msgSearchHeader:   "Kết quả cho \"%s\":",
+		msgSearchNone:     "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
+		msgSearchWhat:     "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
+		msgHitCustomer:    "%s — khách hàng",
+		msgHitContact:     "%s — người liên hệ %s",
+		msgHitDeal:        "%s — cơ hội \"%s\"",
+		msgHitInteraction: "%s — %s, %s: %s",
+		msgHitFollowUp:    "%s — hẹn: %s",
+		msgHistoryHeader:  "Thay đổi gần đây của %s:",
+		msgHistoryEmpty:   "Chưa có thay đổi nào của %s.",
+		msgHistoryUndone:  "(đã hoàn tác)",
 	},
 }
 

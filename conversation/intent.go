@@ -42,6 +42,7 @@ type Intent struct {
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Query    string     `json:"query,omitempty"`    // for IntentSearch: the words to look for
 	Lang     string     `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
@@ -194,6 +195,10 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 		in.Kind, in.Customer = IntentShow, p.rest(rest)
 	case "/done":
 		in.Kind, in.Customer = IntentDone, p.rest(rest)
+	case "/search":
+		in.Kind, in.Query = IntentSearch, searchQuery(p, rest)
+	case "/history":
+		in.Kind, in.Customer = IntentHistory, p.rest(rest)
 	case "/snooze":
 		return parseSnooze(p, rest, now, loc, in)
 	case "/remind", "/followup", "/follow-up":
@@ -217,7 +222,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 }
 
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
-	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias"}
+	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias", "/search", "/history"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -229,6 +234,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	case oneOf(f, undoPhrases):
 		in.Kind = IntentUndo
 		return in
+	}
+	if out, ok := parseLookup(p, at, in); ok {
+		return out
 	}
 	if kind, name, date, ok := p.occasion(now, loc); ok {
 		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true

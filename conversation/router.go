@@ -25,6 +25,8 @@ type Store interface {
 	store.Events
 	store.Drafts
 	store.Agendas
+	store.Search
+	store.History
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
