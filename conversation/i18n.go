@@ -112,6 +112,7 @@ var catalog = map[string]map[msg]string{
 			"• who should I follow up with?\n" +
 			"• show Acme\n" +
 			"• done Acme · snooze Acme until Monday · undo\n" +
+			"• search pricing · what did we discuss with Acme? · history Acme\n" +
 			"Commands: /tend log …, /followups, /tend show …, /tend undo, /tend help",
 		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
 		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
@@ -211,6 +212,7 @@ var catalog = map[string]map[msg]string{
 			"• ai cần gọi lại hôm nay?\n" +
 			"• xem Minh Phát\n" +
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
+			"• tìm báo giá Minh Phát · lịch sử Minh Phát\n" +
 			"Lệnh: /tend log …, /followups, /tend show …, /tend undo, /tend help",
 		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
 		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
