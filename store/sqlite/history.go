@@ -9,12 +9,14 @@ import (
 
 // History implements store.History. The changes are those with an audit
 // row on the customer, on a record that names it (created or deleted rows
-// carry customer_id in the audit), or on a record of it that was updated.
+// carry customer_id in the audit), or on a record of it that was updated
+// (CROSS JOIN: from the customer's records to their audit rows, never the
+// other way round through every audit row of the table).
 func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, limit int) ([]store.HistoryEntry, error) {
 	if _, err := visibleCustomer(ctx, db.read, s, id); err != nil {
 		return nil, fmt.Errorf("sqlite: history of %d: %w", id, err)
 	}
-	const updated = ` UNION SELECT a.change_id FROM audit a JOIN %[1]s r ON r.id = a.entity_id WHERE a.entity = '%[1]s' AND r.customer_id = ?1`
+	const updated = ` UNION SELECT a.change_id FROM %[1]s r CROSS JOIN audit a WHERE r.customer_id = ?1 AND a.entity = '%[1]s' AND a.entity_id = r.id`
 	q := `SELECT ch.id, ch.user_id, u.name, ch.at, ch.summary, ch.undone_at
 		FROM changes ch JOIN users u ON u.id = ch.user_id
 		WHERE ch.id IN (
