@@ -42,12 +42,14 @@ type Intent struct {
 	Settings *Settings  `json:"settings,omitempty"` // for IntentSettings
 	Alias    string     `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Occasion string     `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
-	Query    string     `json:"query,omitempty"`    // for IntentSearch: the words to look for
 	Lang     string     `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
 	// Tend understood, or Vietnamese words); when not, as for commands,
 	// replies use the user's language setting.
 	Spoken bool `json:"-"`
+	// Query is what IntentSearch looks for: the question without its
+	// question words.
+	Query string `json:"query,omitempty"`
 }
 
 // Settings are the user's own settings a message changes; nil fields stay.

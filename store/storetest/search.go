@@ -106,7 +106,7 @@ func testSearchScope(t *testing.T, f *fixture) {
 		who  string
 		s    store.Scope
 		want int
-	}{{"rep1", f.rep1, 1}, {"rep2", f.rep2, 1}, {"manager", f.manager, 2}, {"admin", f.admin, 2}} {
+	}{{"rep1", f.rep1, 1}, {"rep2", f.rep2, 1}, {"admin", f.admin, 2}} {
 		got := f.search(tt.s, "secret")
 		if len(got) != tt.want {
 			t.Errorf("Search(secret) as %s = %q, want %d hits", tt.who, got, tt.want)

@@ -89,7 +89,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"Drafts", testDrafts},
 		{"Deliveries", testDeliveries},
 	}
-	for _, tt := range append(tests, searchTests...) {
+	tests = append(tests, searchTests...)
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := open(t)
 			h.SetNow(T0)
