@@ -52,7 +52,7 @@ func dealMoney(lang string, d store.Deal) string {
 // private reports the intents whose answers are a user's own lists: in a
 // group they are answered in a direct message only.
 func private(k IntentKind) bool {
-	return k == IntentFollowUps || k == IntentShow || k == IntentPipeline
+	return k == IntentFollowUps || k == IntentShow || k == IntentPipeline || k == IntentSearch || k == IntentHistory
 }
 
 func (r *Router) deal(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {

@@ -46,13 +46,15 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.updateCustomer(ctx, ses, ref.ID, *in.Update)
 	case IntentJoin, IntentLink, IntentInvite, IntentTeam, IntentRemoveUser:
 		return r.access(ctx, ses, in)
+	case IntentSearch:
+		return r.search(ctx, ses, in.Query)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
 			return *ask
 		}
 		return r.alias(ctx, ses, ref.ID, in.Alias)
-	case IntentShow, IntentDone, IntentSnooze:
+	case IntentShow, IntentDone, IntentSnooze, IntentHistory:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
 			return *ask
@@ -60,6 +62,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		switch in.Kind {
 		case IntentShow:
 			return r.card(ctx, ses, ref.ID)
+		case IntentHistory:
+			return r.history(ctx, ses, ref.ID)
 		case IntentDone:
 			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) outcome { return r.complete(ctx, ses, f.ID) })
 		default:

@@ -174,6 +174,18 @@ const (
 	msgTeamSet       msg = "team_set"
 	msgRemoveUsage   msg = "remove_usage"
 	msgRemoved       msg = "removed"
+
+	msgSearchHeader   msg = "search_header"
+	msgSearchNone     msg = "search_none"
+	msgSearchWhat     msg = "search_what"
+	msgHitCustomer    msg = "hit_customer"
+	msgHitContact     msg = "hit_contact"
+	msgHitDeal        msg = "hit_deal"
+	msgHitInteraction msg = "hit_interaction"
+	msgHitFollowUp    msg = "hit_followup"
+	msgHistoryHeader  msg = "history_header"
+	msgHistoryEmpty   msg = "history_empty"
+	msgHistoryUndone  msg = "history_undone"
 )
 
 var catalog = map[string]map[msg]string{
@@ -182,11 +194,12 @@ var catalog = map[string]map[msg]string{
 			"• called Acme, Jane wants a quote, follow up Tuesday\n" +
 			"• met Globex about the renewal\n" +
 			"• remind me to email Acme on Friday\n" +
-			"• who should I follow up with?\n" +
-			"• show Acme\n" +
+			"• who should I follow up with? · overdue · follow-ups this week · team follow-ups\n" +
+			"• show Acme · Acme is segment A · Acme's phone is 0903 123 456 · keep in touch with Acme every 2 weeks\n" +
 			"• done Acme · snooze Acme until Monday · undo\n" +
 			"• new deal Acme renewal 12,000 USD · Acme renewal to proposal · won Acme renewal · pipeline\n" +
-			"Commands: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
+			"• search pricing · what did we discuss with Acme? · history Acme\n" +
+			"Commands: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend search …, /tend undo, /tend help",
 		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
 		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
 		msgInternal:              "Something went wrong on my side; nothing was saved. Please try again (ref %s).",
@@ -346,17 +359,30 @@ var catalog = map[string]map[msg]string{
 		msgTeamSet:       "%s is now in %s's team.",
 		msgRemoveUsage:   "Say who leaves and who takes over their customers: /tend user remove @lan to @minh",
 		msgRemoved:       "%s is removed; %s takes over their customers (%d), open deals (%d) and open follow-ups (%d). Their history is kept.",
+
+		msgSearchHeader:   "Found for \"%s\":",
+		msgSearchNone:     "Nothing found for \"%s\" among the customers you see.",
+		msgSearchWhat:     "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
+		msgHitCustomer:    "%s — customer",
+		msgHitContact:     "%s — contact %s",
+		msgHitDeal:        "%s — deal \"%s\"",
+		msgHitInteraction: "%s — %s, %s: %s",
+		msgHitFollowUp:    "%s — follow-up: %s",
+		msgHistoryHeader:  "Recent changes to %s:",
+		msgHistoryEmpty:   "No changes recorded for %s yet.",
+		msgHistoryUndone:  "(undone)",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
 			"• gọi cho Minh Phát, chị Lan muốn báo giá, thứ ba tuần sau gọi lại\n" +
 			"• gặp anh Tuấn bên Hoàng Long\n" +
 			"• nhắc tôi gọi Sao Mai thứ sáu\n" +
-			"• ai cần gọi lại hôm nay?\n" +
-			"• xem Minh Phát\n" +
+			"• ai cần gọi lại hôm nay? · việc quá hạn · ai cần liên hệ tuần này · ai cần liên hệ của cả nhóm\n" +
+			"• xem Minh Phát · Minh Phát là khách hạng A · số điện thoại Minh Phát 0903 123 456 · giữ liên lạc với Minh Phát mỗi tháng\n" +
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
 			"• cơ hội mới Minh Phát 150 triệu · chuyển Minh Phát sang đàm phán · chốt deal Minh Phát · báo cáo\n" +
-			"Lệnh: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend undo, /tend help",
+			"• tìm báo giá Minh Phát · lịch sử Minh Phát\n" +
+			"Lệnh: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend search …, /tend undo, /tend help",
 		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
 		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
 		msgInternal:              "Có lỗi ở phía tôi; chưa lưu gì cả. Bạn thử lại nhé (mã %s).",
@@ -516,6 +542,18 @@ var catalog = map[string]map[msg]string{
 		msgTeamSet:       "%s giờ thuộc nhóm của %s.",
 		msgRemoveUsage:   "Hãy nói ai nghỉ và ai nhận khách hàng của họ: /tend user remove @lan to @minh",
 		msgRemoved:       "Đã xoá %s; %s nhận khách hàng (%d), thương vụ đang mở (%d) và việc cần theo dõi (%d) của họ. Lịch sử vẫn được giữ.",
+
+		msgSearchHeader:   "Kết quả cho \"%s\":",
+		msgSearchNone:     "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
+		msgSearchWhat:     "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
+		msgHitCustomer:    "%s — khách hàng",
+		msgHitContact:     "%s — người liên hệ %s",
+		msgHitDeal:        "%s — cơ hội \"%s\"",
+		msgHitInteraction: "%s — %s, %s: %s",
+		msgHitFollowUp:    "%s — hẹn: %s",
+		msgHistoryHeader:  "Thay đổi gần đây của %s:",
+		msgHistoryEmpty:   "Chưa có thay đổi nào của %s.",
+		msgHistoryUndone:  "(đã hoàn tác)",
 	},
 }
 

@@ -64,6 +64,9 @@ type Intent struct {
 	// Tend understood, or Vietnamese words); when not, as for commands,
 	// replies use the user's language setting.
 	Spoken bool `json:"-"`
+	// Query is what IntentSearch looks for: the question without its
+	// question words.
+	Query string `json:"query,omitempty"`
 }
 
 // Settings are the user's own settings a message changes; nil fields stay.
@@ -304,6 +307,10 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 		in.Kind, in.Customer = IntentShow, p.rest(rest)
 	case "/done":
 		in.Kind, in.Customer = IntentDone, p.rest(rest)
+	case "/search":
+		in.Kind, in.Query = IntentSearch, searchQuery(p, rest)
+	case "/history":
+		in.Kind, in.Customer = IntentHistory, p.rest(rest)
 	case "/snooze":
 		return parseSnooze(p, rest, now, loc, in)
 	case "/remind", "/followup", "/follow-up":
@@ -329,7 +336,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
 	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias",
 	"/deal", "/pipeline", "/report",
-	"/join", "/invite", "/link", "/user"}
+	"/join", "/invite", "/link", "/user", "/search", "/history"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -343,6 +350,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return in
 	}
 	if out, ok := parseAccessFree(p, at, in); ok {
+		return out
+	}
+	if out, ok := parseLookup(p, at, in); ok {
 		return out
 	}
 	if out, ok := parseDeal(p, at, now, loc, in); ok {

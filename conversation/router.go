@@ -27,6 +27,8 @@ type Store interface {
 	store.Agendas
 	store.Deals
 	store.Access
+	store.Search
+	store.History
 }
 
 // Router answers messages and button presses. It implements bot.Handler.

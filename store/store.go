@@ -223,6 +223,8 @@ type Store interface {
 	Due
 	Agendas
 	Housekeeping
+	Search
+	History
 	io.Closer
 }
 

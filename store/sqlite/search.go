@@ -1,0 +1,177 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tend-crm/tend/store"
+)
+
+// Search ranking. Relevance is a BM25-like sum over the query's words and
+// the index's columns (a word in a name counts more than one in a note);
+// recency multiplies it by up to 2, halving its bonus every
+// recencyHalfLife. Only the maxCandidates most recent matches are ranked:
+// the FTS4 compiled into go-sqlite3 has no ranking function, so scores are
+// computed here, and this bounds the work for a word in every record.
+const (
+	maxCandidates   = 2000
+	recencyHalfLife = 180 * 24 * time.Hour
+)
+
+// colWeights are the weights of search_fts's columns: title, people, body.
+var colWeights = [...]float64{4, 2, 1}
+
+// hitKinds maps a document's kind (docid % 8) to the store's.
+var hitKinds = [...]store.HitKind{1: store.HitCustomer, 2: store.HitContact, 3: store.HitDeal, 4: store.HitInteraction, 5: store.HitFollowUp}
+
+// Search implements store.Search.
+func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([]store.Hit, error) {
+	terms := store.SearchTerms(q.Text)
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("sqlite: search: %w", &store.InvalidError{Field: store.FieldText, Reason: "no word to search for"})
+	}
+	if len(terms) > 16 { // a pasted paragraph: its first words will do
+		terms = terms[:16]
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search: %w", err)
+	}
+	defer tx.Rollback()
+
+	now := db.Now()
+	cands, err := searchCandidates(ctx, tx, s, matchExpr(terms, " "), now)
+	if err == nil && len(cands) == 0 && len(terms) > 1 {
+		cands, err = searchCandidates(ctx, tx, s, matchExpr(terms, " OR "), now)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search: %w", err)
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return cmpFloat(b.score, a.score) })
+	cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
+	hits, err := searchHits(ctx, tx, cands)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: search: %w", err)
+	}
+	return hits, nil
+}
+
+// matchExpr is an FTS4 query for terms joined by op. Terms hold only
+// letters and digits, so quoting each is all the escaping needed; words of
+// four letters or more also match as prefixes ("quote" finds "quotes").
+func matchExpr(terms []string, op string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		if utf8.RuneCountInString(t) >= 4 {
+			t += "*"
+		}
+		parts[i] = `"` + t + `"`
+	}
+	return strings.Join(parts, op)
+}
+
+type candidate struct {
+	doc   int64
+	at    time.Time
+	score float64
+}
+
+func searchCandidates(ctx context.Context, q querier, s store.Scope, match string, now time.Time) ([]candidate, error) {
+	return queryAll(ctx, func(sc scanner) (candidate, error) {
+		var c candidate
+		var at int64
+		var info []byte
+		if err := sc.Scan(&c.doc, &at, &info); err != nil {
+			return c, err
+		}
+		c.at = fromUnix(at)
+		c.score = relevance(info) * recency(c.at, now)
+		return c, nil
+	}, q, `SELECT d.id, d.at, matchinfo(search_fts, 'pcnx')
+		FROM search_fts JOIN search_docs d ON d.id = search_fts.docid JOIN customers c ON c.id = d.customer_id
+		WHERE search_fts MATCH ? AND `+visible+` ORDER BY d.at DESC, d.id DESC LIMIT ?`,
+		append(append([]any{match}, visArgs(s)...), maxCandidates)...)
+}
+
+// relevance scores one row from FTS4's matchinfo 'pcnx': the number of
+// phrases p and columns c, the number of rows n, then for each phrase and
+// column the hits in this row, the hits in all rows and the rows with a
+// hit. A hit counts less the more rows share it (idf) and the more often
+// the row repeats it (saturating tf).
+func relevance(info []byte) float64 {
+	u := func(i int) float64 {
+		if 4*i+4 > len(info) {
+			return 0
+		}
+		return float64(binary.NativeEndian.Uint32(info[4*i:]))
+	}
+	p, c, n := int(u(0)), int(u(1)), u(2)
+	var score float64
+	for i := range p {
+		for j := range min(c, len(colWeights)) {
+			x := 3 + 3*(i*c+j)
+			tf, rows := u(x), u(x+2)
+			if tf == 0 {
+				continue
+			}
+			score += colWeights[j] * tf / (tf + 1) * math.Log(1+n/rows)
+		}
+	}
+	return score
+}
+
+// recency is 1 for something long ago, up to 2 for now.
+func recency(at, now time.Time) float64 {
+	age := max(now.Sub(at), 0)
+	return 1 + math.Exp2(-float64(age)/float64(recencyHalfLife))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// searchHits reads what the chosen documents show, in their order.
+func searchHits(ctx context.Context, q querier, cands []candidate) ([]store.Hit, error) {
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.doc
+	}
+	list, _ := json.Marshal(ids)
+	found, err := queryAll(ctx, func(sc scanner) (h store.Hit, err error) {
+		var doc int64
+		err = sc.Scan(&doc, &h.CustomerID, &h.Customer, &h.Title, &h.Type, &h.Text)
+		h.Kind, h.ID = hitKinds[doc%8], doc/8
+		return h, err
+	}, q, `SELECT d.id, c.id, c.name, COALESCE(p.name, de.title, ''), COALESCE(i.kind, ''),
+			COALESCE(i.summary, f.note, p.role, de.stage, '')
+		FROM json_each(?) j JOIN search_docs d ON d.id = j.value JOIN customers c ON c.id = d.customer_id
+		LEFT JOIN contacts p ON d.id % 8 = 2 AND p.id = d.id / 8
+		LEFT JOIN deals de ON d.id % 8 = 3 AND de.id = d.id / 8
+		LEFT JOIN interactions i ON d.id % 8 = 4 AND i.id = d.id / 8
+		LEFT JOIN follow_ups f ON d.id % 8 = 5 AND f.id = d.id / 8
+		ORDER BY j.key`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		found[i].At = cands[i].at
+	}
+	return found, nil
+}
