@@ -29,6 +29,7 @@ func TestImportRules(t *testing.T) {
 		{"./bot/telegram", []string{slack, sqlite, cron, ours + "store", ours + "conversation", ours + "reminders"}},
 		{"./reminders", []string{slack, telegram, sqlite, "database/sql", ours + "store/sqlite", ours + "bot/"}},
 		{"./store", append(vendors, "database/sql", ours)},
+		{"./store/transfer", append(vendors, "database/sql", ours+"store/sqlite", ours+"conversation", ours+"bot", ours+"reminders")},
 		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},
 		{"./store/sqlite", []string{slack, telegram, cron, ours + "conversation", ours + "bot"}},
 	}

@@ -133,7 +133,7 @@ func newImporter(c *change, s store.Scope, opts store.ImportOptions, res *store.
 		return nil, err
 	}
 	switch opts.Kind {
-	case store.ImportContacts, store.ImportInteractions:
+	case store.ImportCustomers, store.ImportContacts, store.ImportInteractions:
 		if err := im.loadContacts(); err != nil {
 			return nil, err
 		}
@@ -481,14 +481,25 @@ func nullStr(s string) any {
 	return s
 }
 
+// customer adds or updates a customer, and the contact person its line
+// names (a spreadsheet's "Người liên hệ" column).
 func (im *importer) customer(r store.ImportRow) (string, error) {
+	c, reason, err := im.customerRow(r)
+	if c == nil || reason != "" || err != nil || r.ContactName == "" {
+		return reason, err
+	}
+	_, reason, err = im.contactOf(c.ID, r.ContactName)
+	return reason, err
+}
+
+func (im *importer) customerRow(r store.ImportRow) (*custRec, string, error) {
 	cu := *r.Customer
 	name, key, reason := cleanName("customer", cu.Name)
 	if reason != "" {
-		return reason, nil
+		return nil, reason, nil
 	}
 	if cu.Stage != "" && !validStage(cu.Stage) {
-		return fmt.Sprintf("unknown stage %q", cu.Stage), nil
+		return nil, fmt.Sprintf("unknown stage %q", cu.Stage), nil
 	}
 	phone, email := strings.TrimSpace(cu.Phone), strings.TrimSpace(cu.Email)
 	tags := strings.Join(cu.Tags, ",")
@@ -510,17 +521,17 @@ func (im *importer) customer(r store.ImportRow) (string, error) {
 			col{"tags", tags}, col{"phone", phone}, col{"email", email}, col{"touch_due_at", unix(touch)},
 			col{"created_at", im.now.Unix()}, col{"external_id", nullStr(r.ExternalID)})
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
 		cu.ID, cu.Name, cu.OwnerID, cu.Phone, cu.Email = store.CustomerID(id), name, owner, phone, email
 		c = &custRec{cu, r.ExternalID}
 		im.addCustomer(c)
 		im.met(fmt.Sprint("customer ", id), r.Line)
 		im.counted(true, nil)
-		return "", nil
+		return c, "", nil
 	}
 	if im.met(fmt.Sprint("customer ", c.ID), r.Line) {
-		return "", nil
+		return nil, "", nil
 	}
 	var set []col
 	if name != c.Name {
@@ -559,9 +570,9 @@ func (im *importer) customer(r store.ImportRow) (string, error) {
 	}
 	im.counted(false, set)
 	if len(set) == 0 {
-		return "", nil
+		return c, "", nil
 	}
-	return "", im.update("customers", int64(c.ID), set...)
+	return c, "", im.update("customers", int64(c.ID), set...)
 }
 
 // customerRef finds the customer a contact, deal or interaction names, or
@@ -651,6 +662,24 @@ func (im *importer) contact(r store.ImportRow) (string, error) {
 		return "", nil
 	}
 	return "", im.update("contacts", int64(existing.ID), set...)
+}
+
+// contactOf finds a customer's contact by name, or adds it.
+func (im *importer) contactOf(cu store.CustomerID, contact string) (*contactRec, string, error) {
+	name, key, reason := cleanName("contact", contact)
+	if reason != "" {
+		return nil, reason, nil
+	}
+	if p := im.contacts[contactKey(cu, name)]; p != nil {
+		return p, "", nil
+	}
+	id, err := im.insert("contacts", col{"customer_id", int64(cu)}, col{"name", name}, col{"name_key", key})
+	if err != nil {
+		return nil, "", err
+	}
+	p := &contactRec{Contact: store.Contact{ID: store.ContactID(id), CustomerID: cu, Name: name}}
+	im.addContact(p)
+	return p, "", nil
 }
 
 // DealStages are the pipeline stages a deal may be in.
@@ -793,18 +822,9 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 		return "", nil
 	}
 	if r.ContactName != "" {
-		name, nkey, reason := cleanName("contact", r.ContactName)
-		if reason != "" {
-			return reason, nil
-		}
-		p := im.contacts[contactKey(cu.ID, name)]
-		if p == nil {
-			id, err := im.insert("contacts", col{"customer_id", int64(cu.ID)}, col{"name", name}, col{"name_key", nkey})
-			if err != nil {
-				return "", err
-			}
-			p = &contactRec{Contact: store.Contact{ID: store.ContactID(id), CustomerID: cu.ID, Name: name}}
-			im.addContact(p)
+		p, reason, err := im.contactOf(cu.ID, r.ContactName)
+		if reason != "" || err != nil {
+			return reason, err
 		}
 		in.ContactID = p.ID
 	}
