@@ -328,7 +328,7 @@ func describeRow(r store.ImportRow) string {
 
 func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) {
 	verb := ""
-	if opts.DryRun {
+	if !res.Committed && res.Created+res.Updated > 0 {
 		verb = "would be "
 	}
 	fmt.Fprintf(w, "  %s%d created, %d updated, %d skipped, %d failed\n", verb, res.Created, res.Updated, res.Skipped, res.Failed)
