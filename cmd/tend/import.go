@@ -362,6 +362,10 @@ func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) 
 	if failed > 10 {
 		fmt.Fprintf(w, "  … and %d more failed lines (--report FILE lists every line)\n", failed-10)
 	}
+	// Lines left out before remarks: they are what the user may act on.
+	slices.SortStableFunc(reasons, func(a, b string) int {
+		return strings.Compare(a[:strings.IndexByte(a, ':')], b[:strings.IndexByte(b, ':')]) * -1
+	})
 	for i, key := range reasons {
 		if i == 10 {
 			fmt.Fprintf(w, "  … and %d more reasons (--report FILE lists every line)\n", len(reasons)-10)
