@@ -413,12 +413,12 @@ func (im *importer) met(key seenKey, line int) bool {
 	return false
 }
 
-// counted tallies a line by the columns it changed.
-func (im *importer) counted(created bool, changed []col) {
+// counted tallies a line by what it did to its record.
+func (im *importer) counted(created, changed bool) {
 	switch {
 	case created:
 		im.res.Created++
-	case len(changed) > 0:
+	case changed:
 		im.res.Updated++
 	default:
 		im.res.Skipped++
@@ -575,7 +575,7 @@ func (im *importer) customerRow(r store.ImportRow) (*custRec, string, error) {
 		c = &custRec{cu, r.ExternalID}
 		im.addCustomer(c)
 		im.met(seenKey{"customer", int64(id)}, r.Line)
-		im.counted(true, nil)
+		im.counted(true, false)
 		return c, "", nil
 	}
 	if im.met(seenKey{"customer", int64(c.ID)}, r.Line) {
@@ -616,7 +616,7 @@ func (im *importer) customerRow(r store.ImportRow) (*custRec, string, error) {
 		set, c.ext = append(set, col{"external_id", r.ExternalID}), r.ExternalID
 		im.custExt[c.ext] = c
 	}
-	im.counted(false, set)
+	im.counted(false, len(set) > 0)
 	if len(set) == 0 {
 		return c, "", nil
 	}
@@ -679,7 +679,7 @@ func (im *importer) contact(r store.ImportRow) (string, error) {
 			}
 			im.addContact(&contactRec{store.Contact{ID: store.ContactID(id), CustomerID: cu.ID, Name: name, Role: role, Phone: phone, Email: email}, r.ExternalID})
 			im.met(seenKey{"contact", int64(id)}, r.Line)
-			im.counted(true, nil)
+			im.counted(true, false)
 			return "", nil
 		}
 	}
@@ -705,7 +705,7 @@ func (im *importer) contact(r store.ImportRow) (string, error) {
 		set, existing.ext = append(set, col{"external_id", r.ExternalID}), r.ExternalID
 		im.contExt[existing.ext] = existing
 	}
-	im.counted(false, set)
+	im.counted(false, len(set) > 0)
 	if len(set) == 0 {
 		return "", nil
 	}
@@ -730,8 +730,8 @@ func (im *importer) contactOf(cu store.CustomerID, contact string) (*contactRec,
 	return p, "", nil
 }
 
-// DealStages are the pipeline stages a deal may be in.
-var DealStages = []string{"qualify", "proposal", "negotiation", "won", "lost"}
+// dealStages are the pipeline stages a deal may be in.
+var dealStages = []string{"qualify", "proposal", "negotiation", "won", "lost"}
 
 func (im *importer) deal(r store.ImportRow) (string, error) {
 	d := *r.Deal
@@ -743,7 +743,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 		return "deal title longer than 200 bytes", nil
 	case d.Stage == "":
 		d.Stage = "qualify"
-	case !slices.Contains(DealStages, d.Stage):
+	case !slices.Contains(dealStages, d.Stage):
 		return fmt.Sprintf("unknown deal stage %q", d.Stage), nil
 	case d.Value < 0:
 		return "negative deal value", nil
@@ -776,7 +776,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 			d.ID = store.DealID(id)
 			im.addDeal(&dealRec{d, r.ExternalID})
 			im.met(seenKey{"deal", int64(id)}, r.Line)
-			im.counted(true, nil)
+			im.counted(true, false)
 			return "", nil
 		}
 	}
@@ -817,7 +817,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 		set, existing.ext = append(set, col{"external_id", r.ExternalID}), r.ExternalID
 		im.dealExt[existing.ext] = existing
 	}
-	im.counted(false, set)
+	im.counted(false, len(set) > 0)
 	if len(set) == 0 {
 		return "", nil
 	}
@@ -851,7 +851,7 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 			set = []col{{"kind", string(in.Kind)}, {"at", in.At.Unix()}, {"summary", in.Summary}}
 			existing.Kind, existing.At, existing.Summary = in.Kind, in.At, in.Summary
 		}
-		im.counted(false, set)
+		im.counted(false, len(set) > 0)
 		if len(set) == 0 {
 			return "", nil
 		}
@@ -865,7 +865,7 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 	key := interKey(in)
 	if id, ok := im.inters[key]; ok && r.ExternalID == "" {
 		if !im.met(seenKey{"interaction", int64(id)}, r.Line) {
-			im.counted(false, nil)
+			im.counted(false, false)
 		}
 		return "", nil
 	}
@@ -888,7 +888,7 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 	if in.At.After(im.touched[cu.ID]) {
 		im.touched[cu.ID] = in.At
 	}
-	im.counted(true, nil)
+	im.counted(true, false)
 	return "", nil
 }
 
@@ -940,7 +940,7 @@ func (im *importer) user(r store.ImportRow) (string, error) {
 			return "", err
 		}
 		im.met(seenKey{"user", int64(rec.ID)}, r.Line)
-		im.counted(true, nil)
+		im.counted(true, false)
 		return "", nil
 	}
 	if im.met(seenKey{"user", int64(existing.ID)}, r.Line) {
@@ -960,7 +960,7 @@ func (im *importer) user(r store.ImportRow) (string, error) {
 		set, args, existing.ext = append(set, "external_id = ?"), append(args, r.ExternalID), r.ExternalID
 		im.userExt[existing.ext] = existing
 	}
-	im.counted(false, make([]col, len(set)))
+	im.counted(false, len(set) > 0)
 	if len(set) == 0 {
 		return "", nil
 	}
