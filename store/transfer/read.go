@@ -176,7 +176,8 @@ func (rd *Reader) decode(r io.Reader) (io.Reader, error) {
 	return transform.NewReader(br, enc.NewDecoder()), nil
 }
 
-// isBinary: NUL bytes, or many control characters, are not a spreadsheet.
+// isBinary: NUL bytes, or more than a few control characters (an old DOS
+// file may end with one), are not a spreadsheet.
 func isBinary(b []byte) bool {
 	if bytes.IndexByte(b, 0) >= 0 {
 		return true
@@ -187,7 +188,7 @@ func isBinary(b []byte) bool {
 			ctl++
 		}
 	}
-	return ctl > len(b)/100
+	return ctl > 2 && ctl > len(b)/100
 }
 
 // trimPartialRune drops an incomplete rune the peek may have cut.
