@@ -83,7 +83,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"))
+	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), true)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -132,7 +132,10 @@ func runImport(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "report of %d lines: %s\n", len(problems), *report)
 	}
-	if failed > 0 {
+	switch {
+	case failed > 0 && *dry:
+		return fmt.Errorf("import: dry run: %d file(s) have lines that would fail", failed)
+	case failed > 0:
 		return fmt.Errorf("import: %d file(s) had lines that failed and were not stored; fix them, or use --partial to keep the good lines", failed)
 	}
 	return nil
@@ -431,9 +434,9 @@ func withProgress(w io.Writer, name string, rows iter.Seq2[store.ImportRow, erro
 
 // actingUser is who runs an import or export from the shell: the user
 // `tend chat` made for name (its console identity), or the user of that
-// name; in a database without users, name is made its admin, as `tend
-// chat` would.
-func actingUser(ctx context.Context, db *sqlite.DB, name string) (store.Scope, error) {
+// name; with create, in a database without users, name is made its admin,
+// as `tend chat` would.
+func actingUser(ctx context.Context, db *sqlite.DB, name string, create bool) (store.Scope, error) {
 	ident := store.Identity{Platform: "console", ExternalID: name}
 	u, err := db.UserByIdentity(ctx, ident)
 	if err == nil {
@@ -446,7 +449,7 @@ func actingUser(ctx context.Context, db *sqlite.DB, name string) (store.Scope, e
 	if err != nil {
 		return store.Scope{}, err
 	}
-	if len(users) == 0 {
+	if len(users) == 0 && create {
 		u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.RoleAdmin, DigestTime: "08:30", Identities: []store.Identity{ident}})
 		return store.Scope{UserID: u.ID, Role: u.Role}, err
 	}
