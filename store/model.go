@@ -306,7 +306,7 @@ type ImportRow struct {
 	User        *User
 
 	CustomerName string // the customer of a contact, deal or interaction
-	ContactName  string // the contact of an interaction
+	ContactName  string // the contact of an interaction; a customer's contact person
 	OwnerName    string // the owner of a customer or deal, the author of an interaction
 	ManagerName  string // the manager of a user
 
