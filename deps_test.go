@@ -30,6 +30,7 @@ func TestImportRules(t *testing.T) {
 		{"./bot/telegram/telegramtest", append(vendors, ours)}, // the Bot API's JSON, from the standard library
 		{"./reminders", []string{slack, telegram, sqlite, "database/sql", ours + "store/sqlite", ours + "bot/"}},
 		{"./store", append(vendors, "database/sql", ours)},
+		{"./store/transfer", append(vendors, "database/sql", ours+"store/sqlite", ours+"conversation", ours+"bot", ours+"reminders")},
 		{"./conversation/...", append(vendors, "database/sql", ours+"store/sqlite", ours+"bot/")},
 		{"./store/storegen", append(vendors, "database/sql", ours+"store/sqlite", ours+"conversation", ours+"bot")},
 		{"./store/sqlite", []string{slack, telegram, cron, ours + "conversation", ours + "bot"}},

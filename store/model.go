@@ -395,3 +395,79 @@ type CustomerName struct {
 	Key   string // NameKey(Name)
 	Alias bool
 }
+
+// ImportKind is what the records of one import or export file are.
+type ImportKind string
+
+const (
+	ImportCustomers    ImportKind = "customers"
+	ImportContacts     ImportKind = "contacts"
+	ImportDeals        ImportKind = "deals"
+	ImportInteractions ImportKind = "interactions"
+	ImportUsers        ImportKind = "users"
+)
+
+// ImportKinds lists the kinds in the order a book is imported: each refers
+// only to kinds before it.
+var ImportKinds = []ImportKind{ImportUsers, ImportCustomers, ImportContacts, ImportDeals, ImportInteractions}
+
+// ImportRow is one record of an import or export file, typed. One of
+// Customer, Contact, Deal, Interaction and User is set, by the file's kind;
+// the records it refers to are named as a spreadsheet names them, and the
+// store resolves the names (ids inside the record are ignored on import).
+type ImportRow struct {
+	Line       int    // line in the file, for the report; 0 on export
+	ExternalID string // the record's id in the system it came from
+
+	Customer    *Customer
+	Contact     *Contact
+	Deal        *Deal
+	Interaction *Interaction
+	User        *User
+
+	CustomerName string // the customer of a contact, deal or interaction
+	ContactName  string // the contact of an interaction; a customer's contact person
+	OwnerName    string // the owner of a customer or deal, the author of an interaction
+	ManagerName  string // the manager of a user
+
+	// Skip says why the line is left out without failing the file (a deal
+	// with no account); Err why it cannot be imported.
+	Skip, Err string
+	// Notes are remarks on a line that is imported ("unknown product").
+	Notes []string
+}
+
+// ImportOptions say how to import a file.
+type ImportOptions struct {
+	Kind ImportKind
+	// Owner owns the records whose owner column is empty or names nobody
+	// known; 0 means the importing user.
+	Owner UserID
+	// Partial keeps the good lines when some fail; by default a file is
+	// imported whole or not at all.
+	Partial bool
+	// DryRun does everything and then rolls it back.
+	DryRun bool
+	// TimeZone is the zone of users created by the import; default UTC.
+	TimeZone string
+	// Summary names the change in the history ("import customers.csv").
+	Summary string
+}
+
+// ImportResult is what an import did, line by line.
+type ImportResult struct {
+	Change    ChangeID // 0 when nothing was stored
+	Committed bool     // false for a dry run or a file that failed whole
+	Created   int
+	Updated   int
+	Skipped   int // unchanged, duplicates inside the file, and lines left out
+	Failed    int
+	Problems  []ImportProblem // every line failed, left out or remarked on, in file order
+}
+
+// ImportProblem is the report on one line.
+type ImportProblem struct {
+	Line    int
+	Outcome string // "failed", "skipped" or "note"
+	Reason  string
+}

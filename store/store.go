@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"io"
+	"iter"
 	"time"
 )
 
@@ -209,6 +210,27 @@ type Agendas interface {
 	AgendaBook(ctx context.Context, s Scope, f AgendaFilter) (Book, error)
 }
 
+// Importer brings records in bulk from a file another system wrote.
+type Importer interface {
+	// Import stores the rows of one file as one change by s, in one
+	// transaction: every line, or with opts.Partial the good ones, or
+	// nothing. A record is matched by its external id, else by its folded
+	// name (a customer's also by phone or email), so importing the same
+	// rows again changes nothing; a row matched twice in a file is a
+	// duplicate, skipped and reported. Rows with Err fail, rows with Skip
+	// are left out; both are reported, not returned as errors. An error
+	// from rows, or from the database, aborts with nothing stored.
+	// ErrInvalid for an unknown kind, ErrNotFound for an unknown owner.
+	Import(ctx context.Context, s Scope, opts ImportOptions, rows iter.Seq2[ImportRow, error]) (ImportResult, error)
+}
+
+// Exporter gives records back in the shape Import reads.
+type Exporter interface {
+	// Export calls fn with every record of kind that s may see, oldest
+	// first, stopping at fn's first error.
+	Export(ctx context.Context, s Scope, kind ImportKind, fn func(ImportRow) error) error
+}
+
 // Store is everything Tend keeps.
 type Store interface {
 	Users
@@ -225,6 +247,8 @@ type Store interface {
 	Housekeeping
 	Search
 	History
+	Importer
+	Exporter
 	io.Closer
 }
 

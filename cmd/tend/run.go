@@ -42,6 +42,8 @@ func commands() []command {
 		{"serve", "run Tend for Slack and Telegram until stopped", runServe},
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
+		{"import", "bring customers, contacts, deals, activities or users from CSV files", runImport},
+		{"export", "write your records to CSV or JSON files that import reads back", runExport},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"restore", "replace the database with a backup (Tend stopped)", runRestore},
 		{"user", "add or list users (add the first admin here)", runUser},

@@ -106,8 +106,8 @@ func (l *Loader) AddFollowUp(f store.FollowUp) error {
 
 // AddDeal adds a deal.
 func (l *Loader) AddDeal(d store.Deal) error {
-	_, err := l.exec("deals", "customer_id, owner_id, title, value, currency, stage, need, budget, authority, expected_close, stage_changed_at, created_at",
-		d.CustomerID, d.OwnerID, d.Title, d.Value, d.Currency, d.Stage, d.Need, d.Budget, d.Authority,
+	_, err := l.exec("deals", "customer_id, owner_id, title, title_key, value, currency, stage, need, budget, authority, expected_close, stage_changed_at, created_at",
+		d.CustomerID, d.OwnerID, d.Title, store.NameKey(d.Title), d.Value, d.Currency, d.Stage, d.Need, d.Budget, d.Authority,
 		unix(d.ExpectedClose), unixOr(d.StageChangedAt, l.now), unixOr(d.CreatedAt, l.now))
 	return err
 }

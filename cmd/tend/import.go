@@ -1,0 +1,476 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/sqlite"
+	"github.com/tend-crm/tend/store/transfer"
+)
+
+// mapFlag collects --map COLUMN=FIELD,… (repeatable).
+type mapFlag map[string]string
+
+func (m mapFlag) String() string { return "" }
+
+func (m mapFlag) Set(v string) error {
+	for _, pair := range strings.Split(v, ",") {
+		col, field, ok := strings.Cut(pair, "=")
+		field = strings.TrimSpace(field)
+		if !ok || strings.TrimSpace(col) == "" || (field != "" && !transfer.IsField(field)) {
+			return fmt.Errorf("want COLUMN=FIELD with a field Tend knows (name, customer, phone, value, …), not %q", pair)
+		}
+		m[strings.TrimSpace(col)] = field
+	}
+	return nil
+}
+
+// importFile is one file of an import, with the kind its header told.
+type importFile struct {
+	path string
+	kind store.ImportKind
+}
+
+// runImport imports CSV files (or every .csv in a directory), each file
+// in one transaction, in the order their kinds refer to each other: price
+// lists and users first, then customers, contacts, deals, interactions.
+func runImport(ctx context.Context, e env, args []string) error {
+	f := newFlags(e, "import", "FILE.csv|DIR …").withDB()
+	kind := f.String("kind", "", "customers, contacts, deals, interactions or users (default: told by the header)")
+	maps := mapFlag{}
+	f.Var(maps, "map", "COLUMN=FIELD,… read a column as a field (e.g. \"Mã số=external_id\"); FIELD empty ignores it")
+	dry := f.Bool("dry-run", false, "show the first rows as understood and what would change; change nothing")
+	partial := f.Bool("partial", false, "keep the good lines of a file when some fail (default: all or nothing)")
+	ownerName := f.String("owner", "", "user (name or id) who owns records whose owner column is empty or unknown (default: you)")
+	as := f.String("as", "", "who imports: a user's name (default $USER; made admin when the database has no users yet)")
+	report := f.String("report", "", "write every failed or skipped line, with the reason, to this CSV file")
+	dates := f.String("dates", "dmy", "how 01/02/2026 is read: dmy (1 February) or mdy (January 2)")
+	currency := f.String("currency", "USD", "currency of amounts that name none (Vietnamese units like triệu mean VND)")
+	enc := f.String("encoding", "", "the files' encoding when not UTF-8 or UTF-16 (default: Windows-1258 for non-UTF-8 bytes)")
+	tz := f.String("tz", "", "zone of dates without one (default users.default_time_zone)")
+	paths, err := f.parseInterleaved(args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		f.Usage()
+		return errUsage
+	}
+	if *dates != "dmy" && *dates != "mdy" {
+		return errors.New("import: --dates must be dmy or mdy")
+	}
+	if *kind != "" && !slices.Contains(store.ImportKinds, store.ImportKind(*kind)) {
+		return fmt.Errorf("import: --kind must be one of %v", store.ImportKinds)
+	}
+	cfg, db, err := openData(ctx, e, f)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	zone := cmpOr(*tz, cfg.Users.DefaultTimeZone)
+	loc, err := loadZone(zone)
+	if err != nil {
+		return err
+	}
+	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), true)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	owner := scope.UserID
+	if *ownerName != "" {
+		if owner, err = findUser(ctx, db, *ownerName); err != nil {
+			return fmt.Errorf("import: --owner: %w", err)
+		}
+	}
+	opts := transfer.Options{Kind: store.ImportKind(*kind), Map: maps, Dates: transfer.DateOrder(*dates), Location: loc,
+		Currency: strings.ToUpper(*currency), Encoding: *enc, Prices: transfer.Prices{}}
+	files, err := planImport(e, paths, opts)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+
+	var problems [][]string
+	failed := 0
+	for _, file := range files {
+		if file.kind == transfer.Products {
+			prices, err := readPrices(file.path, opts)
+			if err != nil {
+				return fmt.Errorf("import %s: %w", file.path, err)
+			}
+			for k, p := range prices {
+				opts.Prices[k] = p
+			}
+			fmt.Fprintf(e.stdout, "%s: price list of %d products, for deals without a value\n", file.path, len(prices))
+			continue
+		}
+		res, err := importOne(ctx, e, db, scope, file, opts, store.ImportOptions{Kind: file.kind, Owner: owner, Partial: *partial,
+			DryRun: *dry, TimeZone: zone, Summary: "import " + filepath.Base(file.path)})
+		if err != nil {
+			return fmt.Errorf("import %s: %w", file.path, err)
+		}
+		for _, p := range res.Problems {
+			problems = append(problems, []string{file.path, strconv.Itoa(p.Line), p.Outcome, p.Reason})
+		}
+		if res.Failed > 0 && !*partial {
+			failed++
+		}
+	}
+	if *report != "" {
+		if err := writeReport(*report, problems); err != nil {
+			return fmt.Errorf("import: report: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "report of %d lines: %s\n", len(problems), *report)
+	}
+	switch {
+	case failed > 0 && *dry:
+		return fmt.Errorf("import: dry run: %d file(s) have lines that would fail", failed)
+	case failed > 0:
+		return fmt.Errorf("import: %d file(s) had lines that failed and were not stored; fix them, or use --partial to keep the good lines", failed)
+	}
+	return nil
+}
+
+func cmpOr(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// planImport lists the files (a directory's .csv files), tells each one's
+// kind from its header and orders them so that each refers only to kinds
+// imported before it. In a directory, files Tend cannot place are noted
+// and left alone; a file named on its own must be readable.
+func planImport(e env, paths []string, opts transfer.Options) ([]importFile, error) {
+	var files []importFile
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		names := []string{p}
+		if st.IsDir() {
+			if names, err = filepath.Glob(filepath.Join(p, "*.csv")); err != nil {
+				return nil, err
+			}
+		}
+		for _, name := range names {
+			k, err := detectKind(name, opts)
+			if err != nil && st.IsDir() {
+				fmt.Fprintf(e.stdout, "%s: left alone (%v)\n", name, err)
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			files = append(files, importFile{name, k})
+		}
+	}
+	order := append([]store.ImportKind{transfer.Products}, store.ImportKinds...)
+	slices.SortStableFunc(files, func(a, b importFile) int { return slices.Index(order, a.kind) - slices.Index(order, b.kind) })
+	return files, nil
+}
+
+func detectKind(path string, opts transfer.Options) (store.ImportKind, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	rd, err := transfer.NewReader(file, opts)
+	if err != nil {
+		return "", err
+	}
+	return rd.Kind, nil
+}
+
+func readPrices(path string, opts transfer.Options) (transfer.Prices, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	opts.Kind = transfer.Products
+	rd, err := transfer.NewReader(file, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rd.Prices()
+}
+
+// importOne imports one file as one change and prints what it did.
+func importOne(ctx context.Context, e env, db *sqlite.DB, s store.Scope, file importFile, topts transfer.Options, opts store.ImportOptions) (store.ImportResult, error) {
+	fh, err := os.Open(file.path)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	counted := &countingReader{r: fh}
+	topts.Kind = file.kind
+	rd, err := transfer.NewReader(counted, topts)
+	if err != nil {
+		return store.ImportResult{}, err
+	}
+	fmt.Fprintf(e.stdout, "%s: %s (%s, delimiter %q)\n", file.path, file.kind, rd.Encoding, rd.Delimiter)
+	rows := rd.Rows()
+	if opts.DryRun {
+		describeColumns(e.stdout, rd.Columns)
+		rows = previewRows(e.stdout, rows, 5)
+	}
+	if isTerminal(e.stderr) {
+		rows = withProgress(e.stderr, file.path, rows, counted, st.Size())
+	}
+	res, err := db.Import(ctx, s, opts, rows)
+	if err != nil {
+		return res, err
+	}
+	printResult(e.stdout, res, opts)
+	return res, nil
+}
+
+func describeColumns(w io.Writer, cols []transfer.Column) {
+	var parts []string
+	for _, c := range cols {
+		if c.Field == "" {
+			parts = append(parts, c.Header+" (ignored)")
+		} else {
+			parts = append(parts, c.Header+" → "+c.Field)
+		}
+	}
+	fmt.Fprintf(w, "  columns: %s\n", strings.Join(parts, ", "))
+}
+
+// previewRows prints the first n rows as Tend understood them.
+func previewRows(w io.Writer, rows iter.Seq2[store.ImportRow, error], n int) iter.Seq2[store.ImportRow, error] {
+	return func(yield func(store.ImportRow, error) bool) {
+		i := 0
+		for r, err := range rows {
+			if err == nil && i < n {
+				i++
+				fmt.Fprintf(w, "  line %d: %s\n", r.Line, describeRow(r))
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+func describeRow(r store.ImportRow) string {
+	switch {
+	case r.Err != "":
+		return "cannot be read: " + r.Err
+	case r.Skip != "":
+		return "left out: " + r.Skip
+	}
+	var parts []string
+	add := func(label, v string) {
+		if v != "" && v != "0" {
+			parts = append(parts, label+" "+strconv.Quote(v))
+		}
+	}
+	date := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2 Jan 2006")
+	}
+	add("id", r.ExternalID)
+	switch {
+	case r.User != nil:
+		add("user", r.User.Name)
+		add("role", string(r.User.Role))
+		add("manager", r.ManagerName)
+	case r.Customer != nil:
+		add("customer", r.Customer.Name)
+		add("phone", r.Customer.Phone)
+		add("email", r.Customer.Email)
+		add("contact", r.ContactName)
+		add("stage", string(r.Customer.Stage))
+		add("tags", strings.Join(r.Customer.Tags, ", "))
+		add("owner", r.OwnerName)
+	case r.Contact != nil:
+		add("contact", r.Contact.Name)
+		add("at", r.CustomerName)
+		add("role", r.Contact.Role)
+		add("phone", r.Contact.Phone)
+		add("email", r.Contact.Email)
+	case r.Deal != nil:
+		add("deal", r.Deal.Title)
+		add("customer", r.CustomerName)
+		add("value", transfer.FormatMoney(r.Deal.Value, r.Deal.Currency)+" "+r.Deal.Currency)
+		add("stage", r.Deal.Stage)
+		add("close", date(r.Deal.ExpectedClose))
+		add("owner", r.OwnerName)
+	case r.Interaction != nil:
+		add(cmpOr(string(r.Interaction.Kind), "note"), r.CustomerName)
+		add("on", date(r.Interaction.At))
+		add("with", r.ContactName)
+		add("by", r.OwnerName)
+		add("summary", r.Interaction.Summary)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) {
+	verb := ""
+	if !res.Committed && res.Created+res.Updated > 0 {
+		verb = "would be "
+	}
+	fmt.Fprintf(w, "  %s%d created, %d updated, %d skipped, %d failed\n", verb, res.Created, res.Updated, res.Skipped, res.Failed)
+	switch {
+	case res.Committed:
+		fmt.Fprintf(w, "  stored as one change (undo reverts it)\n")
+	case opts.DryRun:
+		fmt.Fprintf(w, "  dry run: nothing changed\n")
+	case res.Failed > 0:
+		fmt.Fprintf(w, "  nothing stored: the file is imported whole or not at all (--partial keeps the good lines)\n")
+	default:
+		fmt.Fprintf(w, "  nothing to change\n")
+	}
+	// Failed lines one by one; lines left out and remarks by reason, as
+	// they repeat (1,425 deals without an account).
+	failed, other := 0, map[string]int{}
+	var reasons []string
+	for _, p := range res.Problems {
+		if p.Outcome != "failed" {
+			key := p.Outcome + ": " + p.Reason
+			if other[key] == 0 {
+				reasons = append(reasons, key)
+			}
+			other[key]++
+			continue
+		}
+		if failed++; failed <= 10 {
+			fmt.Fprintf(w, "  line %d failed: %s\n", p.Line, p.Reason)
+		}
+	}
+	if failed > 10 {
+		fmt.Fprintf(w, "  … and %d more failed lines (--report FILE lists every line)\n", failed-10)
+	}
+	// Lines left out before remarks: they are what the user may act on.
+	slices.SortStableFunc(reasons, func(a, b string) int {
+		return strings.Compare(a[:strings.IndexByte(a, ':')], b[:strings.IndexByte(b, ':')]) * -1
+	})
+	for i, key := range reasons {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more reasons (--report FILE lists every line)\n", len(reasons)-10)
+			break
+		}
+		fmt.Fprintf(w, "  %s (%d lines)\n", key, other[key])
+	}
+}
+
+func writeReport(path string, problems [][]string) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(file)
+	w.Write([]string{"file", "line", "outcome", "reason"})
+	w.WriteAll(problems)
+	return errors.Join(w.Error(), file.Close())
+}
+
+// countingReader counts the bytes read, for the progress bar.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// withProgress draws a progress bar on a terminal as rows are read, at
+// most ten times a second.
+func withProgress(w io.Writer, name string, rows iter.Seq2[store.ImportRow, error], c *countingReader, size int64) iter.Seq2[store.ImportRow, error] {
+	return func(yield func(store.ImportRow, error) bool) {
+		var last time.Time
+		lines := 0
+		draw := func() {
+			pct := 100
+			if size > 0 {
+				pct = int(min(100, c.n*100/size))
+			}
+			bar := strings.Repeat("█", pct/5) + strings.Repeat("░", 20-pct/5)
+			fmt.Fprintf(w, "\r%s %s %3d%% %d lines", filepath.Base(name), bar, pct, lines)
+		}
+		defer func() {
+			draw()
+			fmt.Fprintln(w)
+		}()
+		for r, err := range rows {
+			lines++
+			if lines%256 == 0 && time.Since(last) > 100*time.Millisecond {
+				last = time.Now()
+				draw()
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// actingUser is who runs an import or export from the shell: the user
+// `tend chat` made for name (its console identity), or the user of that
+// name; with create, in a database without users, name is made its admin,
+// as `tend chat` would.
+func actingUser(ctx context.Context, db *sqlite.DB, name string, create bool) (store.Scope, error) {
+	ident := store.Identity{Platform: "console", ExternalID: name}
+	u, err := db.UserByIdentity(ctx, ident)
+	if err == nil {
+		return store.Scope{UserID: u.ID, Role: u.Role}, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return store.Scope{}, err
+	}
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return store.Scope{}, err
+	}
+	if len(users) == 0 && create {
+		u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.RoleAdmin, DigestTime: "08:30", Identities: []store.Identity{ident}})
+		return store.Scope{UserID: u.ID, Role: u.Role}, err
+	}
+	id, err := findUser(ctx, db, name)
+	if err != nil {
+		return store.Scope{}, fmt.Errorf("%w (name who you are with --as)", err)
+	}
+	u, err = db.User(ctx, id)
+	return store.Scope{UserID: u.ID, Role: u.Role}, err
+}
+
+// findUser finds a user by id or by name (folded).
+func findUser(ctx context.Context, db *sqlite.DB, name string) (store.UserID, error) {
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range users {
+		if strconv.FormatInt(int64(u.ID), 10) == name || store.NameKey(u.Name) == store.NameKey(name) {
+			return u.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("no user called %q", name)
+}
