@@ -296,7 +296,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		days, _ := json.Marshal(monthDays(f.Occasions))
 		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
 			FROM occasions o JOIN customers c ON c.id = o.customer_id
-			WHERE o.month * 100 + o.day IN (SELECT value FROM json_each(?))`+scope+" ORDER BY o.id", with(string(days))...)
+			WHERE o.lunar * 10000 + o.month * 100 + o.day IN (SELECT value FROM json_each(?))`+scope+" ORDER BY o.id", with(string(days))...)
 		if err != nil {
 			return b, fmt.Errorf("sqlite: agenda occasions: %w", err)
 		}
@@ -391,6 +391,9 @@ func monthDays(mds []store.MonthDay) []int {
 	out := make([]int, len(mds))
 	for i, md := range mds {
 		out[i] = int(md.Month)*100 + md.Day
+		if md.Lunar {
+			out[i] += 10000 // as o.lunar * 10000 in the query
+		}
 	}
 	return out
 }

@@ -41,7 +41,12 @@ func openTestDB(tb testing.TB) *sqlite.DB {
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Harness {
 		db := openTestDB(t)
-		return storetest.Harness{Store: db, SetNow: func(now time.Time) { db.Now = func() time.Time { return now } }}
+		return storetest.Harness{Store: db, SetNow: func(now time.Time) { db.Now = func() time.Time { return now } },
+			SetSegment: func(id store.CustomerID, segment string) error {
+				write, _ := db.Pools()
+				_, err := write.ExecContext(t.Context(), "UPDATE customers SET segment = ? WHERE id = ?", segment, id)
+				return err
+			}}
 	})
 }
 

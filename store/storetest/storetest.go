@@ -20,6 +20,9 @@ type Harness struct {
 	// SetNow pins the clock the store stamps created and completed times
 	// with.
 	SetNow func(time.Time)
+	// SetSegment puts a customer in a value segment, which customers get
+	// from imports rather than through Store.
+	SetSegment func(store.CustomerID, string) error
 }
 
 // T0 is the time the suite's clock is pinned to: Monday 9 March 2026,
@@ -76,6 +79,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"FindCustomers/ScopeAndLimit", testFindScope},
 		{"Aliases/FindAndNames", testAliases},
 		{"Occasions/AddAndAgenda", testOccasions},
+		{"Occasions/Lunar", testLunarOccasions},
+		{"Campaigns/PlanSegment", testPlanSegment},
 		{"Housekeeping/Prune", testPrune},
 
 		{"AgendaBook/FollowUps", testAgendaFollowUps},
@@ -102,12 +107,13 @@ type fixture struct {
 	t                          *testing.T
 	s                          store.Store
 	setNow                     func(time.Time)
+	setSegment                 func(store.CustomerID, string) error
 	admin, manager, rep1, rep2 store.Scope
 	events                     int
 }
 
 func newFixture(t *testing.T, h Harness) *fixture {
-	f := &fixture{t: t, s: h.Store, setNow: h.SetNow}
+	f := &fixture{t: t, s: h.Store, setNow: h.SetNow, setSegment: h.SetSegment}
 	mk := func(name string, role store.Role) store.Scope {
 		u, err := h.Store.CreateUser(t.Context(), store.User{Name: name, Role: role,
 			Identities: []store.Identity{{Platform: "console", ExternalID: name}}})
