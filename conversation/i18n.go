@@ -145,6 +145,14 @@ const (
 	msgCareCheckIn           msg = "care_check_in"
 	msgCareYearly            msg = "care_yearly"
 	msgOccPurchase           msg = "occ_purchase"
+	msgOccDeath              msg = "occ_death"
+	msgLunarThisYear         msg = "lunar_this_year"
+	msgLunarNextYear         msg = "lunar_next_year"
+	msgTetNote               msg = "tet_note"
+	msgTetPlanned            msg = "tet_planned"
+	msgTetWhichSegment       msg = "tet_which_segment"
+	msgTetNoCustomers        msg = "tet_no_customers"
+	msgTetAlready            msg = "tet_already"
 )
 
 var catalog = map[string]map[msg]string{
@@ -291,6 +299,14 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "check-in after the purchase: %s",
 		msgCareYearly:            "a yearly reminder on %s",
 		msgOccPurchase:           "purchase anniversary",
+		msgOccDeath:              "death anniversary",
+		msgLunarThisYear:         "%s lunar — this year %s",
+		msgLunarNextYear:         "%s lunar — next on %s",
+		msgTetNote:               "Tết greetings",
+		msgTetPlanned:            "Planned Tết greetings for %d customers in segment %s: a follow-up each on %s, %d days before Tết (%s).",
+		msgTetWhichSegment:       "For which segment? E.g. \"plan Tết greetings for segment A\".",
+		msgTetNoCustomers:        "You have no customers in segment %s — nothing was planned.",
+		msgTetAlready:            "Tết greetings for segment %s are planned already.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -435,6 +451,14 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "hỏi thăm sau mua hàng: %s",
 		msgCareYearly:            "nhắc hằng năm vào %s",
 		msgOccPurchase:           "kỷ niệm mua hàng",
+		msgOccDeath:              "giỗ",
+		msgLunarThisYear:         "%s âm lịch — năm nay %s",
+		msgLunarNextYear:         "%s âm lịch — lần tới %s",
+		msgTetNote:               "Chúc Tết",
+		msgTetPlanned:            "Đã lên lịch chúc Tết %d khách nhóm %s: mỗi khách một việc cần làm vào %s, trước Tết %d ngày (%s).",
+		msgTetWhichSegment:       "Nhóm khách nào? Ví dụ: \"lên lịch chúc Tết khách nhóm A\".",
+		msgTetNoCustomers:        "Bạn không có khách nào trong nhóm %s — chưa lên lịch gì.",
+		msgTetAlready:            "Lời chúc Tết cho nhóm %s đã được lên lịch rồi.",
 	},
 }
 

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -25,6 +26,7 @@ const (
 	IntentSettings    IntentKind = "settings"
 	IntentAlias       IntentKind = "alias"
 	IntentOccasion    IntentKind = "occasion"
+	IntentTet         IntentKind = "tet_greetings"
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -42,6 +44,8 @@ type Intent struct {
 	Settings *Settings   `json:"settings,omitempty"` // for IntentSettings
 	Alias    string      `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
 	Occasion string      `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
+	Lunar    bool        `json:"lunar,omitempty"`    // for IntentOccasion: Due's day and month are of the lunar calendar
+	Segment  string      `json:"segment,omitempty"`  // for IntentTet: the customers' value segment
 	Deal     *DealChange `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
 	// For IntentFollowUps: whose list (a teammate's name as written, or
 	// "team" for all the asker sees; empty: their own), only what is
@@ -331,8 +335,13 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	if out, ok := parseDeal(p, at, now, loc, in); ok {
 		return out
 	}
-	if kind, name, date, ok := p.occasion(now, loc); ok {
-		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true
+	if seg, ok := p.tet(); ok {
+		in.Kind, in.Segment = IntentTet, seg
+		return in
+	}
+	occ, lunar := p.withoutLunar()
+	if kind, name, date, ok := occ.occasion(now, loc, lunar); ok {
+		in.Kind, in.Occasion, in.Due, in.AllDay, in.Lunar = IntentOccasion, kind, &date, true, lunar
 		in.Customer, in.Contact = name.customer, name.contact
 		return in
 	}
@@ -745,9 +754,13 @@ type occasionName struct{ customer, contact string }
 // 3 May", "sinh nhật chị Lan bên Minh Phát ngày 5/12", "Minh Phát thành lập
 // 15/8": the kind, who, and the date (read like any date, so "12/5" is 12
 // May).
-func (p phrase) occasion(now time.Time, loc *time.Location) (kind string, who occasionName, date time.Time, ok bool) {
+func (p phrase) occasion(now time.Time, loc *time.Location, lunar bool) (kind string, who occasionName, date time.Time, ok bool) {
 	at, end := -1, 0
-	for _, w := range occasionWords {
+	words := occasionWords
+	if lunar {
+		words = slices.Concat(lunarOccasionWords, words)
+	}
+	for _, w := range words {
 		if i := strings.Index(p.fold, w.phrase); i >= 0 && boundary(p.fold, i-1) && boundary(p.fold, i+len(w.phrase)) && (at < 0 || i < at) {
 			at, end, kind = i, i+len(w.phrase), w.kind
 		}
@@ -784,6 +797,13 @@ func (p phrase) occasion(now time.Time, loc *time.Location) (kind string, who oc
 			ce = p.trimLinks(ce)
 			who.contact, who.customer = who.customer, p.span(cs, ce)
 		}
+	}
+	switch {
+	case who.contact == who.customer: // "birthday of Mr Minh": a person
+		who.contact = ""
+	case who.contact == "" && slices.Contains(honorifics, store.Fold(who.customer)):
+		// "giỗ ông ngày 10/3": someone's grandfather; whose, the router asks.
+		who.contact, who.customer = who.customer, ""
 	}
 	return kind, who, d.Time, true
 }
