@@ -667,6 +667,7 @@ func boundary(s string, i int) bool {
 // detectLang tells Vietnamese from English: a Vietnamese letter, or a
 // Vietnamese word that is common in messages typed without diacritics.
 func detectLang(s string) string {
+	s = tetWord.Replace(s) // English says "Tết" too
 	for _, r := range s {
 		if r >= 0xC0 && store.FoldRune(r) != unicode.ToLower(r) {
 			return "vi"
@@ -675,11 +676,13 @@ func detectLang(s string) string {
 	f := " " + store.Fold(s) + " "
 	if containsAny(f, []string{"goi cho", "khach", "hen", "nhac toi", "ai can", "lien he", "bao gia", "ngay mai", "tuan sau",
 		"hom nay", "chi", "anh", "xong", "hoan tac", "gap", "nhan tin", "ghi chu", "cong ty", "thu hai", "thu ba", "thu tu",
-		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la"}) {
+		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la", "am lich", "chuc tet"}) {
 		return "vi"
 	}
 	return "en"
 }
+
+var tetWord = strings.NewReplacer("Tết", "Tet", "tết", "tet", "TẾT", "TET")
 
 var (
 	digestWords      = []string{"digest", "tom tat", "summary", "bao cao sang"}
