@@ -25,3 +25,5 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+require github.com/6tail/lunar-go v1.4.6

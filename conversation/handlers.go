@@ -48,6 +48,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.access(ctx, ses, in)
 	case IntentSearch:
 		return r.search(ctx, ses, in.Query)
+	case IntentTet:
+		return r.tet(ctx, ses, in)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -522,7 +524,7 @@ func (r *Router) occasion(ctx context.Context, ses *session, in Intent, text str
 		return *ask
 	}
 	d := in.Due.In(ses.loc)
-	oc := &store.Occasion{Kind: in.Occasion, Month: d.Month(), Day: d.Day(), Label: in.Contact}
+	oc := &store.Occasion{Kind: in.Occasion, Month: d.Month(), Day: d.Day(), Lunar: in.Lunar, Label: in.Contact}
 	rec, err := r.Store.Record(ctx, ses.scope, ses.origin, store.Activity{Customer: ref, Contact: in.Contact, Occasion: oc})
 	if o, ok := invalid(ses, err); ok {
 		return o
@@ -530,7 +532,11 @@ func (r *Router) occasion(ctx context.Context, ses *session, in Intent, text str
 	if err != nil {
 		return failed(err)
 	}
-	lines := []string{t(ses.lang, msgOccasionAdded, occasionText(ses.lang, *rec.Occasion, rec.Customer.Name), fmt.Sprintf("%d/%d", d.Day(), int(d.Month())))}
+	date := fmt.Sprintf("%d/%d", d.Day(), int(d.Month()))
+	if oc.Lunar {
+		date = lunarText(ses.lang, *rec.Occasion, ses.now.In(ses.loc))
+	}
+	lines := []string{t(ses.lang, msgOccasionAdded, occasionText(ses.lang, *rec.Occasion, rec.Customer.Name), date)}
 	if rec.NewCustomer {
 		lines = append(lines, t(ses.lang, msgNewCustomer, rec.Customer.Name))
 	}
@@ -550,6 +556,8 @@ func occasionText(lang string, oc store.Occasion, customer string) string {
 		kind = t(lang, msgOccAnniversary)
 	case "purchase":
 		kind = t(lang, msgOccPurchase)
+	case "death_anniversary":
+		kind = t(lang, msgOccDeath)
 	}
 	who := oc.Label
 	if who == "" {

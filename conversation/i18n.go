@@ -153,6 +153,14 @@ const (
 	msgCareCheckIn           msg = "care_check_in"
 	msgCareYearly            msg = "care_yearly"
 	msgOccPurchase           msg = "occ_purchase"
+	msgOccDeath              msg = "occ_death"
+	msgLunarThisYear         msg = "lunar_this_year"
+	msgLunarNextYear         msg = "lunar_next_year"
+	msgTetNote               msg = "tet_note"
+	msgTetPlanned            msg = "tet_planned"
+	msgTetWhichSegment       msg = "tet_which_segment"
+	msgTetNoCustomers        msg = "tet_no_customers"
+	msgTetAlready            msg = "tet_already"
 )
 
 // Access: who comes in, and the admin's user commands.
@@ -360,17 +368,25 @@ var catalog = map[string]map[msg]string{
 		msgRemoveUsage:   "Say who leaves and who takes over their customers: /tend user remove @lan to @minh",
 		msgRemoved:       "%s is removed; %s takes over their customers (%d), open deals (%d) and open follow-ups (%d). Their history is kept.",
 
-		msgSearchHeader:   "Found for \"%s\":",
-		msgSearchNone:     "Nothing found for \"%s\" among the customers you see.",
-		msgSearchWhat:     "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
-		msgHitCustomer:    "%s — customer",
-		msgHitContact:     "%s — contact %s",
-		msgHitDeal:        "%s — deal \"%s\"",
-		msgHitInteraction: "%s — %s, %s: %s",
-		msgHitFollowUp:    "%s — follow-up: %s",
-		msgHistoryHeader:  "Recent changes to %s:",
-		msgHistoryEmpty:   "No changes recorded for %s yet.",
-		msgHistoryUndone:  "(undone)",
+		msgSearchHeader:    "Found for \"%s\":",
+		msgSearchNone:      "Nothing found for \"%s\" among the customers you see.",
+		msgSearchWhat:      "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
+		msgHitCustomer:     "%s — customer",
+		msgHitContact:      "%s — contact %s",
+		msgHitDeal:         "%s — deal \"%s\"",
+		msgHitInteraction:  "%s — %s, %s: %s",
+		msgHitFollowUp:     "%s — follow-up: %s",
+		msgHistoryHeader:   "Recent changes to %s:",
+		msgHistoryEmpty:    "No changes recorded for %s yet.",
+		msgHistoryUndone:   "(undone)",
+		msgOccDeath:        "death anniversary",
+		msgLunarThisYear:   "%s lunar — this year %s",
+		msgLunarNextYear:   "%s lunar — next on %s",
+		msgTetNote:         "Tết greetings",
+		msgTetPlanned:      "Planned Tết greetings for %d customers in segment %s: a follow-up each on %s, %d days before Tết (%s).",
+		msgTetWhichSegment: "For which segment? E.g. \"plan Tết greetings for segment A\".",
+		msgTetNoCustomers:  "You have no customers in segment %s — nothing was planned.",
+		msgTetAlready:      "Tết greetings for segment %s are planned already.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -543,17 +559,25 @@ var catalog = map[string]map[msg]string{
 		msgRemoveUsage:   "Hãy nói ai nghỉ và ai nhận khách hàng của họ: /tend user remove @lan to @minh",
 		msgRemoved:       "Đã xoá %s; %s nhận khách hàng (%d), thương vụ đang mở (%d) và việc cần theo dõi (%d) của họ. Lịch sử vẫn được giữ.",
 
-		msgSearchHeader:   "Kết quả cho \"%s\":",
-		msgSearchNone:     "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
-		msgSearchWhat:     "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
-		msgHitCustomer:    "%s — khách hàng",
-		msgHitContact:     "%s — người liên hệ %s",
-		msgHitDeal:        "%s — cơ hội \"%s\"",
-		msgHitInteraction: "%s — %s, %s: %s",
-		msgHitFollowUp:    "%s — hẹn: %s",
-		msgHistoryHeader:  "Thay đổi gần đây của %s:",
-		msgHistoryEmpty:   "Chưa có thay đổi nào của %s.",
-		msgHistoryUndone:  "(đã hoàn tác)",
+		msgSearchHeader:    "Kết quả cho \"%s\":",
+		msgSearchNone:      "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
+		msgSearchWhat:      "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
+		msgHitCustomer:     "%s — khách hàng",
+		msgHitContact:      "%s — người liên hệ %s",
+		msgHitDeal:         "%s — cơ hội \"%s\"",
+		msgHitInteraction:  "%s — %s, %s: %s",
+		msgHitFollowUp:     "%s — hẹn: %s",
+		msgHistoryHeader:   "Thay đổi gần đây của %s:",
+		msgHistoryEmpty:    "Chưa có thay đổi nào của %s.",
+		msgHistoryUndone:   "(đã hoàn tác)",
+		msgOccDeath:        "giỗ",
+		msgLunarThisYear:   "%s âm lịch — năm nay %s",
+		msgLunarNextYear:   "%s âm lịch — lần tới %s",
+		msgTetNote:         "Chúc Tết",
+		msgTetPlanned:      "Đã lên lịch chúc Tết %d khách nhóm %s: mỗi khách một việc cần làm vào %s, trước Tết %d ngày (%s).",
+		msgTetWhichSegment: "Nhóm khách nào? Ví dụ: \"lên lịch chúc Tết khách nhóm A\".",
+		msgTetNoCustomers:  "Bạn không có khách nào trong nhóm %s — chưa lên lịch gì.",
+		msgTetAlready:      "Lời chúc Tết cho nhóm %s đã được lên lịch rồi.",
 	},
 }
 

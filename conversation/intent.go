@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +31,7 @@ const (
 	IntentInvite      IntentKind = "invite"      // an admin asks for an invite code
 	IntentTeam        IntentKind = "user_team"   // an admin puts a user in a manager's team
 	IntentRemoveUser  IntentKind = "user_remove" // an admin removes a user, handing over to another
+	IntentTet         IntentKind = "tet_greetings"
 	IntentUnknown     IntentKind = "unknown"
 )
 
@@ -53,6 +55,8 @@ type Intent struct {
 	Role     store.Role      `json:"role,omitempty"`     // for IntentInvite
 	User     string          `json:"user,omitempty"`     // for IntentTeam and IntentRemoveUser: who, as written
 	To       string          `json:"to,omitempty"`       // their manager, or who takes over their customers
+	Lunar    bool            `json:"lunar,omitempty"`    // for IntentOccasion: Due's day and month are of the lunar calendar
+	Segment  string          `json:"segment,omitempty"`  // for IntentTet: the customers' value segment
 	// For IntentFollowUps: whose list (a teammate's name as written, or
 	// "team" for all the asker sees; empty: their own), only what is
 	// late, or through the end of the week. Customer narrows it to one.
@@ -358,8 +362,13 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	if out, ok := parseDeal(p, at, now, loc, in); ok {
 		return out
 	}
-	if kind, name, date, ok := p.occasion(now, loc); ok {
-		in.Kind, in.Occasion, in.Due, in.AllDay = IntentOccasion, kind, &date, true
+	if seg, ok := p.tet(); ok {
+		in.Kind, in.Segment = IntentTet, seg
+		return in
+	}
+	occ, lunar := p.withoutLunar()
+	if kind, name, date, ok := occ.occasion(now, loc, lunar); ok {
+		in.Kind, in.Occasion, in.Due, in.AllDay, in.Lunar = IntentOccasion, kind, &date, true, lunar
 		in.Customer, in.Contact = name.customer, name.contact
 		return in
 	}
@@ -692,6 +701,7 @@ func boundary(s string, i int) bool {
 // detectLang tells Vietnamese from English: a Vietnamese letter, or a
 // Vietnamese word that is common in messages typed without diacritics.
 func detectLang(s string) string {
+	s = tetWord.Replace(s) // English says "Tết" too
 	for _, r := range s {
 		if r >= 0xC0 && store.FoldRune(r) != unicode.ToLower(r) {
 			return "vi"
@@ -700,11 +710,13 @@ func detectLang(s string) string {
 	f := " " + store.Fold(s) + " "
 	if containsAny(f, []string{"goi cho", "khach", "hen", "nhac toi", "ai can", "lien he", "bao gia", "ngay mai", "tuan sau",
 		"hom nay", "chi", "anh", "xong", "hoan tac", "gap", "nhan tin", "ghi chu", "cong ty", "thu hai", "thu ba", "thu tu",
-		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la"}) {
+		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la", "am lich", "chuc tet"}) {
 		return "vi"
 	}
 	return "en"
 }
+
+var tetWord = strings.NewReplacer("Tết", "Tet", "tết", "tet", "TẾT", "TET")
 
 var (
 	digestWords      = []string{"digest", "tom tat", "summary", "bao cao sang"}
@@ -779,9 +791,13 @@ type occasionName struct{ customer, contact string }
 // 3 May", "sinh nhật chị Lan bên Minh Phát ngày 5/12", "Minh Phát thành lập
 // 15/8": the kind, who, and the date (read like any date, so "12/5" is 12
 // May).
-func (p phrase) occasion(now time.Time, loc *time.Location) (kind string, who occasionName, date time.Time, ok bool) {
+func (p phrase) occasion(now time.Time, loc *time.Location, lunar bool) (kind string, who occasionName, date time.Time, ok bool) {
 	at, end := -1, 0
-	for _, w := range occasionWords {
+	words := occasionWords
+	if lunar {
+		words = slices.Concat(lunarOccasionWords, words)
+	}
+	for _, w := range words {
 		if i := strings.Index(p.fold, w.phrase); i >= 0 && boundary(p.fold, i-1) && boundary(p.fold, i+len(w.phrase)) && (at < 0 || i < at) {
 			at, end, kind = i, i+len(w.phrase), w.kind
 		}
@@ -818,6 +834,13 @@ func (p phrase) occasion(now time.Time, loc *time.Location) (kind string, who oc
 			ce = p.trimLinks(ce)
 			who.contact, who.customer = who.customer, p.span(cs, ce)
 		}
+	}
+	switch {
+	case who.contact == who.customer: // "birthday of Mr Minh": a person
+		who.contact = ""
+	case who.contact == "" && slices.Contains(honorifics, store.Fold(who.customer)):
+		// "giỗ ông ngày 10/3": someone's grandfather; whose, the router asks.
+		who.contact, who.customer = who.customer, ""
 	}
 	return kind, who, d.Time, true
 }

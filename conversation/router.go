@@ -29,6 +29,7 @@ type Store interface {
 	store.Access
 	store.Search
 	store.History
+	store.Campaigns
 }
 
 // Router answers messages and button presses. It implements bot.Handler.

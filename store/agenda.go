@@ -18,7 +18,9 @@ type AgendaFilter struct {
 	// StuckSince: open deals whose stage has not changed since then are in
 	// the book. Zero leaves deals out.
 	StuckSince time.Time
-	// Occasions lists the yearly dates (month, day) to include.
+	// Occasions lists the yearly dates to include: solar month-days, and
+	// lunar ones for occasions kept in the lunar calendar (UpcomingDays
+	// gives both).
 	Occasions []MonthDay
 	// Limit, when not 0, lets the store leave out of the book customers
 	// that only their cadence puts on the agenda, whose keep-in-touch date
@@ -40,10 +42,12 @@ func (f *AgendaFilter) Page(w Weights, now time.Time, limit int) {
 	f.LongOverdue = now.AddDate(0, 0, -(w.MaxDays + 2)).Truncate(time.Second)
 }
 
-// MonthDay is a day of the year.
+// MonthDay is a day of the year, of the solar calendar or, when Lunar,
+// of the lunar one.
 type MonthDay struct {
 	Month time.Month
 	Day   int
+	Lunar bool
 }
 
 // Book is the slice of the store an agenda is computed from.
@@ -175,7 +179,7 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 	}
 	for i := range b.Occasions {
 		o := &b.Occasions[i]
-		days := daysUntil(now.In(loc), o.Month, o.Day)
+		days := o.DaysUntil(now.In(loc))
 		score := w.OccasionSoon
 		if days == 0 {
 			score = w.OccasionToday
@@ -209,26 +213,50 @@ func dayNumber(t time.Time, loc *time.Location) int {
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// daysUntil is the number of days from local's date to the next month/day
-// (0 when it is today). February 29 falls on March 1 in other years.
-func daysUntil(local time.Time, m time.Month, d int) int {
-	y := local.Year()
-	today := time.Date(y, local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
-	next := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	if next.Before(today) {
-		next = time.Date(y+1, m, d, 0, 0, 0, 0, time.UTC)
+// Next returns the occasion's next date on or after local's date, at
+// 00:00 UTC: February 29 falls on March 1 in other years; a lunar date
+// falls as FromLunar says.
+func (o Occasion) Next(local time.Time) time.Time {
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	if o.Lunar {
+		if t, ok := NextLunar(local, int(o.Month), o.Day); ok {
+			return t
+		}
+		return today // a stored lunar date is valid; keep the agenda going anyway
 	}
-	return int(next.Sub(today).Hours() / 24)
+	next := time.Date(today.Year(), o.Month, o.Day, 0, 0, 0, 0, time.UTC)
+	if next.Before(today) {
+		next = time.Date(today.Year()+1, o.Month, o.Day, 0, 0, 0, 0, time.UTC)
+	}
+	return next
 }
 
-// UpcomingDays lists the month-days from now's date in loc through the
-// next days-1 days, for AgendaFilter.Occasions.
+// DaysUntil is the number of days from local's date to the occasion's next
+// date (0 when it is today).
+func (o Occasion) DaysUntil(local time.Time) int {
+	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	return int(o.Next(local).Sub(today).Hours() / 24)
+}
+
+// UpcomingDays lists the days from now's date in loc through the next
+// days-1 days, for AgendaFilter.Occasions: each as a solar month-day and
+// as a lunar one. A day of a leap month matches no lunar occasion (theirs
+// is the regular month), and the last day of a 29-day month also matches
+// the 30th.
 func UpcomingDays(now time.Time, loc *time.Location, days int) []MonthDay {
 	local := now.In(loc)
-	out := make([]MonthDay, 0, days)
+	out := make([]MonthDay, 0, 2*days)
 	for i := range days {
 		t := time.Date(local.Year(), local.Month(), local.Day()+i, 12, 0, 0, 0, time.UTC)
 		out = append(out, MonthDay{Month: t.Month(), Day: t.Day()})
+		l := ToLunar(t)
+		if l.Leap {
+			continue
+		}
+		out = append(out, MonthDay{Month: time.Month(l.Month), Day: l.Day, Lunar: true})
+		if l.Day == 29 && ToLunar(t.AddDate(0, 0, 1)).Day == 1 {
+			out = append(out, MonthDay{Month: time.Month(l.Month), Day: 30, Lunar: true})
+		}
 	}
 	return out
 }

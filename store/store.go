@@ -155,6 +155,18 @@ type Deals interface {
 	ActivitySince(ctx context.Context, s Scope, since time.Time) ([]RepActivity, error)
 }
 
+// Campaigns plans the same follow-up for many customers at once.
+type Campaigns interface {
+	// PlanSegment adds an open follow-up owned by s, with f's Due, AllDay
+	// and Note, on each customer s owns in segment that has no open
+	// follow-up with that due time and note yet, as one change. It returns
+	// the follow-ups added, by customer name. Returns ErrInvalid (no
+	// segment, note or due time), ErrNotFound when s owns no customer in
+	// the segment, ErrConflict when every one of them has it already,
+	// ErrDuplicate.
+	PlanSegment(ctx context.Context, s Scope, o Origin, segment string, f FollowUp) ([]FollowUp, ChangeID, error)
+}
+
 // Events is the ledger of platform events handled, for those that make no
 // change (a question): a write records its event itself.
 type Events interface {
@@ -239,6 +251,7 @@ type Store interface {
 	Timeline
 	Writer
 	Deals
+	Campaigns
 	Events
 	Drafts
 	Deliveries

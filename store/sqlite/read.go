@@ -304,7 +304,8 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	if len(f.Occasions) > 0 {
 		days, _ := json.Marshal(monthDays(f.Occasions))
 		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
-			FROM json_each(?) j CROSS JOIN occasions o ON o.month = j.value / 100 AND o.day = j.value % 100
+			FROM json_each(?) j CROSS JOIN occasions o
+				ON o.month = j.value / 100 % 100 AND o.day = j.value % 100 AND o.lunar = j.value / 10000
 			JOIN customers c ON c.id = o.customer_id WHERE 1`+scope+" ORDER BY o.id", with(string(days))...)
 		if err != nil {
 			return b, fmt.Errorf("sqlite: agenda occasions: %w", err)
@@ -400,6 +401,9 @@ func monthDays(mds []store.MonthDay) []int {
 	out := make([]int, len(mds))
 	for i, md := range mds {
 		out[i] = int(md.Month)*100 + md.Day
+		if md.Lunar {
+			out[i] += 10000 // as o.lunar * 10000 in the query
+		}
 	}
 	return out
 }

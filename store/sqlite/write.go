@@ -554,8 +554,11 @@ func (c *change) addOccasion(oc store.Occasion, r *store.Recorded) error {
 	if leap == 0 {
 		leap = 2024 // a leap year: 29 February is a valid yearly date
 	}
-	if oc.Month < time.January || oc.Month > time.December || oc.Day < 1 ||
-		time.Date(leap, oc.Month, oc.Day, 0, 0, 0, 0, time.UTC).Month() != oc.Month || strings.TrimSpace(oc.Kind) == "" {
+	valid := time.Date(leap, oc.Month, oc.Day, 0, 0, 0, 0, time.UTC).Month() == oc.Month
+	if oc.Lunar {
+		valid = oc.Day <= 30 // a lunar month has 29 or 30 days, varying by year
+	}
+	if oc.Month < time.January || oc.Month > time.December || oc.Day < 1 || !valid || strings.TrimSpace(oc.Kind) == "" {
 		return &store.InvalidError{Field: store.FieldDate, Reason: fmt.Sprintf("occasion %q on %d/%d", oc.Kind, oc.Day, oc.Month)}
 	}
 	oc.CustomerID, oc.Label = r.Customer.ID, store.Normalize(oc.Label)

@@ -80,6 +80,8 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"FindCustomers/ScopeAndLimit", testFindScope},
 		{"Aliases/FindAndNames", testAliases},
 		{"Occasions/AddAndAgenda", testOccasions},
+		{"Occasions/Lunar", testLunarOccasions},
+		{"Campaigns/PlanSegment", testPlanSegment},
 		{"Housekeeping/Prune", testPrune},
 
 		{"AgendaBook/FollowUps", testAgendaFollowUps},
