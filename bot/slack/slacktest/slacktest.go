@@ -138,7 +138,10 @@ func NewServer(t testing.TB) *Server {
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
 	})
 	mux.HandleFunc("GET /link/", s.serveSocket)
-	s.srv = httptest.NewServer(mux)
+	// Assigned before the server starts, so that its handlers read it
+	// after the write (the client may be another process).
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Start()
 	t.Cleanup(func() {
 		s.mu.Lock()
 		for _, c := range s.live {
