@@ -84,7 +84,7 @@ const (
 
 // Modes for Config.Mode.
 const (
-	ModePoll    = "poll"
+	ModePoll    = "polling"
 	ModeWebhook = "webhook"
 )
 
@@ -109,7 +109,7 @@ type Config struct {
 	// APIEndpoint is a format string taking the token and the method name,
 	// as tgbotapi's: tests and proxies point it elsewhere.
 	APIEndpoint string
-	Mode        string // ModePoll (default; "polling" too) or ModeWebhook
+	Mode        string // ModePoll (default; "poll" too) or ModeWebhook
 
 	Listen        string // webhook: address to listen on, e.g. ":8443"
 	WebhookURL    string // webhook: public https URL registered with setWebhook
@@ -205,7 +205,7 @@ func (c *Config) setDefaults() error {
 		return fmt.Errorf("telegram: config: api endpoint %q must hold two %%s (token, method)", c.APIEndpoint)
 	}
 	switch c.Mode {
-	case "", ModePoll, "polling":
+	case "", ModePoll, "poll":
 		c.Mode = ModePoll
 	case ModeWebhook:
 		if err := c.checkWebhook(); err != nil {

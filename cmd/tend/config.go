@@ -119,8 +119,8 @@ type SlackConfig struct {
 
 type TelegramConfig struct {
 	Token         string `yaml:"token"`
-	APIEndpoint   string `yaml:"api_endpoint"`
-	Mode          string `yaml:"mode"` // poll or webhook
+	APIURL        string `yaml:"api_url"` // the Bot API endpoint format: token, then method
+	Mode          string `yaml:"mode"`    // polling or webhook
 	Listen        string `yaml:"listen"`
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
@@ -144,10 +144,10 @@ func DefaultConfig() Config {
 		Users: UsersConfig{Enroll: "rep"},
 		Slack: SlackConfig{APIURL: "https://slack.com/api/", Mode: "socket", Listen: ":3000"},
 		Telegram: TelegramConfig{
-			APIEndpoint: "https://api.telegram.org/bot%s/%s",
-			Mode:        "poll",
-			Listen:      ":8443",
-			Pace:        true,
+			APIURL: "https://api.telegram.org/bot%s/%s",
+			Mode:   "polling",
+			Listen: ":8443",
+			Pace:   true,
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),

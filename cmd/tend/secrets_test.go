@@ -46,7 +46,7 @@ slack:
   bot_token: ""
 telegram:
   token: %s
-  api_endpoint: %s
+  api_url: %s
   webhook_secret: ${HOOK}
   allowed_users: []
 `, filepath.Join(dir, "tend.db"), secrets["slack signing"], secrets["slack app token"], secrets["telegram token"], tg.Endpoint())

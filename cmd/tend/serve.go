@@ -133,7 +133,7 @@ func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]
 		adapters, platforms = append(adapters, a), append(platforms, bot.Slack)
 	}
 	if c := cfg.Telegram; c.Token != "" {
-		a, err := telegram.New(telegram.Config{Token: c.Token, APIEndpoint: c.APIEndpoint, Mode: c.Mode, Listen: c.Listen,
+		a, err := telegram.New(telegram.Config{Token: c.Token, APIEndpoint: c.APIURL, Mode: c.Mode, Listen: c.Listen,
 			WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret, Unpaced: !c.Pace,
 			HTTPClient: m.client(bot.Telegram, 0)}, h, logger)
 		if err != nil {

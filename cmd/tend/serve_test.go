@@ -61,7 +61,7 @@ func logLines(t *testing.T, log string) []map[string]any {
 func telegramEnv(tg *telegramtest.Server, extra ...string) map[string]string {
 	env := map[string]string{
 		"TEND_TELEGRAM_TOKEN":          telegramtest.Token,
-		"TEND_TELEGRAM_API_ENDPOINT":   tg.Endpoint(),
+		"TEND_TELEGRAM_API_URL":        tg.Endpoint(),
 		"TEND_USERS_DEFAULT_TIME_ZONE": "Asia/Ho_Chi_Minh",
 		"TEND_LOG_FORMAT":              "json",
 		// The stand-in has no flood limits to keep to.

@@ -100,7 +100,7 @@ func (s *Server) Close() {
 }
 
 // Endpoint is the API endpoint format for the adapter's configuration
-// (telegram.api_endpoint): it takes the token and the method.
+// (telegram.api_url): it takes the token and the method.
 func (s *Server) Endpoint() string { return s.URL + "/bot%s/%s" }
 
 // QueueMessage queues a text message from u in their private chat and
