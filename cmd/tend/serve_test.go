@@ -241,7 +241,15 @@ func TestAdminHealthAndMetrics(t *testing.T) {
 		t.Errorf("healthz while polls fail: %d %s", code, body)
 	}
 
-	_, metrics := get(t, base+"/metrics")
+	// The error counter moves when the adapter has read the failed answer,
+	// which may be just after the stand-in served it: poll for it.
+	var metrics string
+	for deadline := time.Now().Add(liveness); ; time.Sleep(10 * time.Millisecond) {
+		_, metrics = get(t, base+"/metrics")
+		if strings.Contains(metrics, `tend_platform_errors_total{platform="telegram"} 2`) || time.Now().After(deadline) {
+			break
+		}
+	}
 	for _, want := range []string{
 		`tend_messages_handled_total{intent="log_interaction",platform="telegram"} 1`,
 		`tend_messages_handled_total{intent="followups",platform="telegram"} 1`,
