@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"Deliveries", testDeliveries},
 	}
 	tests = append(tests, dealTests...)
+	tests = append(tests, referralTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := open(t)
