@@ -264,6 +264,13 @@ func (r *Router) moveDeal(ctx context.Context, ses *session, d store.Deal, stage
 	var care []string
 	if stage == store.DealWon && d.Stage != store.DealWon {
 		upd.CarePlan, care = r.carePlan(ses, d)
+		if f, said, ok := r.referralThanks(ctx, ses, d); ok {
+			if upd.CarePlan == nil {
+				upd.CarePlan = &store.CarePlan{}
+			}
+			upd.CarePlan.FollowUps = append(upd.CarePlan.FollowUps, f)
+			care = append(care, said)
+		}
 	}
 	from := d.Stage
 	d, ch, err := r.Store.UpdateDeal(ctx, ses.scope, ses.origin, d.ID, upd)

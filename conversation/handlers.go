@@ -38,6 +38,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.settings(ctx, ses, *in.Settings)
 	case IntentOccasion:
 		return r.occasion(ctx, ses, in, text, p)
+	case IntentReferral:
+		return r.referral(ctx, ses, in, text, p)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {

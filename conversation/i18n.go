@@ -145,6 +145,14 @@ const (
 	msgCareCheckIn           msg = "care_check_in"
 	msgCareYearly            msg = "care_yearly"
 	msgOccPurchase           msg = "occ_purchase"
+	msgReferralSet           msg = "referral_set"
+	msgReferralKnown         msg = "referral_known"
+	msgReferralSelf          msg = "referral_self"
+	msgWhichReferrer         msg = "which_referrer"
+	msgThankReferrer         msg = "thank_referrer"
+	msgCardReferredBy        msg = "card_referred_by"
+	msgCardReferred          msg = "card_referred"
+	msgReasonReferralAsk     msg = "reason_referral_ask"
 )
 
 var catalog = map[string]map[msg]string{
@@ -291,6 +299,14 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "check-in after the purchase: %s",
 		msgCareYearly:            "a yearly reminder on %s",
 		msgOccPurchase:           "purchase anniversary",
+		msgReferralSet:           "Noted: %s was referred by %s.",
+		msgReferralKnown:         "I knew already: %s was referred by %s.",
+		msgReferralSelf:          "%s cannot refer itself.",
+		msgWhichReferrer:         "Which %s referred them: %s? Say it again with the full name.",
+		msgThankReferrer:         "thank %s for referring %s",
+		msgCardReferredBy:        "Referred by %s",
+		msgCardReferred:          "Referred: %s",
+		msgReasonReferralAsk:     "won %q %d days ago, ask for a referral",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -435,6 +451,14 @@ var catalog = map[string]map[msg]string{
 		msgCareCheckIn:           "hỏi thăm sau mua hàng: %s",
 		msgCareYearly:            "nhắc hằng năm vào %s",
 		msgOccPurchase:           "kỷ niệm mua hàng",
+		msgReferralSet:           "Đã ghi: %s được %s giới thiệu.",
+		msgReferralKnown:         "Tôi đã biết: %s được %s giới thiệu.",
+		msgReferralSelf:          "%s không thể tự giới thiệu mình.",
+		msgWhichReferrer:         "%s nào đã giới thiệu: %s? Bạn nói lại với tên đầy đủ nhé.",
+		msgThankReferrer:         "cảm ơn %s đã giới thiệu %s",
+		msgCardReferredBy:        "Được %s giới thiệu",
+		msgCardReferred:          "Đã giới thiệu: %s",
+		msgReasonReferralAsk:     "đã chốt %q %d ngày trước, nhờ giới thiệu khách",
 	},
 }
 

@@ -26,6 +26,7 @@ type Store interface {
 	store.Drafts
 	store.Agendas
 	store.Deals
+	store.Referrals
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
