@@ -42,6 +42,7 @@ type AgendaConfig struct {
 	OccasionSoon  float64 `yaml:"occasion_soon"`
 	Stuck         float64 `yaml:"stuck"`
 	StuckPerDay   float64 `yaml:"stuck_per_day"`
+	ReferralAsk   float64 `yaml:"referral_ask"`
 	MaxDays       int     `yaml:"max_days"`
 	SegmentA      float64 `yaml:"segment_a"`
 	SegmentB      float64 `yaml:"segment_b"`
@@ -53,7 +54,7 @@ func (c AgendaConfig) Weights() store.Weights {
 	return store.Weights{
 		Overdue: c.Overdue, OverduePerDay: c.OverduePerDay, DueToday: c.DueToday, Upcoming: c.Upcoming,
 		Cadence: c.Cadence, CadencePerDay: c.CadencePerDay, OccasionToday: c.OccasionToday, OccasionSoon: c.OccasionSoon,
-		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, MaxDays: c.MaxDays,
+		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, ReferralAsk: c.ReferralAsk, MaxDays: c.MaxDays,
 		Segment: map[string]float64{"A": c.SegmentA, "B": c.SegmentB, "C": c.SegmentC},
 	}
 }
@@ -68,7 +69,7 @@ func agendaConfig(w store.Weights) AgendaConfig {
 	return AgendaConfig{
 		Overdue: w.Overdue, OverduePerDay: w.OverduePerDay, DueToday: w.DueToday, Upcoming: w.Upcoming,
 		Cadence: w.Cadence, CadencePerDay: w.CadencePerDay, OccasionToday: w.OccasionToday, OccasionSoon: w.OccasionSoon,
-		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, MaxDays: w.MaxDays,
+		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, ReferralAsk: w.ReferralAsk, MaxDays: w.MaxDays,
 		SegmentA: seg("A"), SegmentB: seg("B"), SegmentC: seg("C"),
 	}
 }
