@@ -327,8 +327,8 @@ func (r *Router) carePlan(ses *session, d store.Deal) (*store.CarePlan, []string
 	return plan, said
 }
 
-// announce posts a deal's news to the chats bound to it, except the one
-// it was said in. A failed post is logged: the change is made already.
+// announce posts a deal's news (a stage change, a call logged on it) to
+// the chats bound to it, except the one it was said in. A failed post is logged: the change is made already.
 func (r *Router) announce(ctx context.Context, ses *session, d store.Deal, text string) {
 	if r.Notifier == nil {
 		return
@@ -339,7 +339,7 @@ func (r *Router) announce(ctx context.Context, ses *session, d store.Deal, text 
 		return
 	}
 	for _, b := range bs {
-		to := bot.Target{Platform: bot.Platform(b.Platform), ChatID: b.ChatID, ThreadID: b.ThreadID}
+		to := bindingTarget(b)
 		if to == ses.chat {
 			continue
 		}

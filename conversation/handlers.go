@@ -187,7 +187,11 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 		if in.At != nil {
 			at = *in.At
 		}
-		act.Interaction = &store.Interaction{Kind: in.Type, At: at, Summary: strings.TrimSpace(text)}
+		deal, err := r.callDeal(ctx, ses, ref.ID)
+		if err != nil {
+			return failed(err)
+		}
+		act.Interaction = &store.Interaction{Kind: in.Type, At: at, Summary: strings.TrimSpace(text), DealID: deal}
 	}
 	if in.Due != nil {
 		act.FollowUp = &store.FollowUp{Due: *in.Due, AllDay: in.AllDay, Note: in.Note}
@@ -215,6 +219,11 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 	}
 	if f := rec.FollowUp; f != nil {
 		lines = append(lines, t(ses.lang, msgFollowUpSet, r.followUpWhen(ses, *f, rec.Customer.Name), noteSuffix(f.Note)))
+	}
+	if i := rec.Interaction; i != nil && i.DealID != 0 {
+		if d, err := r.Store.Deal(ctx, boundScope, i.DealID); err == nil {
+			r.announce(ctx, ses, d, t(ses.lang, msgDealLogged, d.Title, ses.user.Name, kindWord(ses.lang, i.Kind), clip(oneLine(i.Summary), 300)))
+		}
 	}
 	o := say(strings.Join(lines, "\n"), undoButton(ses.lang, rec.Change))
 	o.write = true

@@ -153,6 +153,8 @@ const (
 	msgCardReferredBy        msg = "card_referred_by"
 	msgCardReferred          msg = "card_referred"
 	msgReasonReferralAsk     msg = "reason_referral_ask"
+	msgDealLogged            msg = "deal_logged"
+	msgDealFollowUpDue       msg = "deal_followup_due"
 )
 
 var catalog = map[string]map[msg]string{
@@ -307,6 +309,8 @@ var catalog = map[string]map[msg]string{
 		msgCardReferredBy:        "Referred by %s",
 		msgCardReferred:          "Referred: %s",
 		msgReasonReferralAsk:     "won %q %d days ago, ask for a referral",
+		msgDealLogged:            "%s: %s logged %s — %s",
+		msgDealFollowUpDue:       "%s: %s's follow-up is due (%s)",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -459,6 +463,8 @@ var catalog = map[string]map[msg]string{
 		msgCardReferredBy:        "Được %s giới thiệu",
 		msgCardReferred:          "Đã giới thiệu: %s",
 		msgReasonReferralAsk:     "đã chốt %q %d ngày trước, nhờ giới thiệu khách",
+		msgDealLogged:            "%s: %s đã ghi một %s — %s",
+		msgDealFollowUpDue:       "%s: đến hạn liên hệ lại của %s (%s)",
 	},
 }
 

@@ -44,6 +44,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	for i, a := range adapters {
 		mux[platforms[i]] = a
 	}
+	router.Notifier = mux // a deal's news goes to the chats bound to it
 	sched := newScheduler(db, mux, router, cfg, logger, platforms...)
 
 	// Every part runs until ctx ends (SIGINT/SIGTERM) or one fails, which
