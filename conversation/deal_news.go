@@ -71,3 +71,15 @@ func (r *Router) DealFollowUpDue(ctx context.Context, u store.User, f store.Foll
 func bindingTarget(b store.ChatBinding) bot.Target {
 	return bot.Target{Platform: bot.Platform(b.Platform), ChatID: b.ChatID, ThreadID: b.ThreadID}
 }
+
+// PipelineSummary words the whole team's pipeline, as a manager sees it,
+// for the weekly post to a team channel. It implements
+// reminders.SummaryComposer.
+func (r *Router) PipelineSummary(ctx context.Context, lang string, now time.Time, loc *time.Location) (bot.Reply, error) {
+	ses := &session{scope: store.Scope{Role: store.RoleManager}, loc: loc, lang: lang, now: now}
+	o := r.pipeline(ctx, ses)
+	if o.err != nil || len(o.replies) == 0 {
+		return bot.Reply{}, o.err
+	}
+	return bot.Reply{Text: t(lang, msgWeeklySummary) + "\n" + o.replies[0].Text}, nil
+}

@@ -155,6 +155,7 @@ const (
 	msgReasonReferralAsk     msg = "reason_referral_ask"
 	msgDealLogged            msg = "deal_logged"
 	msgDealFollowUpDue       msg = "deal_followup_due"
+	msgWeeklySummary         msg = "weekly_summary"
 )
 
 var catalog = map[string]map[msg]string{
@@ -311,6 +312,7 @@ var catalog = map[string]map[msg]string{
 		msgReasonReferralAsk:     "won %q %d days ago, ask for a referral",
 		msgDealLogged:            "%s: %s logged %s — %s",
 		msgDealFollowUpDue:       "%s: %s's follow-up is due (%s)",
+		msgWeeklySummary:         "Weekly pipeline summary",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -465,6 +467,7 @@ var catalog = map[string]map[msg]string{
 		msgReasonReferralAsk:     "đã chốt %q %d ngày trước, nhờ giới thiệu khách",
 		msgDealLogged:            "%s: %s đã ghi một %s — %s",
 		msgDealFollowUpDue:       "%s: đến hạn liên hệ lại của %s (%s)",
+		msgWeeklySummary:         "Tóm tắt pipeline hằng tuần",
 	},
 }
 

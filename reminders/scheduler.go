@@ -172,21 +172,29 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 	}
 }
 
-// send sends the message of a claimed key and records the outcome. Only a
-// send that put nothing out releases the key, for a later tick to retry.
 func (s *Scheduler) send(ctx context.Context, log *slog.Logger, key string, to bot.Target, reply bot.Reply) bool {
-	ref, err := s.Notifier.Send(ctx, to, reply)
+	return sendClaimed(ctx, s.Source, s.Notifier, log, key, to, reply)
+}
+
+func (s *Scheduler) mark(ctx context.Context, log *slog.Logger, key, ref string) {
+	mark(ctx, s.Source, log, key, ref)
+}
+
+// sendClaimed sends the message of a claimed key and records the outcome.
+// Only a send that put nothing out releases the key, for a later try.
+func sendClaimed(ctx context.Context, l store.Deliveries, n bot.Notifier, log *slog.Logger, key string, to bot.Target, reply bot.Reply) bool {
+	ref, err := n.Send(ctx, to, reply)
 	switch {
 	case err == nil:
-		s.mark(ctx, log, key, ref.ID)
+		mark(ctx, l, log, key, ref.ID)
 		return true
 	case ref.ID != "":
 		// Part of a long message went out: sending again would repeat it.
 		log.Error("reminders: sent in part", "err", err)
-		s.mark(ctx, log, key, ref.ID)
+		mark(ctx, l, log, key, ref.ID)
 	default:
 		log.Warn("reminders: not sent, will retry", "err", err)
-		if rerr := s.Source.ReleaseDelivery(context.WithoutCancel(ctx), key, err.Error()); rerr != nil {
+		if rerr := l.ReleaseDelivery(context.WithoutCancel(ctx), key, err.Error()); rerr != nil {
 			log.Error("reminders: release", "err", rerr)
 		}
 	}
@@ -194,8 +202,8 @@ func (s *Scheduler) send(ctx context.Context, log *slog.Logger, key string, to b
 }
 
 // mark records how a claimed key ended, even while shutting down.
-func (s *Scheduler) mark(ctx context.Context, log *slog.Logger, key, ref string) {
-	if err := s.Source.MarkDelivered(context.WithoutCancel(ctx), key, ref); err != nil {
+func mark(ctx context.Context, l store.Deliveries, log *slog.Logger, key, ref string) {
+	if err := l.MarkDelivered(context.WithoutCancel(ctx), key, ref); err != nil {
 		log.Error("reminders: outcome not recorded", "ref", ref, "err", err)
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
 )
 
@@ -25,6 +27,7 @@ type Config struct {
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	Reminders RemindersConfig `yaml:"reminders"`
 	Agenda    AgendaConfig    `yaml:"agenda"`
+	Deals     DealsConfig     `yaml:"deals"`
 	Log       LogConfig       `yaml:"log"`
 }
 
@@ -72,6 +75,23 @@ func agendaConfig(w store.Weights) AgendaConfig {
 		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, ReferralAsk: w.ReferralAsk, MaxDays: w.MaxDays,
 		SegmentA: seg("A"), SegmentB: seg("B"), SegmentC: seg("C"),
 	}
+}
+
+// DealsConfig sets the weekly pipeline summary posted to a team chat.
+type DealsConfig struct {
+	// SummaryChat is "platform:chat id" ("slack:C123", "telegram:-1001234");
+	// empty posts no summary.
+	SummaryChat string `yaml:"summary_chat"`
+	// SummaryCron is when, as a five-field cron spec in the server's zone.
+	SummaryCron string `yaml:"summary_cron"`
+	// SummaryLang is the summary's language: en or vi.
+	SummaryLang string `yaml:"summary_lang"`
+}
+
+// SummaryTarget is SummaryChat parsed; ok is false when it is not set.
+func (c DealsConfig) SummaryTarget() (bot.Target, bool) {
+	p, chat, ok := strings.Cut(c.SummaryChat, ":")
+	return bot.Target{Platform: bot.Platform(p), ChatID: chat}, ok && chat != ""
 }
 
 type RemindersConfig struct {
@@ -137,6 +157,7 @@ func DefaultConfig() Config {
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),
+		Deals:     DealsConfig{SummaryCron: reminders.DefaultSummarySpec, SummaryLang: "en"},
 		Log:       LogConfig{Level: "info", Format: "text"},
 	}
 }
@@ -256,6 +277,17 @@ func (c Config) Validate() error {
 		if strings.HasPrefix(f.key, "agenda.") && f.val.CanFloat() && f.val.Float() < 0 || f.key == "agenda.max_days" && f.val.Int() < 1 {
 			return &ConfigError{f.key, errors.New("must not be negative (max_days: at least 1)")}
 		}
+	}
+	if to, ok := c.Deals.SummaryTarget(); c.Deals.SummaryChat != "" && (!ok || to.Platform != bot.Slack && to.Platform != bot.Telegram) {
+		return &ConfigError{"deals.summary_chat", fmt.Errorf("must be slack:<channel id> or telegram:<chat id>, not %q", c.Deals.SummaryChat)}
+	}
+	if err := reminders.ParseSummarySpec(c.Deals.SummaryCron); err != nil {
+		return &ConfigError{"deals.summary_cron", fmt.Errorf("must be a five-field cron spec like %q: %w", reminders.DefaultSummarySpec, err)}
+	}
+	switch c.Deals.SummaryLang {
+	case "en", "vi":
+	default:
+		return &ConfigError{"deals.summary_lang", fmt.Errorf("must be en or vi, not %q", c.Deals.SummaryLang)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

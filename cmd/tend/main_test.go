@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
 	"os"
 	"os/exec"
@@ -339,6 +340,32 @@ func TestAgendaWeightsConfig(t *testing.T) {
 	}
 	for _, bad := range []string{"agenda:\n  overdue: -1\n", "agenda:\n  max_days: 0\n", "agenda:\n  cadence: lots\n"} {
 		if _, err := ParseConfig(strings.NewReader(bad), func(string) string { return "" }); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDealsSummaryConfig(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := ParseConfig(strings.NewReader("agenda:\n  referral_ask: 35\ndeals:\n  summary_chat: \"slack:C123\"\n  summary_cron: \"30 17 * * FRI\"\n"), none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to, ok := cfg.Deals.SummaryTarget(); !ok || to != (bot.Target{Platform: bot.Slack, ChatID: "C123"}) || cfg.Deals.SummaryCron != "30 17 * * FRI" {
+		t.Errorf("summary = %+v, %v (%+v)", to, ok, cfg.Deals)
+	}
+	if w := cfg.Agenda.Weights(); w.ReferralAsk != 35 {
+		t.Errorf("referral_ask = %v", w.ReferralAsk)
+	}
+	if d := DefaultConfig().Deals; d.SummaryCron != "0 8 * * MON" || d.SummaryChat != "" {
+		t.Errorf("default deals = %+v", d)
+	}
+	if _, ok := DefaultConfig().Deals.SummaryTarget(); ok {
+		t.Error("a summary chat by default")
+	}
+	for _, bad := range []string{"deals:\n  summary_chat: C123\n", "deals:\n  summary_chat: \"teams:C1\"\n",
+		"deals:\n  summary_chat: \"slack:\"\n", "deals:\n  summary_cron: \"every monday\"\n", "deals:\n  summary_lang: fr\n"} {
+		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
 			t.Errorf("ParseConfig(%q) succeeded", bad)
 		}
 	}

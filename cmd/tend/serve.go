@@ -54,7 +54,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make([]error, len(adapters)+1)
+	errs := make([]error, len(adapters)+2)
 	start := func(i int, name string, run func(context.Context) error) {
 		wg.Go(func() {
 			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -67,6 +67,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		start(i, string(platforms[i]), a.Run)
 	}
 	start(len(adapters), "reminders", sched.Run)
+	if sum := newSummary(db, mux, router, cfg, logger); sum != nil {
+		start(len(adapters)+1, "summary", sum.Run)
+	}
 	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Path)
 	wg.Wait()
 	logger.Info("tend stopped")
