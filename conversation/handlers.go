@@ -409,7 +409,7 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 			}
 			p.id = store.CustomerID(cid)
 		}
-		in := Parse(text, ses.now, ses.loc)
+		in := r.parse(text, ses.now, ses.loc)
 		if in.Spoken {
 			ses.lang = in.Lang
 		}

@@ -156,6 +156,7 @@ const (
 	msgDealLogged            msg = "deal_logged"
 	msgDealFollowUpDue       msg = "deal_followup_due"
 	msgWeeklySummary         msg = "weekly_summary"
+	msgUnknownStage          msg = "unknown_stage"
 )
 
 var catalog = map[string]map[msg]string{
@@ -313,6 +314,7 @@ var catalog = map[string]map[msg]string{
 		msgDealLogged:            "%s: %s logged %s — %s",
 		msgDealFollowUpDue:       "%s: %s's follow-up is due (%s)",
 		msgWeeklySummary:         "Weekly pipeline summary",
+		msgUnknownStage:          "%q is not a stage of our pipeline: %s.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -468,6 +470,7 @@ var catalog = map[string]map[msg]string{
 		msgDealLogged:            "%s: %s đã ghi một %s — %s",
 		msgDealFollowUpDue:       "%s: đến hạn liên hệ lại của %s (%s)",
 		msgWeeklySummary:         "Tóm tắt pipeline hằng tuần",
+		msgUnknownStage:          "%q không phải giai đoạn trong pipeline của nhóm: %s.",
 	},
 }
 

@@ -48,6 +48,10 @@ type Router struct {
 	Notifier bot.Notifier
 	// CarePlan is what a won deal schedules for its owner.
 	CarePlan CarePlan
+	// Stages are the deal pipeline in order, with won and lost; the store
+	// must accept the same names. A stage is named in chat by its name;
+	// the default ones also by their words in both languages.
+	Stages []DealStage
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -63,6 +67,7 @@ func NewRouter(s Store) *Router {
 		DefaultTimeZone: "UTC",
 		PageSize:        10,
 		CarePlan:        DefaultCarePlan,
+		Stages:          DefaultPipeline,
 	}
 }
 
@@ -88,7 +93,7 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 		ses.lang = detectLang(truncate(m.Text, maxParse))
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgTooLong, n>>10, maxMessage>>10)}})
 	}
-	in := Parse(m.Text, ses.now, ses.loc)
+	in := r.parse(m.Text, ses.now, ses.loc)
 	if in.Spoken {
 		ses.lang = in.Lang
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/conversation"
 	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
 )
@@ -86,6 +88,67 @@ type DealsConfig struct {
 	SummaryCron string `yaml:"summary_cron"`
 	// SummaryLang is the summary's language: en or vi.
 	SummaryLang string `yaml:"summary_lang"`
+	// Stages are the pipeline in order, each with the chance in percent
+	// that a deal at it is won. Won (100) and lost (0) are added when
+	// missing. Not settable from the environment.
+	Stages []StageConfig `yaml:"stages"`
+}
+
+type StageConfig struct {
+	Name        string `yaml:"name"`
+	Probability int    `yaml:"probability"`
+}
+
+// Pipeline is Stages with won and lost.
+func (c DealsConfig) Pipeline() []conversation.DealStage {
+	var out []conversation.DealStage
+	for _, s := range c.Stages {
+		out = append(out, conversation.DealStage{Name: s.Name, Probability: s.Probability})
+	}
+	for _, end := range []conversation.DealStage{{Name: store.DealWon, Probability: 100}, {Name: store.DealLost, Probability: 0}} {
+		if !slices.ContainsFunc(out, func(s conversation.DealStage) bool { return s.Name == end.Name }) {
+			out = append(out, end)
+		}
+	}
+	return out
+}
+
+// StageNames are the names of Pipeline, for the store.
+func (c DealsConfig) StageNames() []string {
+	var out []string
+	for _, s := range c.Pipeline() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func stagesConfig(p []conversation.DealStage) []StageConfig {
+	out := make([]StageConfig, len(p))
+	for i, s := range p {
+		out[i] = StageConfig{Name: s.Name, Probability: s.Probability}
+	}
+	return out
+}
+
+func (c DealsConfig) validateStages() error {
+	if len(c.Stages) == 0 || c.Stages[0].Name == store.DealWon || c.Stages[0].Name == store.DealLost {
+		return errors.New("must start with a stage a new deal is at, before won and lost")
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Stages {
+		key := store.Fold(strings.TrimSpace(s.Name))
+		if key == "" || key != s.Name || len(s.Name) > 40 {
+			return fmt.Errorf("stage %q: a name in lower case without diacritics, at most 40 bytes", s.Name)
+		}
+		if seen[key] {
+			return fmt.Errorf("stage %q twice", s.Name)
+		}
+		seen[key] = true
+		if s.Probability < 0 || s.Probability > 100 {
+			return fmt.Errorf("stage %q: probability %d is not a percent", s.Name, s.Probability)
+		}
+	}
+	return nil
 }
 
 // SummaryTarget is SummaryChat parsed; ok is false when it is not set.
@@ -157,8 +220,9 @@ func DefaultConfig() Config {
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),
-		Deals:     DealsConfig{SummaryCron: reminders.DefaultSummarySpec, SummaryLang: "en"},
-		Log:       LogConfig{Level: "info", Format: "text"},
+		Deals: DealsConfig{SummaryCron: reminders.DefaultSummarySpec, SummaryLang: "en",
+			Stages: stagesConfig(conversation.DefaultPipeline)},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -283,6 +347,9 @@ func (c Config) Validate() error {
 	}
 	if err := reminders.ParseSummarySpec(c.Deals.SummaryCron); err != nil {
 		return &ConfigError{"deals.summary_cron", fmt.Errorf("must be a five-field cron spec like %q: %w", reminders.DefaultSummarySpec, err)}
+	}
+	if err := c.Deals.validateStages(); err != nil {
+		return &ConfigError{"deals.stages", err}
 	}
 	switch c.Deals.SummaryLang {
 	case "en", "vi":

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -365,6 +366,30 @@ func TestDealsSummaryConfig(t *testing.T) {
 	}
 	for _, bad := range []string{"deals:\n  summary_chat: C123\n", "deals:\n  summary_chat: \"teams:C1\"\n",
 		"deals:\n  summary_chat: \"slack:\"\n", "deals:\n  summary_cron: \"every monday\"\n", "deals:\n  summary_lang: fr\n"} {
+		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDealStagesConfig(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := ParseConfig(strings.NewReader("deals:\n  stages:\n    - {name: discovery, probability: 5}\n    - {name: demo, probability: 40}\n"), none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Deals.StageNames(), []string{"discovery", "demo", "won", "lost"}; !slices.Equal(got, want) {
+		t.Errorf("stages = %v, want %v", got, want)
+	}
+	if p := cfg.Deals.Pipeline(); p[1].Probability != 40 || p[2].Probability != 100 {
+		t.Errorf("pipeline = %+v", p)
+	}
+	if got := DefaultConfig().Deals.StageNames(); !slices.Equal(got, store.DefaultStages) {
+		t.Errorf("default stages = %v", got)
+	}
+	for _, bad := range []string{"deals:\n  stages: []\n", "deals:\n  stages:\n    - {name: won, probability: 100}\n",
+		"deals:\n  stages:\n    - {name: Demo, probability: 5}\n", "deals:\n  stages:\n    - {name: demo, probability: 5}\n    - {name: demo, probability: 6}\n",
+		"deals:\n  stages:\n    - {name: demo, probability: 120}\n", "deals:\n  stages:\n    - {name: \"\", probability: 1}\n"} {
 		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
 			t.Errorf("ParseConfig(%q) succeeded", bad)
 		}

@@ -182,6 +182,7 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB
 		return nil, err
 	}
 	db.Logger = logger
+	db.Stages = cfg.Deals.StageNames()
 	return db, nil
 }
 
@@ -201,6 +202,7 @@ func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Rou
 	r.Logger = logger
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
 	r.Weights = cfg.Agenda.Weights()
+	r.Stages = cfg.Deals.Pipeline()
 	if cfg.Users.Enroll == "none" {
 		r.NewUserRole = "" // strangers are turned away
 	}
