@@ -338,7 +338,8 @@ func (r *Router) carePlan(ses *session, d store.Deal) (*store.CarePlan, []string
 }
 
 // announce posts a deal's news (a stage change, a call logged on it) to
-// the chats bound to it, except the one it was said in. A failed post is logged: the change is made already.
+// the chats bound to it, except the one it was said in. A failed post is
+// logged: the change is made already.
 func (r *Router) announce(ctx context.Context, ses *session, d store.Deal, text string) {
 	if r.Notifier == nil {
 		return

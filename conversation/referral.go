@@ -42,6 +42,9 @@ func (p phrase) referral(at int) (customer, referrer string, ok bool) {
 			}
 			end = len(f) - len(" gioi thieu")
 		}
+		if end < i+len(link) { // "Acme được giới thiệu": no referrer
+			continue
+		}
 		customer, referrer = clean(p.span(at, i)), clean(p.span(i+len(link), end))
 		return customer, referrer, customer != "" && referrer != "" && !strings.ContainsAny(customer, ",;")
 	}
@@ -122,9 +125,9 @@ func (r *Router) referralThanks(ctx context.Context, ses *session, d store.Deal)
 	if err != nil || c.ReferredBy == 0 {
 		return store.FollowUp{}, "", false
 	}
-	by, err := r.Store.Customer(ctx, boundScope, c.ReferredBy)
+	// Only a referrer the user may see is named.
+	by, err := r.Store.Customer(ctx, ses.scope, c.ReferredBy)
 	if err != nil {
-		r.Logger.Warn("referrer not found", "customer", c.ID, "err", err)
 		return store.FollowUp{}, "", false
 	}
 	due := nextWorkingDay(ses.now.In(ses.loc))

@@ -27,6 +27,9 @@ func TestParseReferral(t *testing.T) {
 		{"called Acme about the customer Globex referred", conversation.IntentLog, "Acme", ""},
 		{"gọi Minh Phát giới thiệu sản phẩm", conversation.IntentLog, "", ""},
 		{"Minh Phát được khen", conversation.IntentUnknown, "", ""},
+		{"Minh Phát được giới thiệu", conversation.IntentUnknown, "", ""},
+		{"x do giới thiệu", conversation.IntentUnknown, "", ""},
+		{"referred by Globex", conversation.IntentUnknown, "", ""},
 	}
 	for _, tt := range tests {
 		got := conversation.Parse(tt.in, monday, hanoi)

@@ -39,7 +39,7 @@ func (s *Scheduler) postToDeal(ctx context.Context, u store.User, f store.Follow
 			}
 			continue
 		}
-		if s.send(ctx, log.With("key", key), key, to, reply) {
+		if sendClaimed(ctx, s.Source, s.Notifier, log.With("key", key), key, to, reply) {
 			log.Info("deal reminder posted", bot.LogKeyChat, to.ChatID)
 		}
 	}

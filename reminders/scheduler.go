@@ -146,7 +146,7 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		return
 	}
 	// From here the key is ours; every path records how it ended.
-	done := func(ref string) { s.mark(ctx, log, r.Key, ref) }
+	done := func(ref string) { mark(ctx, s.Source, log, r.Key, ref) }
 	late := r.Late(now)
 	if late && Quiet(now.In(Zone(r.User.TimeZone))) {
 		// A late ping at night waits for no one: the morning digest lists
@@ -167,17 +167,9 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		done("empty")
 		return
 	}
-	if s.send(ctx, log, r.Key, to, reply) {
+	if sendClaimed(ctx, s.Source, s.Notifier, log, r.Key, to, reply) {
 		log.Info("reminder sent", "kind", r.Kind, "late", late)
 	}
-}
-
-func (s *Scheduler) send(ctx context.Context, log *slog.Logger, key string, to bot.Target, reply bot.Reply) bool {
-	return sendClaimed(ctx, s.Source, s.Notifier, log, key, to, reply)
-}
-
-func (s *Scheduler) mark(ctx context.Context, log *slog.Logger, key, ref string) {
-	mark(ctx, s.Source, log, key, ref)
 }
 
 // sendClaimed sends the message of a claimed key and records the outcome.
