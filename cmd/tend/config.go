@@ -79,7 +79,8 @@ func agendaConfig(w store.Weights) AgendaConfig {
 	}
 }
 
-// DealsConfig sets the weekly pipeline summary posted to a team chat.
+// DealsConfig sets the pipeline's stages and the weekly pipeline summary
+// posted to a team chat.
 type DealsConfig struct {
 	// SummaryChat is "platform:chat id" ("slack:C123", "telegram:-1001234");
 	// empty posts no summary.
@@ -94,6 +95,7 @@ type DealsConfig struct {
 	Stages []StageConfig `yaml:"stages"`
 }
 
+// StageConfig is one stage of deals.stages.
 type StageConfig struct {
 	Name        string `yaml:"name"`
 	Probability int    `yaml:"probability"`
