@@ -21,8 +21,8 @@ type AgendaFilter struct {
 	// Occasions lists the yearly dates (month, day) to include.
 	Occasions []MonthDay
 	// WonSince: loyal and advocate customers who won a deal since then and
-	// have referred no one are in the book, to be asked for a referral.
-	// Zero leaves them out.
+	// have referred no one are in the book, to be asked for a referral;
+	// with Owner, by a deal that user owns. Zero leaves them out.
 	WonSince time.Time
 	// Limit, when not 0, lets the store leave out of the book customers
 	// that only their cadence puts on the agenda, whose keep-in-touch date

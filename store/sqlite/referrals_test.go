@@ -29,14 +29,15 @@ func TestAgendaBookReferralAsks(t *testing.T) {
 		(4, 'Referrer', 'referrer', ?1, 'loyal', NULL, 0),
 		(5, 'Referred', 'referred', ?1, 'customer', 4, 0),
 		(6, 'Old win', 'old win', ?1, 'loyal', NULL, 0),
-		(7, 'Other rep', 'other rep', ?2, 'loyal', NULL, 0)`, rep1.UserID, rep2.UserID)
+		(7, 'Other rep', 'other rep', ?2, 'loyal', NULL, 0),
+		(8, 'Handed over', 'handed over', ?1, 'loyal', NULL, 0)`, rep1.UserID, rep2.UserID)
 	// Loyal won twice (the later one counts), Advocate once, Plain is not
 	// loyal, Referrer referred someone, Old win's win is too old, Other
-	// rep's is not rep1's.
+	// rep's is not rep1's; Handed over is rep1's customer, won by rep2.
 	exec(`INSERT INTO deals (id, customer_id, owner_id, title, stage, stage_changed_at, created_at) VALUES
 		(1, 1, ?1, 'loyal first', 'won', ?3, 0), (2, 1, ?1, 'loyal second', 'won', ?4, 0), (3, 1, ?1, 'loyal open', 'proposal', ?4, 0),
 		(4, 2, ?1, 'advocate', 'won', ?5, 0), (5, 3, ?1, 'plain', 'won', ?4, 0), (6, 4, ?1, 'referrer', 'won', ?4, 0),
-		(7, 6, ?1, 'old', 'won', ?6, 0), (8, 7, ?2, 'other', 'won', ?4, 0)`,
+		(7, 6, ?1, 'old', 'won', ?6, 0), (8, 7, ?2, 'other', 'won', ?4, 0), (9, 8, ?2, 'won by rep2', 'won', ?5, 0)`,
 		rep1.UserID, rep2.UserID, days(-60), days(-10), days(-30), days(-120))
 
 	for _, tt := range []struct {
@@ -45,7 +46,8 @@ func TestAgendaBookReferralAsks(t *testing.T) {
 		f    store.AgendaFilter
 		want []string
 	}{
-		{"rep1", rep1, store.AgendaFilter{Until: t0, WonSince: t0.AddDate(0, 0, -90)}, []string{"loyal second", "advocate"}},
+		{"rep1", rep1, store.AgendaFilter{Until: t0, WonSince: t0.AddDate(0, 0, -90)}, []string{"loyal second", "advocate", "won by rep2"}},
+		{"rep1's own wins", rep1, store.AgendaFilter{Owner: rep1.UserID, Until: t0, WonSince: t0.AddDate(0, 0, -90)}, []string{"loyal second", "advocate"}},
 		{"rep1 last 20 days", rep1, store.AgendaFilter{Until: t0, WonSince: t0.AddDate(0, 0, -20)}, []string{"loyal second"}},
 		{"rep1 off", rep1, store.AgendaFilter{Until: t0}, nil},
 		{"rep2", rep2, store.AgendaFilter{Until: t0, WonSince: t0.AddDate(0, 0, -90)}, []string{"other"}},
