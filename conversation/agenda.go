@@ -178,6 +178,7 @@ func (r *Router) agendaItems(ctx context.Context, ses *session, v view, limit in
 		Until:      time.Date(local.Year(), local.Month(), local.Day()+days, 0, 0, 0, 0, ses.loc),
 		StuckSince: ses.now.Add(-stuckAfter),
 		Occasions:  store.UpcomingDays(ses.now, ses.loc, max(4, days)),
+		WonSince:   ses.now.AddDate(0, 0, -referralAskDays),
 	}
 	if !v.overdue { // the late ones are never left out of a bounded book
 		f.Page(r.Weights, ses.now, limit)
@@ -253,6 +254,8 @@ func reasonText(ses *session, rs store.Reason, customer string) string {
 		return t(ses.lang, msgReasonOccasion, what, rs.Days)
 	case store.ReasonStuck:
 		return t(ses.lang, msgReasonStuck, rs.Deal.Title, rs.Deal.Stage, rs.Days)
+	case store.ReasonReferralAsk:
+		return t(ses.lang, msgReasonReferralAsk, rs.Deal.Title, rs.Days)
 	}
 	if rs.FollowUp != nil && rs.FollowUp.Note != "" {
 		s += ": " + clip(oneLine(rs.FollowUp.Note), 80)
@@ -289,8 +292,8 @@ func followUpButtons(lang string, id store.FollowUpID) []bot.Button {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// card shows a customer: stage, contacts, open follow-ups, deals and the
-// latest interactions.
+// card shows a customer: stage, referrals, contacts, open follow-ups,
+// deals and the latest interactions.
 func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) outcome {
 	c, err := r.Store.Customer(ctx, ses.scope, id)
 	if err != nil {
@@ -312,6 +315,10 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	if err != nil {
 		return failed(err)
 	}
+	referrals, err := r.referralLines(ctx, ses, c)
+	if err != nil {
+		return failed(err)
+	}
 	var b strings.Builder
 	b.WriteString(t(ses.lang, msgCardStage, c.Name, c.Stage))
 	if c.Segment != "" {
@@ -319,6 +326,9 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	}
 	if c.Phone != "" {
 		b.WriteString(" · " + c.Phone)
+	}
+	for _, l := range referrals {
+		b.WriteString("\n" + l)
 	}
 	section := func(title msg, lines []string) {
 		if len(lines) == 0 {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -40,8 +41,10 @@ type Qualification struct {
 	Authority *string `json:"authority,omitempty"`
 }
 
+type stageWord struct{ phrase, stage string }
+
 // stageWords name the default stages in both languages, folded.
-var stageWords = []struct{ phrase, stage string }{
+var stageWords = []stageWord{
 	{"qualify", "qualify"}, {"qualifying", "qualify"}, {"qualification", "qualify"}, {"danh gia", "qualify"}, {"tham dinh", "qualify"},
 	{"proposal", "proposal"}, {"quote", "proposal"}, {"bao gia", "proposal"}, {"de xuat", "proposal"},
 	{"negotiation", "negotiation"}, {"negotiating", "negotiation"}, {"dam phan", "negotiation"}, {"thuong luong", "negotiation"},
@@ -113,7 +116,7 @@ func parseDeal(p phrase, at int, now time.Time, loc *time.Location, in Intent) (
 	if strings.HasPrefix(strings.ToLower(p.orig[p.origIndex(at):]), "mất ") {
 		return parseLost(p, at+len("mat"), in), true
 	}
-	if out, ok := parseStageMove(p, at, in); ok {
+	if out, ok := parseStageMove(p, at, in, stageWords); ok {
 		return out, true
 	}
 	if out, ok := parseDealUpdate(p, at, now, loc, in); ok {
@@ -171,7 +174,7 @@ func parseLost(p phrase, at int, in Intent) Intent {
 
 // parseStageMove reads "<deal> to <stage>", "move <deal> to <stage>",
 // "chuyển <deal> sang <stage>".
-func parseStageMove(p phrase, at int, in Intent) (Intent, bool) {
+func parseStageMove(p phrase, at int, in Intent, words []stageWord) (Intent, bool) {
 	f := strings.TrimRight(p.fold, " .!")
 	for _, link := range stageLinks {
 		i := strings.LastIndex(f, link)
@@ -179,7 +182,7 @@ func parseStageMove(p phrase, at int, in Intent) (Intent, bool) {
 			continue
 		}
 		tail := f[i+len(link):]
-		for _, w := range stageWords {
+		for _, w := range words {
 			if tail == w.phrase || tail == "stage "+w.phrase || tail == "giai doan "+w.phrase {
 				from := at
 				if _, end, ok := p.prefix(at, movePrefixes); ok {
@@ -372,4 +375,28 @@ func parseQualify(p phrase, at int) (*Qualification, bool) {
 		}
 	}
 	return q, true
+}
+
+// parse is Parse with the team's own stages: a message Parse does not
+// understand may move a deal to one of them ("Acme renewal to demo").
+func (r *Router) parse(text string, now time.Time, loc *time.Location) Intent {
+	in := Parse(text, now, loc)
+	if in.Kind != IntentUnknown || strings.HasPrefix(strings.TrimSpace(text), "/") {
+		return in
+	}
+	var words []stageWord
+	for _, s := range r.Stages {
+		if !slices.ContainsFunc(stageWords, func(w stageWord) bool { return w.stage == s.Name }) {
+			words = append(words, stageWord{store.Fold(s.Name), s.Name})
+		}
+	}
+	if len(words) == 0 {
+		return in
+	}
+	p := newPhrase(strings.TrimSpace(store.Normalize(truncate(text, maxParse))))
+	if out, ok := parseStageMove(p, 0, in, words); ok {
+		out.Spoken = true
+		return out
+	}
+	return in
 }

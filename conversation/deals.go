@@ -14,9 +14,15 @@ import (
 	"github.com/tend-crm/tend/store"
 )
 
-// stageProbability is the chance, in percent, that a deal at a stage is
-// won: the weights of the pipeline's weighted value.
-var stageProbability = map[string]int64{"qualify": 10, "proposal": 30, "negotiation": 60, store.DealWon: 100, store.DealLost: 0}
+// DealStage is a stage of the pipeline and the chance, in percent, that a
+// deal at it is won: its weight in the pipeline's weighted value.
+type DealStage struct {
+	Name        string
+	Probability int
+}
+
+// DefaultPipeline is the stages of store.DefaultStages with their weights.
+var DefaultPipeline = []DealStage{{"qualify", 10}, {"proposal", 30}, {"negotiation", 60}, {store.DealWon, 100}, {store.DealLost, 0}}
 
 // CarePlan is what Tend schedules for a deal's owner when it is won.
 type CarePlan struct {
@@ -255,6 +261,10 @@ func (r *Router) qualify(ctx context.Context, ses *session, in Intent) outcome {
 // moveDeal changes a deal's stage; a win schedules the care plan in the
 // same change, and the chats bound to the deal hear of it.
 func (r *Router) moveDeal(ctx context.Context, ses *session, d store.Deal, stage, reason string) outcome {
+	if !slices.ContainsFunc(r.Stages, func(s DealStage) bool { return s.Name == stage }) {
+		names := mapSlice(r.Stages, func(s DealStage) string { return stageName(ses.lang, s.Name) })
+		return say(t(ses.lang, msgUnknownStage, stageName(ses.lang, stage), strings.Join(names, ", ")))
+	}
 	if d.Stage == stage && reason == "" {
 		return say(t(ses.lang, msgDealSame, d.Title, stageName(ses.lang, stage)))
 	}
@@ -265,6 +275,13 @@ func (r *Router) moveDeal(ctx context.Context, ses *session, d store.Deal, stage
 	var care []string
 	if stage == store.DealWon && d.Stage != store.DealWon {
 		upd.CarePlan, care = r.carePlan(ses, d)
+		if f, said, ok := r.referralThanks(ctx, ses, d); ok {
+			if upd.CarePlan == nil {
+				upd.CarePlan = &store.CarePlan{}
+			}
+			upd.CarePlan.FollowUps = append(upd.CarePlan.FollowUps, f)
+			care = append(care, said)
+		}
 	}
 	from := d.Stage
 	d, ch, err := r.Store.UpdateDeal(ctx, ses.scope, ses.origin, d.ID, upd)
@@ -321,8 +338,9 @@ func (r *Router) carePlan(ses *session, d store.Deal) (*store.CarePlan, []string
 	return plan, said
 }
 
-// announce posts a deal's news to the chats bound to it, except the one
-// it was said in. A failed post is logged: the change is made already.
+// announce posts a deal's news (a stage change, a call logged on it) to
+// the chats bound to it, except the one it was said in. A failed post is
+// logged: the change is made already.
 func (r *Router) announce(ctx context.Context, ses *session, d store.Deal, text string) {
 	if r.Notifier == nil {
 		return
@@ -333,7 +351,7 @@ func (r *Router) announce(ctx context.Context, ses *session, d store.Deal, text 
 		return
 	}
 	for _, b := range bs {
-		to := bot.Target{Platform: bot.Platform(b.Platform), ChatID: b.ChatID, ThreadID: b.ThreadID}
+		to := bindingTarget(b)
 		if to == ses.chat {
 			continue
 		}
@@ -533,19 +551,20 @@ func (r *Router) pipeline(ctx context.Context, ses *session) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	return say(pipelineReport(ses, head, deals, week))
+	return say(pipelineReport(ses, r.Stages, head, deals, week))
 }
 
 // pipelineReport words the report. Won and lost deals count from the
 // start of the month; open ones all.
-func pipelineReport(ses *session, head msg, deals []store.Deal, week []store.RepActivity) string {
+func pipelineReport(ses *session, stages []DealStage, head msg, deals []store.Deal, week []store.RepActivity) string {
 	local := ses.now.In(ses.loc)
 	month := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, ses.loc)
 	lines := []string{t(ses.lang, head)}
 	if len(deals) == 0 {
 		lines = append(lines, t(ses.lang, msgPipelineEmpty))
 	}
-	for _, stage := range store.DefaultStages {
+	for _, st := range stages {
+		stage := st.Name
 		var n int
 		sum, weighted := map[string]int64{}, map[string]int64{}
 		for _, d := range deals {
@@ -554,7 +573,7 @@ func pipelineReport(ses *session, head msg, deals []store.Deal, week []store.Rep
 			}
 			n++
 			sum[d.Currency] += d.Value
-			weighted[d.Currency] += d.Value * stageProbability[stage] / 100
+			weighted[d.Currency] += d.Value * int64(st.Probability) / 100
 		}
 		if n > 0 {
 			lines = append(lines, t(ses.lang, msgPipelineStage, stageName(ses.lang, stage), n, moneySum(ses.lang, sum), moneySum(ses.lang, weighted)))

@@ -50,6 +50,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.search(ctx, ses, in.Query)
 	case IntentTet:
 		return r.tet(ctx, ses, in)
+	case IntentReferral:
+		return r.referral(ctx, ses, in, text, p)
 	case IntentAlias:
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
@@ -199,7 +201,11 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 		if in.At != nil {
 			at = *in.At
 		}
-		act.Interaction = &store.Interaction{Kind: in.Type, At: at, Summary: strings.TrimSpace(text)}
+		deal, err := r.callDeal(ctx, ses, ref.ID)
+		if err != nil {
+			return failed(err)
+		}
+		act.Interaction = &store.Interaction{Kind: in.Type, At: at, Summary: strings.TrimSpace(text), DealID: deal}
 	}
 	if in.Due != nil {
 		act.FollowUp = &store.FollowUp{Due: *in.Due, AllDay: in.AllDay, Note: in.Note}
@@ -227,6 +233,11 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 	}
 	if f := rec.FollowUp; f != nil {
 		lines = append(lines, t(ses.lang, msgFollowUpSet, r.followUpWhen(ses, *f, rec.Customer.Name), noteSuffix(f.Note)))
+	}
+	if i := rec.Interaction; i != nil && i.DealID != 0 {
+		if d, err := r.Store.Deal(ctx, boundScope, i.DealID); err == nil {
+			r.announce(ctx, ses, d, t(ses.lang, msgDealLogged, d.Title, ses.user.Name, kindWord(ses.lang, i.Kind), clip(oneLine(i.Summary), 300)))
+		}
 	}
 	o := say(strings.Join(lines, "\n"), undoButton(ses.lang, rec.Change))
 	o.write = true
@@ -438,7 +449,7 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 			}
 			p.id = store.CustomerID(cid)
 		}
-		in := Parse(text, ses.now, ses.loc)
+		in := r.parse(text, ses.now, ses.loc)
 		if in.Spoken {
 			ses.lang = in.Lang
 		}

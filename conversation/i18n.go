@@ -183,17 +183,29 @@ const (
 	msgRemoveUsage   msg = "remove_usage"
 	msgRemoved       msg = "removed"
 
-	msgSearchHeader   msg = "search_header"
-	msgSearchNone     msg = "search_none"
-	msgSearchWhat     msg = "search_what"
-	msgHitCustomer    msg = "hit_customer"
-	msgHitContact     msg = "hit_contact"
-	msgHitDeal        msg = "hit_deal"
-	msgHitInteraction msg = "hit_interaction"
-	msgHitFollowUp    msg = "hit_followup"
-	msgHistoryHeader  msg = "history_header"
-	msgHistoryEmpty   msg = "history_empty"
-	msgHistoryUndone  msg = "history_undone"
+	msgSearchHeader      msg = "search_header"
+	msgSearchNone        msg = "search_none"
+	msgSearchWhat        msg = "search_what"
+	msgHitCustomer       msg = "hit_customer"
+	msgHitContact        msg = "hit_contact"
+	msgHitDeal           msg = "hit_deal"
+	msgHitInteraction    msg = "hit_interaction"
+	msgHitFollowUp       msg = "hit_followup"
+	msgHistoryHeader     msg = "history_header"
+	msgHistoryEmpty      msg = "history_empty"
+	msgHistoryUndone     msg = "history_undone"
+	msgReferralSet       msg = "referral_set"
+	msgReferralKnown     msg = "referral_known"
+	msgReferralSelf      msg = "referral_self"
+	msgWhichReferrer     msg = "which_referrer"
+	msgThankReferrer     msg = "thank_referrer"
+	msgCardReferredBy    msg = "card_referred_by"
+	msgCardReferred      msg = "card_referred"
+	msgReasonReferralAsk msg = "reason_referral_ask"
+	msgDealLogged        msg = "deal_logged"
+	msgDealFollowUpDue   msg = "deal_followup_due"
+	msgWeeklySummary     msg = "weekly_summary"
+	msgUnknownStage      msg = "unknown_stage"
 )
 
 var catalog = map[string]map[msg]string{
@@ -368,25 +380,37 @@ var catalog = map[string]map[msg]string{
 		msgRemoveUsage:   "Say who leaves and who takes over their customers: /tend user remove @lan to @minh",
 		msgRemoved:       "%s is removed; %s takes over their customers (%d), open deals (%d) and open follow-ups (%d). Their history is kept.",
 
-		msgSearchHeader:    "Found for \"%s\":",
-		msgSearchNone:      "Nothing found for \"%s\" among the customers you see.",
-		msgSearchWhat:      "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
-		msgHitCustomer:     "%s — customer",
-		msgHitContact:      "%s — contact %s",
-		msgHitDeal:         "%s — deal \"%s\"",
-		msgHitInteraction:  "%s — %s, %s: %s",
-		msgHitFollowUp:     "%s — follow-up: %s",
-		msgHistoryHeader:   "Recent changes to %s:",
-		msgHistoryEmpty:    "No changes recorded for %s yet.",
-		msgHistoryUndone:   "(undone)",
-		msgOccDeath:        "death anniversary",
-		msgLunarThisYear:   "%s lunar — this year %s",
-		msgLunarNextYear:   "%s lunar — next on %s",
-		msgTetNote:         "Tết greetings",
-		msgTetPlanned:      "Planned Tết greetings for %d customers in segment %s: a follow-up each on %s, %d days before Tết (%s).",
-		msgTetWhichSegment: "For which segment? E.g. \"plan Tết greetings for segment A\".",
-		msgTetNoCustomers:  "You have no customers in segment %s — nothing was planned.",
-		msgTetAlready:      "Tết greetings for segment %s are planned already.",
+		msgSearchHeader:      "Found for \"%s\":",
+		msgSearchNone:        "Nothing found for \"%s\" among the customers you see.",
+		msgSearchWhat:        "What should I look for? Say e.g. \"search pricing\" or \"what did we discuss with Acme about pricing?\"",
+		msgHitCustomer:       "%s — customer",
+		msgHitContact:        "%s — contact %s",
+		msgHitDeal:           "%s — deal \"%s\"",
+		msgHitInteraction:    "%s — %s, %s: %s",
+		msgHitFollowUp:       "%s — follow-up: %s",
+		msgHistoryHeader:     "Recent changes to %s:",
+		msgHistoryEmpty:      "No changes recorded for %s yet.",
+		msgHistoryUndone:     "(undone)",
+		msgOccDeath:          "death anniversary",
+		msgLunarThisYear:     "%s lunar — this year %s",
+		msgLunarNextYear:     "%s lunar — next on %s",
+		msgTetNote:           "Tết greetings",
+		msgTetPlanned:        "Planned Tết greetings for %d customers in segment %s: a follow-up each on %s, %d days before Tết (%s).",
+		msgTetWhichSegment:   "For which segment? E.g. \"plan Tết greetings for segment A\".",
+		msgTetNoCustomers:    "You have no customers in segment %s — nothing was planned.",
+		msgTetAlready:        "Tết greetings for segment %s are planned already.",
+		msgReferralSet:       "Noted: %s was referred by %s.",
+		msgReferralKnown:     "I knew already: %s was referred by %s.",
+		msgReferralSelf:      "%s cannot refer itself.",
+		msgWhichReferrer:     "Which %s referred them: %s? Say it again with the full name.",
+		msgThankReferrer:     "thank %s for referring %s",
+		msgCardReferredBy:    "Referred by %s",
+		msgCardReferred:      "Referred: %s",
+		msgReasonReferralAsk: "won %q %d days ago, ask for a referral",
+		msgDealLogged:        "%s: %s logged %s — %s",
+		msgDealFollowUpDue:   "%s: %s's follow-up is due (%s)",
+		msgWeeklySummary:     "Weekly pipeline summary",
+		msgUnknownStage:      "%q is not a stage of our pipeline: %s.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -559,25 +583,37 @@ var catalog = map[string]map[msg]string{
 		msgRemoveUsage:   "Hãy nói ai nghỉ và ai nhận khách hàng của họ: /tend user remove @lan to @minh",
 		msgRemoved:       "Đã xoá %s; %s nhận khách hàng (%d), thương vụ đang mở (%d) và việc cần theo dõi (%d) của họ. Lịch sử vẫn được giữ.",
 
-		msgSearchHeader:    "Kết quả cho \"%s\":",
-		msgSearchNone:      "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
-		msgSearchWhat:      "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
-		msgHitCustomer:     "%s — khách hàng",
-		msgHitContact:      "%s — người liên hệ %s",
-		msgHitDeal:         "%s — cơ hội \"%s\"",
-		msgHitInteraction:  "%s — %s, %s: %s",
-		msgHitFollowUp:     "%s — hẹn: %s",
-		msgHistoryHeader:   "Thay đổi gần đây của %s:",
-		msgHistoryEmpty:    "Chưa có thay đổi nào của %s.",
-		msgHistoryUndone:   "(đã hoàn tác)",
-		msgOccDeath:        "giỗ",
-		msgLunarThisYear:   "%s âm lịch — năm nay %s",
-		msgLunarNextYear:   "%s âm lịch — lần tới %s",
-		msgTetNote:         "Chúc Tết",
-		msgTetPlanned:      "Đã lên lịch chúc Tết %d khách nhóm %s: mỗi khách một việc cần làm vào %s, trước Tết %d ngày (%s).",
-		msgTetWhichSegment: "Nhóm khách nào? Ví dụ: \"lên lịch chúc Tết khách nhóm A\".",
-		msgTetNoCustomers:  "Bạn không có khách nào trong nhóm %s — chưa lên lịch gì.",
-		msgTetAlready:      "Lời chúc Tết cho nhóm %s đã được lên lịch rồi.",
+		msgSearchHeader:      "Kết quả cho \"%s\":",
+		msgSearchNone:        "Không tìm thấy \"%s\" trong các khách hàng bạn xem được.",
+		msgSearchWhat:        "Bạn muốn tìm gì? Ví dụ \"tìm báo giá Minh Phát\" hoặc \"đã nói gì với Minh Phát về giá?\"",
+		msgHitCustomer:       "%s — khách hàng",
+		msgHitContact:        "%s — người liên hệ %s",
+		msgHitDeal:           "%s — cơ hội \"%s\"",
+		msgHitInteraction:    "%s — %s, %s: %s",
+		msgHitFollowUp:       "%s — hẹn: %s",
+		msgHistoryHeader:     "Thay đổi gần đây của %s:",
+		msgHistoryEmpty:      "Chưa có thay đổi nào của %s.",
+		msgHistoryUndone:     "(đã hoàn tác)",
+		msgOccDeath:          "giỗ",
+		msgLunarThisYear:     "%s âm lịch — năm nay %s",
+		msgLunarNextYear:     "%s âm lịch — lần tới %s",
+		msgTetNote:           "Chúc Tết",
+		msgTetPlanned:        "Đã lên lịch chúc Tết %d khách nhóm %s: mỗi khách một việc cần làm vào %s, trước Tết %d ngày (%s).",
+		msgTetWhichSegment:   "Nhóm khách nào? Ví dụ: \"lên lịch chúc Tết khách nhóm A\".",
+		msgTetNoCustomers:    "Bạn không có khách nào trong nhóm %s — chưa lên lịch gì.",
+		msgTetAlready:        "Lời chúc Tết cho nhóm %s đã được lên lịch rồi.",
+		msgReferralSet:       "Đã ghi: %s được %s giới thiệu.",
+		msgReferralKnown:     "Tôi đã biết: %s được %s giới thiệu.",
+		msgReferralSelf:      "%s không thể tự giới thiệu mình.",
+		msgWhichReferrer:     "%s nào đã giới thiệu: %s? Bạn nói lại với tên đầy đủ nhé.",
+		msgThankReferrer:     "cảm ơn %s đã giới thiệu %s",
+		msgCardReferredBy:    "Được %s giới thiệu",
+		msgCardReferred:      "Đã giới thiệu: %s",
+		msgReasonReferralAsk: "đã chốt %q %d ngày trước, nhờ giới thiệu khách",
+		msgDealLogged:        "%s: %s đã ghi một %s — %s",
+		msgDealFollowUpDue:   "%s: đến hạn liên hệ lại của %s (%s)",
+		msgWeeklySummary:     "Tóm tắt pipeline hằng tuần",
+		msgUnknownStage:      "%q không phải giai đoạn trong pipeline của nhóm: %s.",
 	},
 }
 

@@ -48,6 +48,7 @@ type Intent struct {
 	Note     string          `json:"note,omitempty"`     // what was promised, for the follow-up
 	Settings *Settings       `json:"settings,omitempty"` // for IntentSettings
 	Alias    string          `json:"alias,omitempty"`    // for IntentAlias: another name of Customer
+	Referrer string          `json:"referrer,omitempty"` // for IntentReferral: the customer who referred Customer
 	Occasion string          `json:"occasion,omitempty"` // for IntentOccasion: birthday, anniversary; Due holds the date
 	Deal     *DealChange     `json:"deal,omitempty"`     // for deal intents; Due holds the expected close
 	Update   *CustomerChange `json:"update,omitempty"`   // for IntentUpdateCustomer
@@ -372,6 +373,12 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		in.Customer, in.Contact = name.customer, name.contact
 		return in
 	}
+	if !startsWithVerb(p, at) {
+		if customer, referrer, ok := p.referral(at); ok {
+			in.Kind, in.Customer, in.Referrer = IntentReferral, customer, referrer
+			return in
+		}
+	}
 	if name, alias, ok := p.alias(); ok {
 		in.Kind, in.Customer, in.Alias = IntentAlias, name, alias
 		return in
@@ -448,6 +455,14 @@ func parseVerb(p phrase, at int, dated bool, now time.Time, loc *time.Location, 
 		return parsePlan(p, from, pend, planVerbs[pi].kind, now, loc, in), true
 	}
 	return in, false
+}
+
+// startsWithVerb reports whether the message at byte at logs or plans an
+// interaction ("called Acme …"), whatever else it says.
+func startsWithVerb(p phrase, at int) bool {
+	_, _, logs := p.prefix(at, logPhrases)
+	_, _, plans := p.prefix(at, planPhrases)
+	return logs || plans
 }
 
 // sameClause reports whether bytes i and j of s are in one clause.

@@ -30,6 +30,7 @@ type Store interface {
 	store.Search
 	store.History
 	store.Campaigns
+	store.Referrals
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
@@ -59,6 +60,10 @@ type Router struct {
 	// speaker could not be looked up) and how long handling
 	// took. It is how metrics and the per-message log line learn the intent.
 	Observe func(p bot.Platform, intent string, took time.Duration)
+	// Stages are the deal pipeline in order, with won and lost; the store
+	// must accept the same names. A stage is named in chat by its name;
+	// the default ones also by their words in both languages.
+	Stages []DealStage
 }
 
 var _ bot.Handler = (*Router)(nil)
@@ -74,6 +79,7 @@ func NewRouter(s Store) *Router {
 		DefaultTimeZone: "UTC",
 		PageSize:        10,
 		CarePlan:        DefaultCarePlan,
+		Stages:          DefaultPipeline,
 	}
 }
 
@@ -123,7 +129,7 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 		ses.lang = detectLang(truncate(m.Text, maxParse))
 		return r.claimed(ctx, ses, []bot.Reply{{Text: t(ses.lang, msgTooLong, n>>10, maxMessage>>10)}})
 	}
-	in := Parse(m.Text, ses.now, ses.loc)
+	in := r.parse(m.Text, ses.now, ses.loc)
 	intent = string(in.Kind)
 	if in.Spoken {
 		ses.lang = in.Lang

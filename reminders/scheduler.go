@@ -125,6 +125,7 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	for _, f := range due {
 		if u, ok := byID[f.OwnerID]; ok {
 			s.deliver(ctx, FollowUpDue(u, f), now)
+			s.postToDeal(ctx, u, f, now)
 		}
 	}
 }
@@ -144,13 +145,8 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		}
 		return
 	}
-	// From here the key is ours; every path records how it ended, even
-	// while shutting down.
-	done := func(ref string) {
-		if err := s.Source.MarkDelivered(context.WithoutCancel(ctx), r.Key, ref); err != nil {
-			log.Error("reminders: outcome not recorded", "ref", ref, "err", err)
-		}
-	}
+	// From here the key is ours; every path records how it ended.
+	done := func(ref string) { mark(ctx, s.Source, log, r.Key, ref) }
 	late := r.Late(now)
 	if late && Quiet(now.In(Zone(r.User.TimeZone))) {
 		// A late ping at night waits for no one: the morning digest lists
@@ -171,20 +167,36 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 		done("empty")
 		return
 	}
-	ref, err := s.Notifier.Send(ctx, to, reply)
+	if sendClaimed(ctx, s.Source, s.Notifier, log, r.Key, to, reply) {
+		log.Info("reminder sent", "kind", r.Kind, "late", late)
+	}
+}
+
+// sendClaimed sends the message of a claimed key and records the outcome.
+// Only a send that put nothing out releases the key, for a later try.
+func sendClaimed(ctx context.Context, l store.Deliveries, n bot.Notifier, log *slog.Logger, key string, to bot.Target, reply bot.Reply) bool {
+	ref, err := n.Send(ctx, to, reply)
 	switch {
 	case err == nil:
-		log.Info("reminder sent", "kind", r.Kind, "late", late)
-		done(ref.ID)
+		mark(ctx, l, log, key, ref.ID)
+		return true
 	case ref.ID != "":
 		// Part of a long message went out: sending again would repeat it.
 		log.Error("reminders: sent in part", "err", err)
-		done(ref.ID)
+		mark(ctx, l, log, key, ref.ID)
 	default:
 		log.Warn("reminders: not sent, will retry", "err", err)
-		if rerr := s.Source.ReleaseDelivery(context.WithoutCancel(ctx), r.Key, err.Error()); rerr != nil {
+		if rerr := l.ReleaseDelivery(context.WithoutCancel(ctx), key, err.Error()); rerr != nil {
 			log.Error("reminders: release", "err", rerr)
 		}
+	}
+	return false
+}
+
+// mark records how a claimed key ended, even while shutting down.
+func mark(ctx context.Context, l store.Deliveries, log *slog.Logger, key, ref string) {
+	if err := l.MarkDelivered(context.WithoutCancel(ctx), key, ref); err != nil {
+		log.Error("reminders: outcome not recorded", "ref", ref, "err", err)
 	}
 }
 

@@ -22,6 +22,10 @@ type AgendaFilter struct {
 	// lunar ones for occasions kept in the lunar calendar (UpcomingDays
 	// gives both).
 	Occasions []MonthDay
+	// WonSince: loyal and advocate customers who won a deal since then and
+	// have referred no one are in the book, to be asked for a referral;
+	// with Owner, by a deal that user owns. Zero leaves them out.
+	WonSince time.Time
 	// Limit, when not 0, lets the store leave out of the book customers
 	// that only their cadence puts on the agenda, whose keep-in-touch date
 	// passed before LongOverdue, and that are not among the first Limit of
@@ -56,6 +60,9 @@ type Book struct {
 	FollowUps []FollowUp              // open
 	Deals     []Deal                  // open and not moving
 	Occasions []Occasion
+	// ReferralAsks holds the latest deal won by each customer worth asking
+	// for a referral (AgendaFilter.WonSince).
+	ReferralAsks []Deal
 	// Omitted counts the customers past their cadence left out under
 	// AgendaFilter.Limit: each would be one more agenda item.
 	Omitted int
@@ -71,6 +78,9 @@ const (
 	ReasonCadence  ReasonKind = "cadence"   // no contact for longer than the cadence; Days since contact
 	ReasonOccasion ReasonKind = "occasion"  // a yearly date; Days ahead (0: today)
 	ReasonStuck    ReasonKind = "stuck"     // an open deal not moving; Days in stage
+	// ReasonReferralAsk: a loyal customer who won a deal lately and has
+	// referred no one yet; Days since the win, Deal the deal.
+	ReasonReferralAsk ReasonKind = "referral_ask"
 )
 
 // Reason is one cause for a customer to be on the agenda.
@@ -104,13 +114,15 @@ type Weights struct {
 	OccasionToday          float64
 	OccasionSoon           float64
 	Stuck, StuckPerDay     float64
+	ReferralAsk            float64
 	MaxDays                int
 	Segment                map[string]float64 // factor by segment; missing: 1
 }
 
 // DefaultWeights rank a promise already broken above one due today, both
 // above a relationship going cold, and an occasion today close to an
-// overdue call, because a missed anniversary cannot be made up.
+// overdue call, because a missed anniversary cannot be made up. Asking a
+// happy customer for a referral can wait for everything else.
 var DefaultWeights = Weights{
 	Overdue: 100, OverduePerDay: 4,
 	DueToday: 90,
@@ -119,8 +131,9 @@ var DefaultWeights = Weights{
 	OccasionToday: 95,
 	OccasionSoon:  50,
 	Stuck:         30, StuckPerDay: 1,
-	MaxDays: 30,
-	Segment: map[string]float64{"A": 1.5, "B": 1.2},
+	ReferralAsk: 20,
+	MaxDays:     30,
+	Segment:     map[string]float64{"A": 1.5, "B": 1.2},
 }
 
 // Agenda ranks the book: who needs attention at now, in loc (the asking
@@ -176,6 +189,10 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 		d := &b.Deals[i]
 		days := today - dayNumber(d.StageChangedAt, loc)
 		add(d.CustomerID, Reason{Kind: ReasonStuck, Days: days, Deal: d, Score: perDay(w.Stuck, w.StuckPerDay, days)})
+	}
+	for i := range b.ReferralAsks {
+		d := &b.ReferralAsks[i]
+		add(d.CustomerID, Reason{Kind: ReasonReferralAsk, Days: today - dayNumber(d.StageChangedAt, loc), Deal: d, Score: w.ReferralAsk})
 	}
 	for i := range b.Occasions {
 		o := &b.Occasions[i]

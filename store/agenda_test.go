@@ -31,11 +31,12 @@ type bookOf struct {
 	followUps []store.FollowUp
 	deals     []store.Deal
 	occasions []store.Occasion
+	referrals []store.Deal // ReferralAsks
 }
 
 func (b bookOf) book() store.Book {
 	out := store.Book{Customers: map[store.CustomerID]store.Customer{},
-		FollowUps: b.followUps, Deals: b.deals, Occasions: b.occasions}
+		FollowUps: b.followUps, Deals: b.deals, Occasions: b.occasions, ReferralAsks: b.referrals}
 	for _, c := range b.customers {
 		out.Customers[c.ID] = c
 	}
@@ -216,6 +217,20 @@ func TestAgenda(t *testing.T) {
 				followUps: []store.FollowUp{fu(1, 2, now.Add(-day))},
 			},
 			want: "Late: overdue/1; Stuck: stuck/12",
+		},
+		{
+			// A referral ask comes after the rest of the work: below a
+			// deal stuck two days, a segment-A customer above another.
+			name: "referral asks last, by segment",
+			b: bookOf{
+				customers: []store.Customer{cust(1, "Glad", ""), cust(2, "Happy", "A"), cust(3, "Stuck", "")},
+				deals:     []store.Deal{{ID: 1, CustomerID: 3, Stage: "proposal", StageChangedAt: now.Add(-2 * day)}},
+				referrals: []store.Deal{
+					{ID: 2, CustomerID: 1, Stage: store.DealWon, StageChangedAt: now.Add(-10 * day)},
+					{ID: 3, CustomerID: 2, Stage: store.DealWon, StageChangedAt: now.Add(-5 * day)},
+				},
+			},
+			want: "Stuck: stuck/2; Happy: referral_ask/5; Glad: referral_ask/10",
 		},
 		{
 			name: "references to customers not in the book are left out",

@@ -210,7 +210,7 @@ type Deal struct {
 	// Value is in the currency's minor units (cents); VND has none.
 	Value          int64
 	Currency       string // ISO 4217
-	Stage          string // pipeline stage: qualify, proposal, negotiation, won, lost
+	Stage          string // pipeline stage: by default qualify, proposal, negotiation, won, lost
 	Need           string // qualification; empty when not known yet
 	Budget         string
 	Authority      string
@@ -227,7 +227,7 @@ const (
 	DealLost = "lost"
 )
 
-// DefaultStages is the pipeline, in order.
+// DefaultStages is the pipeline, in order, unless the team sets its own.
 var DefaultStages = []string{"qualify", "proposal", "negotiation", DealWon, DealLost}
 
 // Open reports whether the deal is still being worked.
@@ -242,7 +242,7 @@ type NewDeal struct {
 	Title    string      // empty: the customer's name
 	Value    int64       // minor units of Currency
 	Currency string      // ISO 4217
-	Stage    string      // empty: the first of DefaultStages
+	Stage    string      // empty: the first stage of the pipeline
 	// ExpectedClose is zero when unknown.
 	ExpectedClose time.Time
 }

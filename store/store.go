@@ -167,6 +167,18 @@ type Campaigns interface {
 	PlanSegment(ctx context.Context, s Scope, o Origin, segment string, f FollowUp) ([]FollowUp, ChangeID, error)
 }
 
+// Referrals records who brought a customer to us.
+type Referrals interface {
+	// SetReferrer records that customer referrer brought customer id, both
+	// visible to s. Returns ErrNotFound, ErrInvalid for a customer
+	// referring itself, ErrConflict when it is recorded so already,
+	// ErrDuplicate.
+	SetReferrer(ctx context.Context, s Scope, o Origin, id, referrer CustomerID) (ChangeID, error)
+	// Referred returns the customers s may see that referrer brought, by
+	// name; at most limit.
+	Referred(ctx context.Context, s Scope, referrer CustomerID, limit int) ([]Customer, error)
+}
+
 // Events is the ledger of platform events handled, for those that make no
 // change (a question): a write records its event itself.
 type Events interface {
@@ -218,7 +230,9 @@ type Agendas interface {
 	// AgendaBook returns, for the customers s may see (or only those of
 	// f.Customer), the open follow-ups due before f.Until, the customers
 	// whose keep-in-touch date is before f.Until, open deals not moved since
-	// f.StuckSince, and the occasions on f.Occasions' days.
+	// f.StuckSince, the occasions on f.Occasions' days, and the latest deal
+	// won since f.WonSince by each loyal or advocate customer who has
+	// referred no one yet.
 	AgendaBook(ctx context.Context, s Scope, f AgendaFilter) (Book, error)
 }
 
@@ -252,6 +266,7 @@ type Store interface {
 	Writer
 	Deals
 	Campaigns
+	Referrals
 	Events
 	Drafts
 	Deliveries

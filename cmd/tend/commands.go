@@ -108,6 +108,17 @@ func newScheduler(db *sqlite.DB, n bot.Notifier, c reminders.Composer, cfg Confi
 	}
 }
 
+// newSummary is the weekly pipeline summary job, or nil when no chat is
+// configured for it.
+func newSummary(db *sqlite.DB, n bot.Notifier, c reminders.SummaryComposer, cfg Config, logger *slog.Logger) *reminders.Summary {
+	to, ok := cfg.Deals.SummaryTarget()
+	if !ok {
+		return nil
+	}
+	return &reminders.Summary{Source: db, Notifier: n, Composer: c, To: to, Lang: cfg.Deals.SummaryLang,
+		Spec: cfg.Deals.SummaryCron, Location: time.Local, Now: time.Now, Logger: logger.With("part", "summary")}
+}
+
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {

@@ -9,12 +9,16 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
 )
 
@@ -28,6 +32,7 @@ type Config struct {
 	Reminders RemindersConfig `yaml:"reminders"`
 	Agenda    AgendaConfig    `yaml:"agenda"`
 	Admin     AdminConfig     `yaml:"admin"`
+	Deals     DealsConfig     `yaml:"deals"`
 	Log       LogConfig       `yaml:"log"`
 }
 
@@ -45,6 +50,7 @@ type AgendaConfig struct {
 	OccasionSoon  float64 `yaml:"occasion_soon"`
 	Stuck         float64 `yaml:"stuck"`
 	StuckPerDay   float64 `yaml:"stuck_per_day"`
+	ReferralAsk   float64 `yaml:"referral_ask"`
 	MaxDays       int     `yaml:"max_days"`
 	SegmentA      float64 `yaml:"segment_a"`
 	SegmentB      float64 `yaml:"segment_b"`
@@ -56,7 +62,7 @@ func (c AgendaConfig) Weights() store.Weights {
 	return store.Weights{
 		Overdue: c.Overdue, OverduePerDay: c.OverduePerDay, DueToday: c.DueToday, Upcoming: c.Upcoming,
 		Cadence: c.Cadence, CadencePerDay: c.CadencePerDay, OccasionToday: c.OccasionToday, OccasionSoon: c.OccasionSoon,
-		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, MaxDays: c.MaxDays,
+		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, ReferralAsk: c.ReferralAsk, MaxDays: c.MaxDays,
 		Segment: map[string]float64{"A": c.SegmentA, "B": c.SegmentB, "C": c.SegmentC},
 	}
 }
@@ -71,7 +77,7 @@ func agendaConfig(w store.Weights) AgendaConfig {
 	return AgendaConfig{
 		Overdue: w.Overdue, OverduePerDay: w.OverduePerDay, DueToday: w.DueToday, Upcoming: w.Upcoming,
 		Cadence: w.Cadence, CadencePerDay: w.CadencePerDay, OccasionToday: w.OccasionToday, OccasionSoon: w.OccasionSoon,
-		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, MaxDays: w.MaxDays,
+		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, ReferralAsk: w.ReferralAsk, MaxDays: w.MaxDays,
 		SegmentA: seg("A"), SegmentB: seg("B"), SegmentC: seg("C"),
 	}
 }
@@ -79,6 +85,86 @@ func agendaConfig(w store.Weights) AgendaConfig {
 type AdminConfig struct {
 	// Listen is the address of /healthz and /metrics; empty: off.
 	Listen string `yaml:"listen"`
+}
+
+// DealsConfig sets the pipeline's stages and the weekly pipeline summary
+// posted to a team chat.
+type DealsConfig struct {
+	// SummaryChat is "platform:chat id" ("slack:C123", "telegram:-1001234");
+	// empty posts no summary.
+	SummaryChat string `yaml:"summary_chat"`
+	// SummaryCron is when, as a five-field cron spec in the server's zone.
+	SummaryCron string `yaml:"summary_cron"`
+	// SummaryLang is the summary's language: en or vi.
+	SummaryLang string `yaml:"summary_lang"`
+	// Stages are the pipeline in order, each with the chance in percent
+	// that a deal at it is won. Won (100) and lost (0) are added when
+	// missing. Not settable from the environment.
+	Stages []StageConfig `yaml:"stages"`
+}
+
+// StageConfig is one stage of deals.stages.
+type StageConfig struct {
+	Name        string `yaml:"name"`
+	Probability int    `yaml:"probability"`
+}
+
+// Pipeline is Stages with won and lost.
+func (c DealsConfig) Pipeline() []conversation.DealStage {
+	var out []conversation.DealStage
+	for _, s := range c.Stages {
+		out = append(out, conversation.DealStage{Name: s.Name, Probability: s.Probability})
+	}
+	for _, end := range []conversation.DealStage{{Name: store.DealWon, Probability: 100}, {Name: store.DealLost, Probability: 0}} {
+		if !slices.ContainsFunc(out, func(s conversation.DealStage) bool { return s.Name == end.Name }) {
+			out = append(out, end)
+		}
+	}
+	return out
+}
+
+// StageNames are the names of Pipeline, for the store.
+func (c DealsConfig) StageNames() []string {
+	var out []string
+	for _, s := range c.Pipeline() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func stagesConfig(p []conversation.DealStage) []StageConfig {
+	out := make([]StageConfig, len(p))
+	for i, s := range p {
+		out[i] = StageConfig{Name: s.Name, Probability: s.Probability}
+	}
+	return out
+}
+
+func (c DealsConfig) validateStages() error {
+	if len(c.Stages) == 0 || c.Stages[0].Name == store.DealWon || c.Stages[0].Name == store.DealLost {
+		return errors.New("must start with a stage a new deal is at, before won and lost")
+	}
+	seen := map[string]bool{}
+	for _, s := range c.Stages {
+		key := store.Fold(strings.TrimSpace(s.Name))
+		if key == "" || key != s.Name || len(s.Name) > 40 {
+			return fmt.Errorf("stage %q: a name in lower case without diacritics, at most 40 bytes", s.Name)
+		}
+		if seen[key] {
+			return fmt.Errorf("stage %q twice", s.Name)
+		}
+		seen[key] = true
+		if s.Probability < 0 || s.Probability > 100 {
+			return fmt.Errorf("stage %q: probability %d is not a percent", s.Name, s.Probability)
+		}
+	}
+	return nil
+}
+
+// SummaryTarget is SummaryChat parsed; ok is false when it is not set.
+func (c DealsConfig) SummaryTarget() (bot.Target, bool) {
+	p, chat, ok := strings.Cut(c.SummaryChat, ":")
+	return bot.Target{Platform: bot.Platform(p), ChatID: chat}, ok && chat != ""
 }
 
 type RemindersConfig struct {
@@ -151,7 +237,9 @@ func DefaultConfig() Config {
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),
-		Log:       LogConfig{Level: "info", Format: "text"},
+		Deals: DealsConfig{SummaryCron: reminders.DefaultSummarySpec, SummaryLang: "en",
+			Stages: stagesConfig(conversation.DefaultPipeline)},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -288,6 +376,20 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.Admin.Listen); c.Admin.Listen != "" && err != nil {
 		return &ConfigError{"admin.listen", fmt.Errorf("want host:port like 127.0.0.1:9090: %w", err)}
+	}
+	if to, ok := c.Deals.SummaryTarget(); c.Deals.SummaryChat != "" && (!ok || to.Platform != bot.Slack && to.Platform != bot.Telegram) {
+		return &ConfigError{"deals.summary_chat", fmt.Errorf("must be slack:<channel id> or telegram:<chat id>, not %q", c.Deals.SummaryChat)}
+	}
+	if err := reminders.ParseSummarySpec(c.Deals.SummaryCron); err != nil {
+		return &ConfigError{"deals.summary_cron", fmt.Errorf("must be a five-field cron spec like %q: %w", reminders.DefaultSummarySpec, err)}
+	}
+	if err := c.Deals.validateStages(); err != nil {
+		return &ConfigError{"deals.stages", err}
+	}
+	switch c.Deals.SummaryLang {
+	case "en", "vi":
+	default:
+		return &ConfigError{"deals.summary_lang", fmt.Errorf("must be en or vi, not %q", c.Deals.SummaryLang)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

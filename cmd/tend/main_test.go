@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -332,6 +334,56 @@ func TestAgendaWeightsConfig(t *testing.T) {
 	}
 	for _, bad := range []string{"agenda:\n  overdue: -1\n", "agenda:\n  max_days: 0\n", "agenda:\n  cadence: lots\n"} {
 		if _, err := ParseConfig(strings.NewReader(bad), func(string) string { return "" }); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDealsSummaryConfig(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := ParseConfig(strings.NewReader("agenda:\n  referral_ask: 35\ndeals:\n  summary_chat: \"slack:C123\"\n  summary_cron: \"30 17 * * FRI\"\n"), none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to, ok := cfg.Deals.SummaryTarget(); !ok || to != (bot.Target{Platform: bot.Slack, ChatID: "C123"}) || cfg.Deals.SummaryCron != "30 17 * * FRI" {
+		t.Errorf("summary = %+v, %v (%+v)", to, ok, cfg.Deals)
+	}
+	if w := cfg.Agenda.Weights(); w.ReferralAsk != 35 {
+		t.Errorf("referral_ask = %v", w.ReferralAsk)
+	}
+	if d := DefaultConfig().Deals; d.SummaryCron != "0 8 * * MON" || d.SummaryChat != "" {
+		t.Errorf("default deals = %+v", d)
+	}
+	if _, ok := DefaultConfig().Deals.SummaryTarget(); ok {
+		t.Error("a summary chat by default")
+	}
+	for _, bad := range []string{"deals:\n  summary_chat: C123\n", "deals:\n  summary_chat: \"teams:C1\"\n",
+		"deals:\n  summary_chat: \"slack:\"\n", "deals:\n  summary_cron: \"every monday\"\n", "deals:\n  summary_lang: fr\n"} {
+		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDealStagesConfig(t *testing.T) {
+	none := func(string) string { return "" }
+	cfg, err := ParseConfig(strings.NewReader("deals:\n  stages:\n    - {name: discovery, probability: 5}\n    - {name: demo, probability: 40}\n"), none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Deals.StageNames(), []string{"discovery", "demo", "won", "lost"}; !slices.Equal(got, want) {
+		t.Errorf("stages = %v, want %v", got, want)
+	}
+	if p := cfg.Deals.Pipeline(); p[1].Probability != 40 || p[2].Probability != 100 {
+		t.Errorf("pipeline = %+v", p)
+	}
+	if got := DefaultConfig().Deals.StageNames(); !slices.Equal(got, store.DefaultStages) {
+		t.Errorf("default stages = %v", got)
+	}
+	for _, bad := range []string{"deals:\n  stages: []\n", "deals:\n  stages:\n    - {name: won, probability: 100}\n",
+		"deals:\n  stages:\n    - {name: Demo, probability: 5}\n", "deals:\n  stages:\n    - {name: demo, probability: 5}\n    - {name: demo, probability: 6}\n",
+		"deals:\n  stages:\n    - {name: demo, probability: 120}\n", "deals:\n  stages:\n    - {name: \"\", probability: 1}\n"} {
+		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
 			t.Errorf("ParseConfig(%q) succeeded", bad)
 		}
 	}

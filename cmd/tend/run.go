@@ -191,6 +191,7 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB
 		return nil, err
 	}
 	db.Logger = logger
+	db.Stages = cfg.Deals.StageNames()
 	return db, nil
 }
 
@@ -211,6 +212,7 @@ func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Rou
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone
 	r.Weights = cfg.Agenda.Weights()
 	r.Enroll = enrollPolicy(cfg)
+	r.Stages = cfg.Deals.Pipeline()
 	return r
 }
 

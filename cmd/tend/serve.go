@@ -85,7 +85,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}()
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(adapters)+1)
+	errs := make([]error, len(adapters)+2)
 	start := func(i int, name string, run func(context.Context) error) {
 		wg.Go(func() {
 			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -98,6 +98,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		start(i, string(platforms[i]), a.Run)
 	}
 	start(len(adapters), "reminders", sched.Run)
+	if sum := newSummary(db, mux, router, cfg, logger); sum != nil {
+		start(len(adapters)+1, "summary", sum.Run)
+	}
 	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Path)
 	stopped := make(chan struct{})
 	go func() { wg.Wait(); close(stopped) }()

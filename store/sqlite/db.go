@@ -39,6 +39,9 @@ type DB struct {
 	// time.Now; tests and `tend chat --now` pin it.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Stages are those a deal may be at, in order: the first is a new
+	// deal's. Defaults to store.DefaultStages; won and lost must be in it.
+	Stages []string
 
 	path  string
 	write *sql.DB

@@ -50,10 +50,17 @@ func (db *DB) FindDeals(ctx context.Context, s store.Scope, name string, limit i
 	return out, nil
 }
 
-// checkStage accepts the default stages; the pipeline's order and words
-// are the conversation's business.
-func checkStage(stage string) error {
-	if !slices.Contains(store.DefaultStages, stage) {
+// stages are the pipeline's; its words and weights are the
+// conversation's business.
+func (db *DB) stages() []string {
+	if len(db.Stages) == 0 {
+		return store.DefaultStages
+	}
+	return db.Stages
+}
+
+func (db *DB) checkStage(stage string) error {
+	if !slices.Contains(db.stages(), stage) {
 		return &store.InvalidError{Field: store.FieldStage, Reason: fmt.Sprintf("stage %q", stage)}
 	}
 	return nil
@@ -70,9 +77,9 @@ func checkMoney(value int64, currency string) error {
 func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd store.NewDeal) (store.Deal, store.ChangeID, error) {
 	var d store.Deal
 	if nd.Stage == "" {
-		nd.Stage = store.DefaultStages[0]
+		nd.Stage = db.stages()[0]
 	}
-	if err := errors.Join(checkStage(nd.Stage), checkMoney(nd.Value, nd.Currency)); err != nil {
+	if err := errors.Join(db.checkStage(nd.Stage), checkMoney(nd.Value, nd.Currency)); err != nil {
 		return d, 0, fmt.Errorf("sqlite: create deal: %w", err)
 	}
 	cid, err := db.change(ctx, s, o, "new deal", func(c *change) error {
@@ -110,7 +117,7 @@ func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd 
 func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id store.DealID, upd store.DealUpdate) (store.Deal, store.ChangeID, error) {
 	var d store.Deal
 	if upd.Stage != nil {
-		if err := checkStage(*upd.Stage); err != nil {
+		if err := db.checkStage(*upd.Stage); err != nil {
 			return d, 0, fmt.Errorf("sqlite: update deal: %w", err)
 		}
 	}

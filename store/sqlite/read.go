@@ -301,6 +301,22 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 			return b, fmt.Errorf("sqlite: agenda deals: %w", err)
 		}
 	}
+	if !f.WonSince.IsZero() {
+		// The latest win of each: a customer is asked once, not per deal.
+		// For one owner, their own wins (deals_owner_won), not the team's.
+		won, wonArgs := "", with(unix(f.WonSince))
+		if f.Owner != 0 {
+			won, wonArgs = " AND d.owner_id = ?", with(unix(f.WonSince), f.Owner)
+		}
+		b.ReferralAsks, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
+			WHERE d.stage = 'won' AND d.stage_changed_at >= ?`+won+` AND c.stage IN ('loyal', 'advocate')
+				AND NOT EXISTS (SELECT 1 FROM customers r WHERE r.referred_by = c.id)
+				AND NOT EXISTS (SELECT 1 FROM deals l WHERE l.customer_id = d.customer_id AND l.stage = 'won'
+					AND (l.stage_changed_at, l.id) > (d.stage_changed_at, d.id))`+scope+" ORDER BY d.stage_changed_at DESC, d.id", wonArgs...)
+		if err != nil {
+			return b, fmt.Errorf("sqlite: agenda referral asks: %w", err)
+		}
+	}
 	if len(f.Occasions) > 0 {
 		days, _ := json.Marshal(monthDays(f.Occasions))
 		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
@@ -326,6 +342,9 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		need(x.CustomerID)
 	}
 	for _, x := range b.Occasions {
+		need(x.CustomerID)
+	}
+	for _, x := range b.ReferralAsks {
 		need(x.CustomerID)
 	}
 	if len(ids) > 0 {
