@@ -206,6 +206,7 @@ func (b *bench) log(ctx context.Context, db *sqlite.DB, r bot.Handler, users []s
 	jobs = jobs[:n]
 	// Each worker takes whole users, as a dispatcher keeps a chat in order.
 	slices.SortStableFunc(jobs, func(a, b job) int { return strings.Compare(a.login, b.login) })
+	run := strconv.FormatInt(time.Now().UnixNano(), 36) // a fresh event id each run on the same file
 	var next atomic.Int64
 	var failed atomic.Int64
 	var wg sync.WaitGroup
@@ -218,7 +219,7 @@ func (b *bench) log(ctx context.Context, db *sqlite.DB, r bot.Handler, users []s
 					return
 				}
 				j := jobs[i]
-				replies, err := r.HandleMessage(ctx, bot.Message{EventID: "bench-" + strconv.Itoa(i), Platform: "console", ChatID: j.login,
+				replies, err := r.HandleMessage(ctx, bot.Message{EventID: "bench-" + run + "-" + strconv.Itoa(i), Platform: "console", ChatID: j.login,
 					From: bot.Sender{ID: j.login, Name: j.login}, Text: j.text, IsDM: true, Mentioned: true})
 				if err != nil || !undoable(replies) {
 					failed.Add(1)

@@ -406,10 +406,36 @@ func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilt
 	if err != nil {
 		return nil, err
 	}
-	first, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c WHERE c.id IN (
-		SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.segment ORDER BY c.name, c.id) AS n`+
-		stale+scope+`) WHERE n <= ?)`, append(append([]any{unix(f.LongOverdue)}, args...), f.Limit)...)
-	return append(recent, first...), err
+	if f.Owner == 0 { // a team's book: rank each segment's names in SQL
+		first, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c WHERE c.id IN (
+			SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.segment ORDER BY c.name, c.id) AS n`+
+			stale+scope+`) WHERE n <= ?)`, append(append([]any{unix(f.LongOverdue)}, args...), f.Limit)...)
+		return append(recent, first...), err
+	}
+	// One owner's: the first names of each segment straight from the
+	// customers_owner_segment_name index.
+	// customers_owner_segment_name index. The segments are found by
+	// seeking from one to the next, not by reading every row.
+	segments, err := queryAll(ctx, func(sc scanner) (s string, err error) { return s, sc.Scan(&s) }, tx, `
+		WITH RECURSIVE seg(s) AS (
+			SELECT MIN(segment) FROM customers INDEXED BY customers_owner_segment_name WHERE owner_id = ?1 AND touch_due_at > 0
+			UNION ALL
+			SELECT (SELECT MIN(segment) FROM customers INDEXED BY customers_owner_segment_name
+				WHERE owner_id = ?1 AND touch_due_at > 0 AND segment > seg.s) FROM seg WHERE seg.s IS NOT NULL)
+		SELECT s FROM seg WHERE s IS NOT NULL`, f.Owner)
+	if err != nil {
+		return nil, err
+	}
+	for _, seg := range segments {
+		first, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+` FROM customers c INDEXED BY customers_owner_segment_name
+			WHERE c.owner_id = ? AND c.segment = ? AND c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ?`+scope+
+			" ORDER BY c.name, c.id LIMIT ?", append(append([]any{f.Owner, seg, unix(f.LongOverdue)}, args...), f.Limit)...)
+		if err != nil {
+			return nil, err
+		}
+		recent = append(recent, first...)
+	}
+	return recent, nil
 }
 
 func longOverdue(c store.Customer, before time.Time) bool {
