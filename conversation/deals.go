@@ -595,8 +595,21 @@ func pipelineReport(ses *session, stages []DealStage, head msg, deals []store.De
 	}
 	if len(week) > 0 {
 		lines = append(lines, t(ses.lang, msgPipelineWeek))
+		// Those who did something, each; the others in one line, so that
+		// a big team's report stays readable on a phone.
+		var idle []string
 		for _, a := range week {
+			if a.Calls+a.Meetings+a.FollowUpsDone == 0 && len(week) > 1 {
+				idle = append(idle, a.Name)
+				continue
+			}
 			lines = append(lines, " • "+t(ses.lang, msgPipelineRep, a.Name, a.Calls, a.Meetings, a.FollowUpsDone))
+		}
+		switch {
+		case len(idle) > 5:
+			lines = append(lines, " • "+t(ses.lang, msgPipelineIdleMany, strings.Join(idle[:3], ", "), len(idle)-3))
+		case len(idle) > 0:
+			lines = append(lines, " • "+t(ses.lang, msgPipelineIdle, strings.Join(idle, ", ")))
 		}
 	}
 	return strings.Join(lines, "\n")

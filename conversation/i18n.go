@@ -32,6 +32,8 @@ const (
 	msgAgendaEmpty           msg = "agenda_empty"
 	msgAgendaHeader          msg = "agenda_header"
 	msgAgendaHeaderOf        msg = "agenda_header_of"
+	msgPipelineIdle          msg = "pipeline_idle"
+	msgPipelineIdleMany      msg = "pipeline_idle_many"
 	msgCalledBtn             msg = "called_button"
 	msgCalledNote            msg = "called_note"
 	msgCalledDone            msg = "called_done"
@@ -240,6 +242,8 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
 		msgAgendaHeader:          "To follow up (%d):",
 		msgAgendaHeaderOf:        "%s — to follow up (%d):",
+		msgPipelineIdle:          "no activity yet: %s",
+		msgPipelineIdleMany:      "no activity yet: %s and %d others",
 		msgCalledBtn:             "Called",
 		msgCalledNote:            "the promised call",
 		msgCalledDone:            "Logged your call with %s; the follow-up is done.",
@@ -443,6 +447,8 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
 		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
+		msgPipelineIdle:          "chưa có hoạt động: %s",
+		msgPipelineIdleMany:      "chưa có hoạt động: %s và %d người khác",
 		msgCalledBtn:             "Đã gọi",
 		msgCalledNote:            "cuộc gọi đã hẹn",
 		msgCalledDone:            "Đã ghi cuộc gọi với %s; việc hẹn đã xong.",

@@ -32,7 +32,7 @@ func TestWeeklySummaryOncePerWeek(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("posts = %q, want one", posts)
 	}
-	for _, want := range []string{"Weekly pipeline summary", "Pipeline — team", "qualify: 2", "Acme renewal — qualify, 3 days", "lan: 0 calls"} {
+	for _, want := range []string{"Weekly pipeline summary", "Pipeline — team", "qualify: 2", "Acme renewal — qualify, 3 days", "no activity yet: lan"} {
 		if !strings.Contains(posts[0], want) {
 			t.Errorf("summary lacks %q:\n%s", want, posts[0])
 		}
