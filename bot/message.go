@@ -84,4 +84,8 @@ func (a Action) Target() Target {
 type SentRef struct {
 	Target Target
 	ID     string // the platform's message id (Slack ts, Telegram message_id)
+	// Thread is the ThreadID that replies to this message arrive with:
+	// where a conversation opened on it continues (a Slack thread, a
+	// Telegram reply chain or forum topic).
+	Thread string
 }

@@ -31,6 +31,9 @@ type DealChange struct {
 	Owner      string         `json:"owner,omitempty"` // a user's name as written
 	Qualify    *Qualification `json:"qualify,omitempty"`
 	Capture    store.Capture  `json:"capture,omitempty"` // for IntentLinkDeal
+	// Thread asks IntentLinkDeal to open a thread for the deal, its card
+	// first, rather than bind the chat the message came from.
+	Thread bool `json:"thread,omitempty"`
 }
 
 // Qualification is what a deal needs to be worth working: nil fields were
@@ -60,10 +63,12 @@ var (
 	lostPrefixes = []string{"lost", "we lost", "closed lost", "lost deal", "lost the deal", "mat deal", "da mat deal", "mat co hoi",
 		"thua deal", "da thua deal"}
 	// reasonMarks start the reason a deal was lost: "vì giá", "because of price".
-	reasonMarks   = []string{" because of ", " because ", " due to ", " reason: ", " reason ", " vi ", " do ", " ly do: ", " ly do "}
-	stageLinks    = []string{" to ", " sang ", " -> ", " → ", " len ", " vao "}
-	movePrefixes  = []string{"move", "moved", "chuyen", "dua", "deal", "co hoi"}
-	showDealWords = []string{"show deal", "show the deal", "deal", "the deal", "xem deal", "thong tin deal", "co hoi", "xem co hoi", "deal card"}
+	reasonMarks    = []string{" because of ", " because ", " due to ", " reason: ", " reason ", " vi ", " do ", " ly do: ", " ly do "}
+	stageLinks     = []string{" to ", " sang ", " -> ", " → ", " len ", " vao "}
+	movePrefixes   = []string{"move", "moved", "chuyen", "dua", "deal", "co hoi"}
+	showDealWords  = []string{"show deal", "show the deal", "deal", "the deal", "xem deal", "thong tin deal", "co hoi", "xem co hoi", "deal card"}
+	threadPrefixes = []string{"open a thread for", "open a thread for deal", "start a thread for", "start a thread for deal", "thread for",
+		"deal thread", "thread", "mo luong cho", "mo luong cho deal", "tao luong cho", "tao luong cho deal", "mo chu de cho"}
 	linkPrefixes  = []string{"link deal", "link this chat to", "link this channel to", "link this group to", "link", "bind deal", "gan deal", "lien ket deal", "lien ket voi deal", "gan voi deal"}
 	updateVerbs   = []string{"set", "change", "update", "doi", "cap nhat", "sua"}
 	valueKeys     = []string{"value of", "value", "amount", "gia tri cua", "gia tri"}
@@ -97,6 +102,11 @@ func parseDeal(p phrase, at int, now time.Time, loc *time.Location, in Intent) (
 	}
 	if _, end, ok := p.prefix(at, newDealPrefixes); ok {
 		return parseNewDeal(p, end, now, loc, in), true
+	}
+	if _, end, ok := p.prefix(at, threadPrefixes); ok && end < len(f) && (p.fold[at:end] != "thread" || strings.HasPrefix(p.fold, "/")) {
+		out := parseLink(p, end, in)
+		out.Deal.Thread = true
+		return out, true
 	}
 	if _, end, ok := p.prefix(at, linkPrefixes); ok && (strings.Contains(p.fold[at:end], "deal") || strings.HasPrefix(f, "link ")) {
 		return parseLink(p, end, in), true

@@ -85,6 +85,9 @@ func (r *Router) deal(ctx context.Context, ses *session, in Intent, text string,
 	case IntentShowDeal:
 		return r.dealCard(ctx, ses, d)
 	case IntentLinkDeal:
+		if in.Deal.Thread {
+			return r.dealThread(ctx, ses, d, in.Deal.Capture)
+		}
 		return r.linkDeal(ctx, ses, d, in.Deal.Capture)
 	case IntentDealStage:
 		return r.moveDeal(ctx, ses, d, in.Deal.Stage, in.Deal.LostReason)
@@ -484,7 +487,42 @@ func (r *Router) linkDeal(ctx context.Context, ses *session, d store.Deal, captu
 	if ses.dm {
 		return say(t(ses.lang, msgLinkInGroup))
 	}
-	b := store.ChatBinding{Platform: string(ses.chat.Platform), ChatID: ses.chat.ChatID, ThreadID: ses.chat.ThreadID, DealID: d.ID,
+	return r.bind(ctx, ses, d, ses.chat.ThreadID, capture)
+}
+
+// dealThread opens a thread for a deal in the team's chat: it posts the
+// deal's card there and binds the thread that replies to the card make
+// (a Slack thread, a Telegram reply chain or the forum topic).
+func (r *Router) dealThread(ctx context.Context, ses *session, d store.Deal, capture store.Capture) outcome {
+	if ses.dm {
+		return say(t(ses.lang, msgLinkInGroup))
+	}
+	if r.Notifier == nil {
+		return say(t(ses.lang, msgNoThreads))
+	}
+	card := r.dealCard(ctx, ses, d)
+	if len(card.replies) == 0 {
+		return card
+	}
+	to := ses.chat
+	if !strings.HasPrefix(to.ThreadID, "reply:") {
+		to.ThreadID = "" // the card opens its own thread, but in a forum topic it stays there
+	}
+	first := card.replies[0]
+	first.Text = t(ses.lang, msgThreadOpened, d.Title) + "\n" + first.Text
+	ref, err := r.Notifier.Send(ctx, to, first)
+	if err != nil {
+		return failed(err)
+	}
+	if ref.Thread == "" {
+		return say(t(ses.lang, msgNoThreads))
+	}
+	return r.bind(ctx, ses, d, ref.Thread, capture)
+}
+
+// bind binds the session's chat, in thread, to d.
+func (r *Router) bind(ctx context.Context, ses *session, d store.Deal, thread string, capture store.Capture) outcome {
+	b := store.ChatBinding{Platform: string(ses.chat.Platform), ChatID: ses.chat.ChatID, ThreadID: thread, DealID: d.ID,
 		Capture: cmp.Or(capture, store.CaptureMentions)}
 	ch, err := r.Store.BindChat(ctx, ses.scope, ses.origin, b)
 	if err != nil {

@@ -66,7 +66,40 @@ func (p *posts) Send(_ context.Context, to bot.Target, r bot.Reply) (bot.SentRef
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.sent = append(p.sent, fmt.Sprintf("%s/%s/%s: %s", to.Platform, to.ChatID, to.ThreadID, r.Text))
-	return bot.SentRef{Target: to, ID: fmt.Sprint(len(p.sent))}, nil
+	id := fmt.Sprint(len(p.sent))
+	return bot.SentRef{Target: to, ID: id, Thread: "t" + id}, nil
+}
+
+// TestDealThread: "open a thread for …" posts the deal's card to the
+// chat and binds the thread replies to it make, on either platform.
+func TestDealThread(t *testing.T) {
+	for _, p := range []bot.Platform{bot.Slack, bot.Telegram} {
+		t.Run(string(p), func(t *testing.T) {
+			h := newHarness(t)
+			posted := &posts{}
+			h.r.Notifier = posted
+			h.dm(p, "ann", "new deal Acme renewal 12,000 USD")
+			got := h.sayIn(p, "ann", "G1", "", "open a thread for Acme renewal", true)
+			wantText(t, got, "This chat now follows Acme renewal")
+			if len(posted.sent) != 1 || !strings.HasPrefix(posted.sent[0], string(p)+"/G1/: 🧵 Acme renewal") || !strings.Contains(posted.sent[0], "Stage: qualify") {
+				t.Fatalf("posted %q, want the card opening a thread in G1", posted.sent)
+			}
+			// A reply in that thread is the deal's; the chat outside it is not.
+			if got := h.sayIn(p, "ann", "G1", "t1", "they want 20 seats", true); len(got) != 0 {
+				t.Errorf("a message in the deal's thread got a reply: %s", text(got))
+			}
+			ann := h.userOn(p, "ann")
+			is, err := h.db.DealInteractions(t.Context(), ann, h.deal(ann, "Acme renewal").ID, 10)
+			if err != nil || len(is) != 1 || is[0].Summary != "they want 20 seats" {
+				t.Errorf("deal timeline = %+v, %v", is, err)
+			}
+			if got := text(h.sayIn(p, "ann", "G1", "", "/tend deal", true)); strings.Contains(got, "Acme renewal — Acme") {
+				t.Errorf("the chat outside the thread shows the deal:\n%s", got)
+			}
+			// In a private chat there is no team to open a thread for.
+			wantText(t, h.dm(p, "ann", "open a thread for Acme renewal"), "Link a deal from the channel or group")
+		})
+	}
 }
 
 func TestDeals(t *testing.T) {

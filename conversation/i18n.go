@@ -32,6 +32,8 @@ const (
 	msgAgendaEmpty           msg = "agenda_empty"
 	msgAgendaHeader          msg = "agenda_header"
 	msgAgendaHeaderOf        msg = "agenda_header_of"
+	msgThreadOpened          msg = "thread_opened"
+	msgNoThreads             msg = "no_threads"
 	msgPipelineIdle          msg = "pipeline_idle"
 	msgPipelineIdleMany      msg = "pipeline_idle_many"
 	msgCalledBtn             msg = "called_button"
@@ -242,6 +244,8 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
 		msgAgendaHeader:          "To follow up (%d):",
 		msgAgendaHeaderOf:        "%s — to follow up (%d):",
+		msgThreadOpened:          "🧵 %s — reply here to talk about this deal; I'll keep it on the deal's timeline.",
+		msgNoThreads:             "I can't open threads here; say \"link deal …\" in the chat or thread that should follow it.",
 		msgPipelineIdle:          "no activity yet: %s",
 		msgPipelineIdleMany:      "no activity yet: %s and %d others",
 		msgCalledBtn:             "Called",
@@ -447,6 +451,8 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
 		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
+		msgThreadOpened:          "🧵 %s — trả lời tại đây để bàn về cơ hội này; tôi sẽ ghi vào lịch sử của nó.",
+		msgNoThreads:             "Tôi không mở luồng ở đây được; hãy nói \"liên kết deal …\" trong nhóm hoặc luồng cần theo dõi nó.",
 		msgPipelineIdle:          "chưa có hoạt động: %s",
 		msgPipelineIdleMany:      "chưa có hoạt động: %s và %d người khác",
 		msgCalledBtn:             "Đã gọi",

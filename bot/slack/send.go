@@ -43,7 +43,8 @@ func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) (bot.Sen
 			return first, err
 		}
 		if i == 0 {
-			first = bot.SentRef{Target: bot.Target{Platform: bot.Slack, ChatID: ch, ThreadID: to.ThreadID}, ID: ts}
+			first = bot.SentRef{Target: bot.Target{Platform: bot.Slack, ChatID: ch, ThreadID: to.ThreadID}, ID: ts,
+				Thread: cmp.Or(to.ThreadID, ts)}
 		}
 	}
 	return first, nil

@@ -42,7 +42,7 @@ func TestSendRetriesAfterRetryAfter(t *testing.T) {
 	if want := []time.Duration{time.Second, time.Second}; len(*waits) != 2 || (*waits)[0] != want[0] || (*waits)[1] != want[1] {
 		t.Errorf("waited %v, want %v (Retry-After: 1, twice)", *waits, want)
 	}
-	if ref.Target.ChatID != "D1" || ref.ID == "" {
+	if ref.Target.ChatID != "D1" || ref.ID == "" || ref.Thread != ref.ID {
 		t.Errorf("ref = %+v, want the DM channel D1 and a ts", ref)
 	}
 	if c := f.Call(t); c.Text != "3 follow-ups due today" {

@@ -159,7 +159,10 @@ func (a *Adapter) send(ctx context.Context, to bot.Target, r bot.Reply, quote in
 		if err := json.Unmarshal(res, &m); err != nil {
 			return ref, fmt.Errorf("telegram: send message: decode result: %w", err)
 		}
-		ref = bot.SentRef{Target: to, ID: strconv.Itoa(m.MessageID)}
+		ref = bot.SentRef{Target: to, ID: strconv.Itoa(m.MessageID), Thread: replyPrefix + strconv.Itoa(m.MessageID)}
+		if to.ThreadID != "" && !strings.HasPrefix(to.ThreadID, replyPrefix) {
+			ref.Thread = to.ThreadID // a forum topic goes on in its topic
+		}
 	}
 	return ref, nil
 }

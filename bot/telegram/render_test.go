@@ -89,6 +89,10 @@ func TestSend(t *testing.T) {
 			if ref.Target != tt.to || ref.ID == "" {
 				t.Errorf("SentRef = %+v", ref)
 			}
+			// Replies to it go on in the forum topic, else in its reply chain.
+			if want := "reply:" + ref.ID; tt.name == "forum topic" && ref.Thread != "33" || tt.name != "forum topic" && ref.Thread != want {
+				t.Errorf("SentRef.Thread = %q", ref.Thread)
+			}
 		})
 	}
 
