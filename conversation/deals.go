@@ -173,6 +173,27 @@ func (r *Router) dealCustomer(ctx context.Context, ses *session, name, text stri
 			return store.CustomerRef{ID: ids[0]}, nil
 		}
 	}
+	// "Acme renewal" for a customer called "Acme Corp": the title's first
+	// words begin the name of one customer only.
+	for n := len(words) - 1; n > 0; n-- {
+		prefix := store.NameKey(strings.Join(words[:n], " ")) + " "
+		var found []store.CustomerID
+		for key, ids := range byKey {
+			if strings.HasPrefix(key, prefix) {
+				for _, id := range ids {
+					if !slices.Contains(found, id) {
+						found = append(found, id)
+					}
+				}
+			}
+		}
+		switch {
+		case len(found) == 1:
+			return store.CustomerRef{ID: found[0]}, nil
+		case len(found) > 1: // which of those Acmes?
+			return r.resolve(ctx, ses, strings.Join(words[:n], " "), text, p, true)
+		}
+	}
 	return r.resolve(ctx, ses, name, text, p, true)
 }
 

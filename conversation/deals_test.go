@@ -107,6 +107,12 @@ func TestDeals(t *testing.T) {
 		name string
 		run  func(t *testing.T, h *harness)
 	}{
+		{"a deal's title starting like one customer's name is that customer's", func(t *testing.T, h *harness) {
+			h.say("ann", "called Acme Corp")
+			wantText(t, h.say("ann", "new deal Acme renewal 12,000 USD"), "New deal Acme renewal (Acme Corp)")
+			h.say("ann", "called Acme Logistics")
+			wantText(t, h.say("ann", "new deal Acme expansion 5,000 USD"), "Which \"Acme\" do you mean?")
+		}},
 		{"a deal is created on its customer and asks for qualification", func(t *testing.T, h *harness) {
 			h.say("ann", "called Acme")
 			got := h.say("ann", "new deal Acme renewal 12,000 USD")
