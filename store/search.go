@@ -24,6 +24,20 @@ type History interface {
 	// its contacts, follow-ups, interactions, deals, aliases and occasions,
 	// newest first; at most limit. ErrNotFound when s cannot see it.
 	History(ctx context.Context, s Scope, id CustomerID, limit int) ([]HistoryEntry, error)
+	// AuditLog calls each with every audited row of the changes made since
+	// since, oldest first: the whole log, for an admin's export. It is not
+	// scoped; the caller checks who asks.
+	AuditLog(ctx context.Context, since time.Time, each func(AuditRecord) error) error
+}
+
+// AuditRecord is one row a change wrote: which record, how, and its
+// columns before and after as JSON objects.
+type AuditRecord struct {
+	HistoryEntry
+	Entity        string // table: customers, follow_ups, deals, …
+	EntityID      int64
+	Action        string // create, update or delete
+	Before, After string
 }
 
 // SearchQuery is what to look for.

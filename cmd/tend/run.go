@@ -47,6 +47,7 @@ func commands() []command {
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"restore", "replace the database with a backup (Tend stopped)", runRestore},
 		{"user", "add or list users (add the first admin here)", runUser},
+		{"audit", "write the audit log: who changed what, when, before and after", runAudit},
 		{"bench", "generate a book and measure Tend on it (docs/performance.md)", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -36,4 +37,28 @@ func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, l
 		return nil, fmt.Errorf("sqlite: history of %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// AuditLog implements store.History.
+func (db *DB) AuditLog(ctx context.Context, since time.Time, each func(store.AuditRecord) error) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT ch.id, ch.user_id, u.name, ch.at, ch.summary, ch.undone_at,
+			a.entity, a.entity_id, a.action, a.before, a.after
+		FROM changes ch JOIN users u ON u.id = ch.user_id JOIN audit a ON a.change_id = ch.id
+		WHERE ch.at >= ? ORDER BY ch.id, a.id`, unix(since))
+	if err != nil {
+		return fmt.Errorf("sqlite: audit log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r store.AuditRecord
+		var at, undone int64
+		if err := rows.Scan(&r.ID, &r.UserID, &r.UserName, &at, &r.Summary, &undone, &r.Entity, &r.EntityID, &r.Action, &r.Before, &r.After); err != nil {
+			return fmt.Errorf("sqlite: audit log: %w", err)
+		}
+		r.At, r.UndoneAt = fromUnix(at), fromUnix(undone)
+		if err := each(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
