@@ -84,6 +84,25 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 	return say(t(ses.lang, msgUnknown))
 }
 
+// certain is the customer found for name when there is no doubt: the one
+// whose name is name (folded), or the only one found. exact lists those
+// whose name is name.
+func certain(found []store.Customer, name string) (one *store.Customer, exact []store.Customer) {
+	key := store.NameKey(name)
+	for _, c := range found {
+		if store.NameKey(c.Name) == key {
+			exact = append(exact, c)
+		}
+	}
+	switch {
+	case len(exact) == 1:
+		return &exact[0], exact
+	case len(exact) == 0 && len(found) == 1:
+		return &found[0], exact
+	}
+	return nil, exact
+}
+
 // resolve finds the customer a name means among those the user sees. A
 // non-nil outcome is a question back: which one, or who.
 func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p pick, create bool) (store.CustomerRef, *outcome) {
@@ -101,18 +120,10 @@ func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p
 		o := failed(err)
 		return store.CustomerRef{}, &o
 	}
-	key := store.NameKey(name)
-	var exact []store.Customer
-	for _, c := range found {
-		if store.NameKey(c.Name) == key {
-			exact = append(exact, c)
-		}
-	}
+	one, exact := certain(found, name)
 	switch {
-	case len(exact) == 1:
-		return store.CustomerRef{ID: exact[0].ID}, nil
-	case len(exact) == 0 && len(found) == 1:
-		return store.CustomerRef{ID: found[0].ID}, nil
+	case one != nil:
+		return store.CustomerRef{ID: one.ID}, nil
 	case len(found) == 0:
 		typos, err := r.typos(ctx, ses, name)
 		if err != nil {
@@ -141,7 +152,7 @@ func (r *Router) resolve(ctx context.Context, ses *session, name, text string, p
 		buttons = append(buttons, bot.Button{Label: t(ses.lang, msgNewCustomerBtn, name), Value: fmt.Sprintf("new:%d", draft)})
 	}
 	question := msgWhichCustomer
-	if len(exact) == 0 && !strings.Contains(store.NameKey(found[0].Name), key) {
+	if len(exact) == 0 && !strings.Contains(store.NameKey(found[0].Name), store.NameKey(name)) {
 		question = msgDidYouMean
 	}
 	o := say(t(ses.lang, question, name), buttons...)

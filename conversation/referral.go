@@ -97,19 +97,10 @@ func (r *Router) oneCustomer(ctx context.Context, ses *session, name string) (st
 		o := failed(err)
 		return store.Customer{}, &o
 	}
-	key := store.NameKey(name)
-	var exact []store.Customer
-	for _, c := range found {
-		if store.NameKey(c.Name) == key {
-			exact = append(exact, c)
-		}
+	if one, _ := certain(found, name); one != nil {
+		return *one, nil
 	}
-	switch {
-	case len(exact) == 1:
-		return exact[0], nil
-	case len(exact) == 0 && len(found) == 1:
-		return found[0], nil
-	case len(found) == 0:
+	if len(found) == 0 {
 		o := say(t(ses.lang, msgUnknownCustomer, name))
 		return store.Customer{}, &o
 	}

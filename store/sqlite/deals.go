@@ -22,12 +22,7 @@ func (db *DB) Deal(ctx context.Context, s store.Scope, id store.DealID) (store.D
 }
 
 func visibleDeal(ctx context.Context, q querier, s store.Scope, id store.DealID) (store.Deal, error) {
-	d, err := scanDeal(q.QueryRowContext(ctx, "SELECT "+dealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ? AND "+visible,
-		append([]any{id}, visArgs(s)...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return d, store.ErrNotFound
-	}
-	return d, err
+	return visibleRow(ctx, q, s, scanDeal, "SELECT "+dealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?", int64(id))
 }
 
 // FindDeals implements store.Deals. A deal is found by its title ("Acme

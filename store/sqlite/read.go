@@ -52,12 +52,7 @@ func (db *DB) Customer(ctx context.Context, s store.Scope, id store.CustomerID) 
 }
 
 func visibleCustomer(ctx context.Context, q querier, s store.Scope, id store.CustomerID) (store.Customer, error) {
-	c, err := scanCustomer(q.QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers c WHERE c.id = ? AND "+visible,
-		append([]any{id}, visArgs(s)...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, store.ErrNotFound
-	}
-	return c, err
+	return visibleRow(ctx, q, s, scanCustomer, "SELECT "+customerCols+" FROM customers c WHERE c.id = ?", int64(id))
 }
 
 // FindCustomers implements store.Customers.
@@ -190,12 +185,17 @@ func (db *DB) FollowUp(ctx context.Context, s store.Scope, id store.FollowUpID) 
 }
 
 func visibleFollowUp(ctx context.Context, q querier, s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
-	f, err := scanFollowUp(q.QueryRowContext(ctx, "SELECT "+followUpCols+" FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE f.id = ? AND "+visible,
-		append([]any{id}, visArgs(s)...)...))
+	return visibleRow(ctx, q, s, scanFollowUp, "SELECT "+followUpCols+" FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE f.id = ?", int64(id))
+}
+
+// visibleRow reads the one row of query (which selects by id, its
+// customer aliased c) if s may see its customer. Returns ErrNotFound.
+func visibleRow[T any](ctx context.Context, q querier, s store.Scope, scan func(scanner) (T, error), query string, id int64) (T, error) {
+	v, err := scan(q.QueryRowContext(ctx, query+" AND "+visible, append([]any{id}, visArgs(s)...)...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return f, store.ErrNotFound
+		return v, store.ErrNotFound
 	}
-	return f, err
+	return v, err
 }
 
 // FollowUps implements store.Timeline.
