@@ -27,23 +27,40 @@ type AgendaFilter struct {
 	// with Owner, by a deal that user owns. Zero leaves them out.
 	WonSince time.Time
 	// Limit, when not 0, lets the store leave out of the book customers
-	// that only their cadence puts on the agenda, whose keep-in-touch date
-	// passed before LongOverdue, and that are not among the first Limit of
-	// their segment by name. Their cadence reasons all weigh the same (the
-	// per-day term is capped), so they rank by segment and then name and
-	// cannot be among the first Limit items. Book.Omitted counts them. A
-	// busy rep's book is thus loaded in bounded time. Set both with Page.
+	// that only their cadence puts on the agenda and that cannot be among
+	// the first Limit items: those whose keep-in-touch date passed before
+	// LongOverdue but the first Limit of their segment by name (their
+	// cadence reasons all weigh the same, the per-day term being capped,
+	// so they rank by segment and then name), and, of the others, those
+	// whose cadence score, reckoned with Weights at Now, is lower than
+	// that of Limit others by more than a day's error. Book.Omitted counts
+	// what was left out. A busy rep's book is thus loaded in bounded time.
+	// Set them with Page.
 	Limit       int
 	LongOverdue time.Time
+	Now         time.Time
+	Weights     Weights
 }
 
 // Page bounds the book to what the first limit items of an agenda ranked
 // with w at now need.
 func (f *AgendaFilter) Page(w Weights, now time.Time, limit int) {
-	f.Limit = limit
+	f.Limit, f.Now, f.Weights = limit, now, w
 	// Two days' margin: the capped term counts local days, the store
 	// compares instants.
 	f.LongOverdue = now.AddDate(0, 0, -(w.MaxDays + 2)).Truncate(time.Second)
+}
+
+// CadenceScoreSlack is how far a cadence score reckoned from instants
+// (days = seconds / 86400) may be from Agenda's, which counts local days:
+// within a day and a half of the per-day term, at the largest segment
+// factor.
+func (w Weights) CadenceScoreSlack() float64 {
+	f := 1.0
+	for _, x := range w.Segment {
+		f = max(f, x)
+	}
+	return 1.5 * w.CadencePerDay * f
 }
 
 // MonthDay is a day of the year, of the solar calendar or, when Lunar,

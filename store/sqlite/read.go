@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -372,14 +373,15 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		}
 	}
 	if f.Limit > 0 {
-		// Those left out are the long-overdue ones not loaded for any reason.
+		// Left out: the customers past their cadence by now not loaded for
+		// any reason (Agenda gives those a reason).
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c
-			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ?`+scope, with(unix(f.LongOverdue))...).Scan(&n); err != nil {
+			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at <= ?`+scope, with(f.Now.Unix())...).Scan(&n); err != nil {
 			return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
 		}
 		for _, c := range b.Customers {
-			if longOverdue(c, f.LongOverdue) {
+			if !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && !c.TouchDueAt.After(f.Now) {
 				n--
 			}
 		}
@@ -415,8 +417,7 @@ func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilt
 	if f.Limit <= 0 {
 		return queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+stale+scope, append([]any{unix(f.Until)}, args...)...)
 	}
-	recent, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+stale+" AND c.touch_due_at >= ?"+scope,
-		append([]any{unix(f.Until), unix(f.LongOverdue)}, args...)...)
+	recent, err := db.recentlyStale(ctx, tx, f, scope, args)
 	if err != nil {
 		return nil, err
 	}
@@ -452,8 +453,34 @@ func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilt
 	return recent, nil
 }
 
-func longOverdue(c store.Customer, before time.Time) bool {
-	return !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && c.TouchDueAt.Before(before)
+// recentlyStale loads the customers whose keep-in-touch date passed since
+// f.LongOverdue that may rank among the first f.Limit items: their
+// cadence score, as Agenda reckons it (base plus the capped per-day term,
+// times the segment factor) but from instants, within the slack of the
+// f.Limit-th best. Any other scores lower than f.Limit of these.
+func (db *DB) recentlyStale(ctx context.Context, tx *sql.Tx, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
+	w := f.Weights
+	score, scoreArgs := "(CASE c.segment", []any{}
+	for _, seg := range slices.Sorted(maps.Keys(w.Segment)) {
+		score += " WHEN ? THEN ?"
+		scoreArgs = append(scoreArgs, seg, w.Segment[seg])
+	}
+	score += " ELSE 1 END) * (? + ? * MIN(?, MAX(0, (? - c.touch_due_at) / 86400.0)))"
+	scoreArgs = append(scoreArgs, w.Cadence, w.CadencePerDay, w.MaxDays, f.Now.Unix())
+	const recent = ` FROM customers c WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ? AND c.touch_due_at >= ?`
+	bounds := []any{unix(f.Until), unix(f.LongOverdue)}
+
+	var threshold float64
+	err := tx.QueryRowContext(ctx, "SELECT "+score+recent+scope+" ORDER BY 1 DESC LIMIT 1 OFFSET ?",
+		slices.Concat(scoreArgs, bounds, args, []any{f.Limit - 1})...).Scan(&threshold)
+	if errors.Is(err, sql.ErrNoRows) { // fewer than f.Limit: all of them
+		return queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+recent+scope, slices.Concat(bounds, args)...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+recent+" AND "+score+" >= ?"+scope,
+		slices.Concat(bounds, scoreArgs, []any{threshold - w.CadenceScoreSlack()}, args)...)
 }
 
 func monthDays(mds []store.MonthDay) []int {

@@ -1499,8 +1499,15 @@ func testAgendaLimit(t *testing.T, f *fixture) {
 		f.record(f.rep1, store.Activity{Customer: named(fmt.Sprintf("Long %c", 'Z'-i)), Interaction: call(T0.AddDate(0, 0, -90), "x")})
 	}
 	f.record(f.rep1, store.Activity{Customer: named("Long with a promise"), Interaction: call(T0.AddDate(0, 0, -90), "x"), FollowUp: due(T0.AddDate(0, 0, -2), "y")})
-	for i := range 3 { // recently overdue
-		f.record(f.rep1, store.Activity{Customer: named(fmt.Sprintf("Recent %d", i)), Interaction: call(T0.AddDate(0, 0, -20-i), "x")})
+	// Recently overdue, by 1 to 16 days, some in segments A and B: their
+	// scores differ by day and by segment, around the long-overdue ones'.
+	for i := range 16 {
+		r := f.record(f.rep1, store.Activity{Customer: named(fmt.Sprintf("Recent %02d", i)), Interaction: call(T0.AddDate(0, 0, -15-i).Add(-time.Duration(i)*time.Hour), "x")})
+		if seg := []string{"", "A", "B"}[i%3]; seg != "" {
+			if _, _, err := f.s.UpdateCustomer(t.Context(), f.rep1, f.origin(), r.Customer.ID, store.CustomerUpdate{Segment: &seg}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	f.record(f.rep2, store.Activity{Customer: named("Long of rep2"), Interaction: call(T0.AddDate(0, 0, -90), "x")})
 	ids := func(items []store.AgendaItem) []store.CustomerID {
@@ -1508,10 +1515,10 @@ func testAgendaLimit(t *testing.T, f *fixture) {
 	}
 	until := T0.Add(16 * time.Hour)
 	all := store.Agenda(f.book(f.rep1, store.AgendaFilter{Owner: f.rep1.UserID, Until: until}), T0, time.UTC, store.DefaultWeights)
-	if len(all) < 13 {
+	if len(all) < 26 {
 		t.Skipf("only %d agenda items: the cadence does not make these customers due", len(all))
 	}
-	for _, limit := range []int{1, 3, 6, 20} {
+	for _, limit := range []int{1, 3, 6, 12, 20, 40} {
 		flt := store.AgendaFilter{Owner: f.rep1.UserID, Until: until}
 		flt.Page(store.DefaultWeights, T0, limit)
 		b := f.book(f.rep1, flt)
