@@ -253,7 +253,9 @@ func reasonText(ses *session, rs store.Reason, customer string) string {
 		}
 		return t(ses.lang, msgReasonOccasion, what, rs.Days)
 	case store.ReasonStuck:
-		return t(ses.lang, msgReasonStuck, rs.Deal.Title, rs.Deal.Stage, rs.Days)
+		return t(ses.lang, msgReasonStuck, rs.Deal.Title, stageName(ses.lang, rs.Deal.Stage), rs.Days)
+	case store.ReasonUnqualified:
+		return t(ses.lang, msgReasonStuck, rs.Deal.Title, stageName(ses.lang, rs.Deal.Stage), rs.Days) + ", " + t(ses.lang, msgReasonUnqualified, strings.Join(missingQualification(ses.lang, *rs.Deal), ", "))
 	case store.ReasonReferralAsk:
 		return t(ses.lang, msgReasonReferralAsk, rs.Deal.Title, rs.Days)
 	}

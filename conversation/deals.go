@@ -232,6 +232,21 @@ func (r *Router) newDeal(ctx context.Context, ses *session, in Intent, text stri
 	return wrote(say(strings.Join(lines, "\n"), undoButton(ses.lang, ch)))
 }
 
+// missingQualification names what is not known of a deal yet: need,
+// budget, authority.
+func missingQualification(lang string, d store.Deal) []string {
+	var out []string
+	for _, f := range []struct {
+		label msg
+		value string
+	}{{msgNeed, d.Need}, {msgBudget, d.Budget}, {msgAuthority, d.Authority}} {
+		if f.value == "" {
+			out = append(out, t(lang, f.label))
+		}
+	}
+	return out
+}
+
 func wrote(o outcome) outcome {
 	o.write = true
 	return o
@@ -262,7 +277,7 @@ func (r *Router) qualify(ctx context.Context, ses *session, in Intent) outcome {
 	if err != nil {
 		return failed(err)
 	}
-	var said, missing []string
+	var said []string
 	for _, f := range []struct {
 		label msg
 		set   *string
@@ -271,10 +286,8 @@ func (r *Router) qualify(ctx context.Context, ses *session, in Intent) outcome {
 		if f.set != nil {
 			said = append(said, t(ses.lang, f.label)+": "+f.value)
 		}
-		if f.value == "" {
-			missing = append(missing, t(ses.lang, f.label))
-		}
 	}
+	missing := missingQualification(ses.lang, d)
 	lines := []string{t(ses.lang, msgQualified, d.Title, strings.Join(said, ", "))}
 	if len(missing) > 0 {
 		lines = append(lines, t(ses.lang, msgStillMissing, strings.Join(missing, ", ")))

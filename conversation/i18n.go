@@ -64,6 +64,7 @@ const (
 	msgReasonOccasion        msg = "reason_occasion"
 	msgReasonOccToday        msg = "reason_occasion_today"
 	msgReasonStuck           msg = "reason_stuck"
+	msgReasonUnqualified     msg = "reason_unqualified"
 	msgLast                  msg = "last"
 	msgCompleted             msg = "completed"
 	msgNotOpen               msg = "not_open"
@@ -276,6 +277,7 @@ var catalog = map[string]map[msg]string{
 		msgReasonOccasion:        "%s in %d days",
 		msgReasonOccToday:        "%s today",
 		msgReasonStuck:           "deal %q stuck in %s %d days",
+		msgReasonUnqualified:     "%s unknown",
 		msgLast:                  "Last: %s %s — %s",
 		msgCompleted:             "Done: follow-up with %s.",
 		msgNotOpen:               "That follow-up is already closed.",
@@ -483,6 +485,7 @@ var catalog = map[string]map[msg]string{
 		msgReasonOccasion:        "%s sau %d ngày",
 		msgReasonOccToday:        "%s hôm nay",
 		msgReasonStuck:           "cơ hội %q dừng ở %s %d ngày",
+		msgReasonUnqualified:     "chưa rõ %s",
 		msgLast:                  "Gần nhất: %s %s — %s",
 		msgCompleted:             "Xong: hẹn với %s.",
 		msgNotOpen:               "Lịch hẹn này đã đóng rồi.",

@@ -95,6 +95,10 @@ const (
 	ReasonCadence  ReasonKind = "cadence"   // no contact for longer than the cadence; Days since contact
 	ReasonOccasion ReasonKind = "occasion"  // a yearly date; Days ahead (0: today)
 	ReasonStuck    ReasonKind = "stuck"     // an open deal not moving; Days in stage
+	// ReasonUnqualified: an open deal not moving whose need, budget or
+	// authority is still unknown; Days in stage. It weighs more than a
+	// qualified one: the prospect may not be one.
+	ReasonUnqualified ReasonKind = "unqualified"
 	// ReasonReferralAsk: a loyal customer who won a deal lately and has
 	// referred no one yet; Days since the win, Deal the deal.
 	ReasonReferralAsk ReasonKind = "referral_ask"
@@ -131,6 +135,7 @@ type Weights struct {
 	OccasionToday          float64
 	OccasionSoon           float64
 	Stuck, StuckPerDay     float64
+	Unqualified            float64 // added to Stuck for a deal not qualified
 	ReferralAsk            float64
 	MaxDays                int
 	Segment                map[string]float64 // factor by segment; missing: 1
@@ -148,6 +153,7 @@ var DefaultWeights = Weights{
 	OccasionToday: 95,
 	OccasionSoon:  50,
 	Stuck:         30, StuckPerDay: 1,
+	Unqualified: 10,
 	ReferralAsk: 20,
 	MaxDays:     30,
 	Segment:     map[string]float64{"A": 1.5, "B": 1.2},
@@ -205,6 +211,10 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 	for i := range b.Deals {
 		d := &b.Deals[i]
 		days := today - dayNumber(d.StageChangedAt, loc)
+		if !d.Qualified() {
+			add(d.CustomerID, Reason{Kind: ReasonUnqualified, Days: days, Deal: d, Score: perDay(w.Stuck+w.Unqualified, w.StuckPerDay, days)})
+			continue
+		}
 		add(d.CustomerID, Reason{Kind: ReasonStuck, Days: days, Deal: d, Score: perDay(w.Stuck, w.StuckPerDay, days)})
 	}
 	for i := range b.ReferralAsks {

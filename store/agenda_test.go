@@ -213,10 +213,22 @@ func TestAgenda(t *testing.T) {
 			name: "stuck deal",
 			b: bookOf{
 				customers: []store.Customer{cust(1, "Stuck", ""), cust(2, "Late", "")},
-				deals:     []store.Deal{{ID: 1, CustomerID: 1, Stage: "proposal", StageChangedAt: now.Add(-12 * day)}},
+				deals:     []store.Deal{{ID: 1, CustomerID: 1, Stage: "proposal", StageChangedAt: now.Add(-12 * day), Need: "CRM", Budget: "20k", Authority: "Jane"}},
 				followUps: []store.FollowUp{fu(1, 2, now.Add(-day))},
 			},
 			want: "Late: overdue/1; Stuck: stuck/12",
+		},
+		{
+			// Not knowing need, budget or authority weighs 10 more: the
+			// unqualified deal stuck 12 days (52) passes the qualified one
+			// stuck 20 days (50).
+			name: "unqualified deal",
+			b: bookOf{
+				customers: []store.Customer{cust(1, "Qualified", ""), cust(2, "Unqualified", "")},
+				deals: []store.Deal{{ID: 1, CustomerID: 1, Stage: "proposal", StageChangedAt: now.Add(-20 * day), Need: "CRM", Budget: "20k", Authority: "Jane"},
+					{ID: 2, CustomerID: 2, Stage: "qualify", StageChangedAt: now.Add(-12 * day), Need: "CRM"}},
+			},
+			want: "Unqualified: unqualified/12; Qualified: stuck/20",
 		},
 		{
 			// A referral ask comes after the rest of the work: below a
@@ -224,7 +236,7 @@ func TestAgenda(t *testing.T) {
 			name: "referral asks last, by segment",
 			b: bookOf{
 				customers: []store.Customer{cust(1, "Glad", ""), cust(2, "Happy", "A"), cust(3, "Stuck", "")},
-				deals:     []store.Deal{{ID: 1, CustomerID: 3, Stage: "proposal", StageChangedAt: now.Add(-2 * day)}},
+				deals:     []store.Deal{{ID: 1, CustomerID: 3, Stage: "proposal", StageChangedAt: now.Add(-2 * day), Need: "x", Budget: "y", Authority: "z"}},
 				referrals: []store.Deal{
 					{ID: 2, CustomerID: 1, Stage: store.DealWon, StageChangedAt: now.Add(-10 * day)},
 					{ID: 3, CustomerID: 2, Stage: store.DealWon, StageChangedAt: now.Add(-5 * day)},

@@ -50,6 +50,7 @@ type AgendaConfig struct {
 	OccasionSoon  float64 `yaml:"occasion_soon"`
 	Stuck         float64 `yaml:"stuck"`
 	StuckPerDay   float64 `yaml:"stuck_per_day"`
+	Unqualified   float64 `yaml:"unqualified"`
 	ReferralAsk   float64 `yaml:"referral_ask"`
 	MaxDays       int     `yaml:"max_days"`
 	SegmentA      float64 `yaml:"segment_a"`
@@ -62,7 +63,7 @@ func (c AgendaConfig) Weights() store.Weights {
 	return store.Weights{
 		Overdue: c.Overdue, OverduePerDay: c.OverduePerDay, DueToday: c.DueToday, Upcoming: c.Upcoming,
 		Cadence: c.Cadence, CadencePerDay: c.CadencePerDay, OccasionToday: c.OccasionToday, OccasionSoon: c.OccasionSoon,
-		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, ReferralAsk: c.ReferralAsk, MaxDays: c.MaxDays,
+		Stuck: c.Stuck, StuckPerDay: c.StuckPerDay, Unqualified: c.Unqualified, ReferralAsk: c.ReferralAsk, MaxDays: c.MaxDays,
 		Segment: map[string]float64{"A": c.SegmentA, "B": c.SegmentB, "C": c.SegmentC},
 	}
 }
@@ -77,7 +78,7 @@ func agendaConfig(w store.Weights) AgendaConfig {
 	return AgendaConfig{
 		Overdue: w.Overdue, OverduePerDay: w.OverduePerDay, DueToday: w.DueToday, Upcoming: w.Upcoming,
 		Cadence: w.Cadence, CadencePerDay: w.CadencePerDay, OccasionToday: w.OccasionToday, OccasionSoon: w.OccasionSoon,
-		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, ReferralAsk: w.ReferralAsk, MaxDays: w.MaxDays,
+		Stuck: w.Stuck, StuckPerDay: w.StuckPerDay, Unqualified: w.Unqualified, ReferralAsk: w.ReferralAsk, MaxDays: w.MaxDays,
 		SegmentA: seg("A"), SegmentB: seg("B"), SegmentC: seg("C"),
 	}
 }
