@@ -46,7 +46,7 @@ func commands() []command {
 		{"export", "write your records to CSV or JSON files that import reads back", runExport},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"restore", "replace the database with a backup (Tend stopped)", runRestore},
-		{"user", "add or list users (add the first admin here)", runUser},
+		{"user", "add, list or remove users, and set their team (add the first admin here)", runUser},
 		{"audit", "write the audit log: who changed what, when, before and after", runAudit},
 		{"bench", "generate a book and measure Tend on it (docs/performance.md)", runBench},
 		{"version", "print the version", runVersion},
