@@ -196,6 +196,31 @@ const (
 	msgHistoryUndone  msg = "history_undone"
 )
 
+// Import and export in chat.
+const (
+	msgImportNotAllowed  msg = "import_not_allowed"
+	msgImportTooBig      msg = "import_too_big"
+	msgImportFetchFailed msg = "import_fetch_failed"
+	msgImportBinary      msg = "import_binary"
+	msgImportNoHeader    msg = "import_no_header"
+	msgImportUnreadable  msg = "import_unreadable"
+	msgImportPriceList   msg = "import_price_list"
+	msgImportPreview     msg = "import_preview"
+	msgImportColumns     msg = "import_columns"
+	msgImportLine        msg = "import_line"
+	msgImportWould       msg = "import_would"
+	msgImportNothing     msg = "import_nothing"
+	msgImportWhole       msg = "import_whole"
+	msgImportFailedLine  msg = "import_failed_line"
+	msgImportMoreFailed  msg = "import_more_failed"
+	msgImportReason      msg = "import_reason"
+	msgImportBtn         msg = "import_button"
+	msgImportGoodBtn     msg = "import_good_button"
+	msgImportDone        msg = "import_done"
+	msgExportFile        msg = "export_file"
+	msgExportEmpty       msg = "export_empty"
+)
+
 var catalog = map[string]map[msg]string{
 	"en": {
 		msgHelp: "I keep your customer relationships. Tell me what happened and I'll remember:\n" +
@@ -387,6 +412,28 @@ var catalog = map[string]map[msg]string{
 		msgTetWhichSegment: "For which segment? E.g. \"plan Tết greetings for segment A\".",
 		msgTetNoCustomers:  "You have no customers in segment %s — nothing was planned.",
 		msgTetAlready:      "Tết greetings for segment %s are planned already.",
+
+		msgImportNotAllowed:  "Only an admin or a manager can import a file. Ask one of them, or send me your changes as messages.",
+		msgImportTooBig:      "%s is too big to import here (over %d MB). Import it with `tend import` on the server.",
+		msgImportFetchFailed: "I could not download %s. Please send it again.",
+		msgImportBinary:      "%s is not a text file. Save it as CSV (comma-separated values) and send it again.",
+		msgImportNoHeader:    "I don't recognise the columns of %s. Its first line should name them, e.g. Name, Phone, Email (or Tên khách hàng, Số điện thoại).",
+		msgImportUnreadable:  "I cannot read %s: %v",
+		msgImportPriceList:   "%s is a price list. Import it with its deals using `tend import` on the server.",
+		msgImportPreview:     "%s: %s, %d lines. Nothing is stored yet.",
+		msgImportColumns:     "Columns: %s",
+		msgImportLine:        "line %d: %s",
+		msgImportWould:       "Importing would create %d, update %d, skip %d; %d failed.",
+		msgImportNothing:     "Nothing to change: Tend has all of it already.",
+		msgImportWhole:       "A file is imported whole or not at all: fix the failed lines and send it again, or import only the good lines.",
+		msgImportFailedLine:  "line %d failed: %s",
+		msgImportMoreFailed:  "… and %d more failed lines",
+		msgImportReason:      "%s (%d lines)",
+		msgImportBtn:         "Import",
+		msgImportGoodBtn:     "Import the good lines",
+		msgImportDone:        "Imported %s: %d created, %d updated, %d skipped, %d failed.",
+		msgExportFile:        "%s — %d rows",
+		msgExportEmpty:       "There is nothing to export yet.",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -578,6 +625,28 @@ var catalog = map[string]map[msg]string{
 		msgTetWhichSegment: "Nhóm khách nào? Ví dụ: \"lên lịch chúc Tết khách nhóm A\".",
 		msgTetNoCustomers:  "Bạn không có khách nào trong nhóm %s — chưa lên lịch gì.",
 		msgTetAlready:      "Lời chúc Tết cho nhóm %s đã được lên lịch rồi.",
+
+		msgImportNotAllowed:  "Chỉ quản trị viên hoặc quản lý mới nhập được tệp. Hãy nhờ một người trong số họ, hoặc nhắn tôi từng thay đổi.",
+		msgImportTooBig:      "%s quá lớn để nhập ở đây (hơn %d MB). Hãy nhập bằng `tend import` trên máy chủ.",
+		msgImportFetchFailed: "Tôi không tải được %s. Bạn gửi lại nhé.",
+		msgImportBinary:      "%s không phải tệp văn bản. Hãy lưu thành CSV (giá trị phân tách bằng dấu phẩy) rồi gửi lại.",
+		msgImportNoHeader:    "Tôi không nhận ra các cột của %s. Dòng đầu cần ghi tên cột, ví dụ Tên khách hàng, Số điện thoại, Email.",
+		msgImportUnreadable:  "Tôi không đọc được %s: %v",
+		msgImportPriceList:   "%s là bảng giá. Hãy nhập nó cùng các cơ hội bằng `tend import` trên máy chủ.",
+		msgImportPreview:     "%s: %s, %d dòng. Chưa lưu gì cả.",
+		msgImportColumns:     "Các cột: %s",
+		msgImportLine:        "dòng %d: %s",
+		msgImportWould:       "Nếu nhập sẽ tạo mới %d, cập nhật %d, bỏ qua %d; %d dòng lỗi.",
+		msgImportNothing:     "Không có gì thay đổi: Tend đã có tất cả.",
+		msgImportWhole:       "Tệp được nhập trọn vẹn hoặc không nhập gì: hãy sửa các dòng lỗi rồi gửi lại, hoặc chỉ nhập các dòng tốt.",
+		msgImportFailedLine:  "dòng %d lỗi: %s",
+		msgImportMoreFailed:  "… và %d dòng lỗi khác",
+		msgImportReason:      "%s (%d dòng)",
+		msgImportBtn:         "Nhập",
+		msgImportGoodBtn:     "Nhập các dòng tốt",
+		msgImportDone:        "Đã nhập %s: tạo mới %d, cập nhật %d, bỏ qua %d, lỗi %d.",
+		msgExportFile:        "%s — %d dòng",
+		msgExportEmpty:       "Chưa có gì để xuất.",
 	},
 }
 
