@@ -161,6 +161,9 @@ func (a *Adapter) send(ctx context.Context, to bot.Target, r bot.Reply, quote in
 		}
 		ref = bot.SentRef{Target: to, ID: strconv.Itoa(m.MessageID)}
 	}
+	if r.File != nil {
+		return a.sendFile(ctx, to, chat, r.File)
+	}
 	return ref, nil
 }
 
