@@ -46,6 +46,9 @@ func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) (bot.Sen
 			first = bot.SentRef{Target: bot.Target{Platform: bot.Slack, ChatID: ch, ThreadID: to.ThreadID}, ID: ts}
 		}
 	}
+	if r.File != nil {
+		return first, a.upload(ctx, first.Target, r.File)
+	}
 	return first, nil
 }
 
