@@ -63,8 +63,10 @@ func (r *Router) importFile(ctx context.Context, ses *session, f bot.File) outco
 		return say(t(ses.lang, msgAskInDM))
 	case !mayImport(ses.user.Role):
 		return say(t(ses.lang, msgImportNotAllowed))
-	case f.Size > MaxImportBytes || f.Open == nil:
+	case f.Size > MaxImportBytes:
 		return say(t(ses.lang, msgImportTooBig, f.Name, MaxImportBytes>>20))
+	case f.Open == nil:
+		return say(t(ses.lang, msgImportFetchFailed, f.Name))
 	}
 	data, err := fetch(ctx, f)
 	if errors.Is(err, errTooBig) {
@@ -84,27 +86,23 @@ func (r *Router) importFile(ctx context.Context, ses *session, f bot.File) outco
 	lines = append(lines, run.preview...)
 	lines = append(lines, t(ses.lang, msgImportWould, res.Created, res.Updated, res.Skipped, res.Failed))
 	lines = append(lines, problemLines(ses.lang, res.Problems)...)
-	var buttons []bot.Button
-	value := ""
 	switch {
-	case res.Created+res.Updated == 0:
+	case res.Created+res.Updated == 0 && res.Failed == 0:
 		lines = append(lines, t(ses.lang, msgImportNothing))
-	case res.Failed > 0:
-		lines = append(lines, t(ses.lang, msgImportWhole))
-		value = ":partial"
-	}
-	if res.Created+res.Updated > 0 {
+	case res.Created+res.Updated == 0: // every line failed: nothing to offer
+	default:
 		id, err := r.Store.SaveDraft(ctx, ses.user.ID, encodeUpload(ses.now, f.Name, data))
 		if err != nil {
 			return failed(err)
 		}
-		label := msgImportBtn
-		if value != "" {
-			label = msgImportGoodBtn
+		btn := bot.Button{Label: t(ses.lang, msgImportBtn), Value: fmt.Sprintf("import:%d", id)}
+		if res.Failed > 0 {
+			lines = append(lines, t(ses.lang, msgImportWhole))
+			btn = bot.Button{Label: t(ses.lang, msgImportGoodBtn), Value: fmt.Sprintf("import:%d:partial", id)}
 		}
-		buttons = append(buttons, bot.Button{Label: t(ses.lang, label), Value: fmt.Sprintf("import:%d%s", id, value)})
+		return say(strings.Join(lines, "\n"), btn)
 	}
-	return say(strings.Join(lines, "\n"), buttons...)
+	return say(strings.Join(lines, "\n"))
 }
 
 // importDraft imports the file of a preview whose button was pressed.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
@@ -28,7 +29,8 @@ func (h *harness) sendFile(user, name string, data []byte) []bot.Reply {
 	return replies
 }
 
-func (h *harness) customers(user string) []string {
+// customers names every customer in the book.
+func (h *harness) customers() []string {
 	h.t.Helper()
 	names, err := h.db.CustomerNames(h.t.Context(), store.Scope{UserID: 1, Role: store.RoleAdmin})
 	if err != nil {
@@ -52,7 +54,7 @@ func TestImportFromChat(t *testing.T) {
 			t.Errorf("preview lacks %q:\n%s", want, got)
 		}
 	}
-	if n := len(h.customers("boss")); n != 0 {
+	if n := len(h.customers()); n != 0 {
 		t.Fatalf("the dry run stored %d customers", n)
 	}
 	value := button(t, preview, "Import")
@@ -65,7 +67,7 @@ func TestImportFromChat(t *testing.T) {
 		t.Errorf("the summary should replace the preview: %+v", done)
 	}
 	undo := button(t, done, "Undo")
-	if n := len(h.customers("boss")); n != 2 {
+	if n := len(h.customers()); n != 2 {
 		t.Fatalf("after import: %d customers, want 2", n)
 	}
 
@@ -81,7 +83,7 @@ func TestImportFromChat(t *testing.T) {
 	if got := text(h.press("boss", undo)); !strings.Contains(got, "import book.csv") {
 		t.Errorf("undo: %s", got)
 	}
-	if n := len(h.customers("boss")); n != 0 {
+	if n := len(h.customers()); n != 0 {
 		t.Fatalf("after undo: %d customers", n)
 	}
 }
@@ -118,8 +120,34 @@ func TestImportFromChatRefusals(t *testing.T) {
 	if got := text(h.press("boss", partial)); !strings.Contains(got, "1 created, 0 updated, 0 skipped, 1 failed") {
 		t.Errorf("good lines: %s", got)
 	}
-	if names := h.customers("boss"); len(names) != 2 { // Acme Corp from the message, Globex from the file
+	if names := h.customers(); len(names) != 2 { // Acme Corp from the message, Globex from the file
 		t.Errorf("customers after refusals: %v", names)
+	}
+
+	// A manager made a rep after the preview can no longer press Import.
+	h.say("mgr", "hello")
+	mgr, err := h.db.UserByIdentity(t.Context(), store.Identity{Platform: "slack", ExternalID: "mgr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := store.RoleManager
+	if _, err := h.db.UpdateUser(t.Context(), mgr.ID, store.UserUpdate{Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	late := button(t, h.sendFile("mgr", "other.csv", []byte("name\nInitech\n")), "Import")
+	role = store.RoleRep
+	if _, err := h.db.UpdateUser(t.Context(), mgr.ID, store.UserUpdate{Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(h.press("mgr", late)); !strings.Contains(got, "Only an admin or a manager") {
+		t.Errorf("demoted manager presses Import: %s", got)
+	}
+
+	// A preview's button lasts a day.
+	old := button(t, h.sendFile("boss", "other.csv", []byte("name\nInitech\n")), "Import")
+	h.now = h.now.Add(25 * time.Hour)
+	if got := text(h.press("boss", old)); !strings.Contains(got, "expired") {
+		t.Errorf("day-old Import: %s", got)
 	}
 
 	for _, c := range []struct{ name, data, want string }{
@@ -168,7 +196,7 @@ func TestExportFromChat(t *testing.T) {
 		}
 	}
 	h2.press("boss", button(t, h2.sendFile("boss", "customers.csv", data), "Import"))
-	if names := h2.customers("boss"); len(names) != 2 {
+	if names := h2.customers(); len(names) != 2 {
 		t.Errorf("round trip: %v", names)
 	}
 }
