@@ -3,7 +3,11 @@
 // connect adapters, the conversation router and the reminders.
 package bot
 
-import "time"
+import (
+	"context"
+	"io"
+	"time"
+)
 
 // Platform names a chat platform.
 type Platform string
@@ -34,6 +38,20 @@ type Message struct {
 	// Telegram message_id), to link a record to its source.
 	MessageID string
 	Time      time.Time // when the platform received it; zero means now
+	// Files are the files shared with the message (a Slack file share, a
+	// Telegram document), announced but not yet fetched.
+	Files []File
+}
+
+// File is a file attached to a message. Its content is fetched only when
+// asked for, since most handlers never need it.
+type File struct {
+	Name string
+	Size int64  // as the platform announced it; 0 when unknown
+	MIME string // as the platform announced it; may be empty
+	// Open fetches the content from the platform. The caller closes it,
+	// and bounds what it reads: the size announced is not a promise.
+	Open func(ctx context.Context) (io.ReadCloser, error)
 }
 
 // Action is a press of a button Tend rendered.

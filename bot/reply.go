@@ -16,6 +16,15 @@ type Reply struct {
 	// Ephemeral asks that only the asker see the reply in a shared chat,
 	// where the platform allows it (Slack); elsewhere it is a normal reply.
 	Ephemeral bool
+	// File, when set, is sent with the reply as a document (an export);
+	// Text is its caption.
+	File *Attachment
+}
+
+// Attachment is a file Tend sends.
+type Attachment struct {
+	Name string // file name with its extension, e.g. "customers.csv"
+	Data []byte
 }
 
 // Button is a choice under a reply. Value is opaque to adapters and comes

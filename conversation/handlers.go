@@ -48,6 +48,8 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		return r.access(ctx, ses, in)
 	case IntentSearch:
 		return r.search(ctx, ses, in.Query)
+	case IntentExport:
+		return r.export(ctx, ses)
 	case IntentTet:
 		return r.tet(ctx, ses, in)
 	case IntentReferral:
@@ -447,9 +449,11 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 			}
 		}
 		return r.dealCard(ctx, ses, d)
+	case "import":
+		return r.importDraft(ctx, ses, store.DraftID(id), len(parts) == 2 && parts[1] == "partial")
 	case "pick", "new":
 		text, err := r.Store.Draft(ctx, ses.user.ID, store.DraftID(id))
-		if err != nil {
+		if err != nil || isUpload(text) {
 			return say(t(ses.lang, msgExpired))
 		}
 		p := pick{fresh: verb == "new"}

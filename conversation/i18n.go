@@ -213,6 +213,31 @@ const (
 	msgUnknownStage      msg = "unknown_stage"
 )
 
+// Import and export in chat.
+const (
+	msgImportNotAllowed  msg = "import_not_allowed"
+	msgImportTooBig      msg = "import_too_big"
+	msgImportFetchFailed msg = "import_fetch_failed"
+	msgImportBinary      msg = "import_binary"
+	msgImportNoHeader    msg = "import_no_header"
+	msgImportUnreadable  msg = "import_unreadable"
+	msgImportPriceList   msg = "import_price_list"
+	msgImportPreview     msg = "import_preview"
+	msgImportColumns     msg = "import_columns"
+	msgImportLine        msg = "import_line"
+	msgImportWould       msg = "import_would"
+	msgImportNothing     msg = "import_nothing"
+	msgImportWhole       msg = "import_whole"
+	msgImportFailedLine  msg = "import_failed_line"
+	msgImportMoreFailed  msg = "import_more_failed"
+	msgImportReason      msg = "import_reason"
+	msgImportBtn         msg = "import_button"
+	msgImportGoodBtn     msg = "import_good_button"
+	msgImportDone        msg = "import_done"
+	msgExportFile        msg = "export_file"
+	msgExportEmpty       msg = "export_empty"
+)
+
 var catalog = map[string]map[msg]string{
 	"en": {
 		msgHelp: "I keep your customer relationships. Tell me what happened and I'll remember:\n" +
@@ -224,6 +249,7 @@ var catalog = map[string]map[msg]string{
 			"• done Acme · snooze Acme until Monday · undo\n" +
 			"• new deal Acme renewal 12,000 USD · Acme renewal to proposal · won Acme renewal · pipeline\n" +
 			"• search pricing · what did we discuss with Acme? · history Acme\n" +
+			"• send me a CSV file to import (admins and managers) · export\n" +
 			"Commands: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend search …, /tend undo, /tend help",
 		msgUnknown:               "Sorry, I didn't get that. Try \"called Acme, follow up Friday\" or \"who should I follow up with?\" — or type help.",
 		msgTooLong:               "That message is too long for me to log (%d KB; the limit is %d KB). Nothing was saved — could you shorten it?",
@@ -245,6 +271,27 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
 		msgAgendaHeader:          "To follow up (%d):",
 		msgAgendaHeaderOf:        "%s — to follow up (%d):",
+		msgImportNotAllowed:      "Only an admin or a manager can import a file. Ask one of them, or send me your changes as messages.",
+		msgImportTooBig:          "%s is too big to import here (over %d MB). Import it with `tend import` on the server.",
+		msgImportFetchFailed:     "I could not download %s. Please send it again.",
+		msgImportBinary:          "%s is not a text file. Save it as CSV (comma-separated values) and send it again.",
+		msgImportNoHeader:        "I don't recognise the columns of %s. Its first line should name them, e.g. Name, Phone, Email (or Tên khách hàng, Số điện thoại).",
+		msgImportUnreadable:      "I cannot read %s: %v",
+		msgImportPriceList:       "%s is a price list. Import it with its deals using `tend import` on the server.",
+		msgImportPreview:         "%s: %s, %d lines. Nothing is stored yet.",
+		msgImportColumns:         "Columns: %s",
+		msgImportLine:            "line %d: %s",
+		msgImportWould:           "Importing would create %d, update %d, skip %d; %d failed.",
+		msgImportNothing:         "Nothing to change: Tend has all of it already.",
+		msgImportWhole:           "A file is imported whole or not at all: fix the failed lines and send it again, or import only the good lines.",
+		msgImportFailedLine:      "line %d failed: %s",
+		msgImportMoreFailed:      "… and %d more failed lines",
+		msgImportReason:          "%s (%d lines)",
+		msgImportBtn:             "Import",
+		msgImportGoodBtn:         "Import the good lines",
+		msgImportDone:            "Imported %s: %d created, %d updated, %d skipped, %d failed.",
+		msgExportFile:            "%s — %d rows",
+		msgExportEmpty:           "There is nothing to export yet.",
 		msgThreadOpened:          "🧵 %s — reply here to talk about this deal; I'll keep it on the deal's timeline.",
 		msgNoThreads:             "I can't open threads here; say \"link deal …\" in the chat or thread that should follow it.",
 		msgPipelineIdle:          "no activity yet: %s",
@@ -432,6 +479,7 @@ var catalog = map[string]map[msg]string{
 			"• xong Minh Phát · hoãn Minh Phát đến thứ hai · hoàn tác\n" +
 			"• cơ hội mới Minh Phát 150 triệu · chuyển Minh Phát sang đàm phán · chốt deal Minh Phát · báo cáo\n" +
 			"• tìm báo giá Minh Phát · lịch sử Minh Phát\n" +
+			"• gửi tệp CSV để nhập (quản trị viên, quản lý) · xuất dữ liệu\n" +
 			"Lệnh: /tend log …, /followups, /tend show …, /tend deal …, /tend pipeline, /tend search …, /tend undo, /tend help",
 		msgUnknown:               "Xin lỗi, tôi chưa hiểu. Thử \"gọi cho Minh Phát, thứ sáu gọi lại\" hoặc \"ai cần gọi lại hôm nay?\" — hoặc gõ help.",
 		msgTooLong:               "Tin nhắn quá dài để lưu (%d KB; tối đa %d KB). Chưa lưu gì — bạn rút gọn giúp nhé?",
@@ -453,6 +501,27 @@ var catalog = map[string]map[msg]string{
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
 		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
+		msgImportNotAllowed:      "Chỉ quản trị viên hoặc quản lý mới nhập được tệp. Hãy nhờ một người trong số họ, hoặc nhắn tôi từng thay đổi.",
+		msgImportTooBig:          "%s quá lớn để nhập ở đây (hơn %d MB). Hãy nhập bằng `tend import` trên máy chủ.",
+		msgImportFetchFailed:     "Tôi không tải được %s. Bạn gửi lại nhé.",
+		msgImportBinary:          "%s không phải tệp văn bản. Hãy lưu thành CSV (giá trị phân tách bằng dấu phẩy) rồi gửi lại.",
+		msgImportNoHeader:        "Tôi không nhận ra các cột của %s. Dòng đầu cần ghi tên cột, ví dụ Tên khách hàng, Số điện thoại, Email.",
+		msgImportUnreadable:      "Tôi không đọc được %s: %v",
+		msgImportPriceList:       "%s là bảng giá. Hãy nhập nó cùng các cơ hội bằng `tend import` trên máy chủ.",
+		msgImportPreview:         "%s: %s, %d dòng. Chưa lưu gì cả.",
+		msgImportColumns:         "Các cột: %s",
+		msgImportLine:            "dòng %d: %s",
+		msgImportWould:           "Nếu nhập sẽ tạo mới %d, cập nhật %d, bỏ qua %d; %d dòng lỗi.",
+		msgImportNothing:         "Không có gì thay đổi: Tend đã có tất cả.",
+		msgImportWhole:           "Tệp được nhập trọn vẹn hoặc không nhập gì: hãy sửa các dòng lỗi rồi gửi lại, hoặc chỉ nhập các dòng tốt.",
+		msgImportFailedLine:      "dòng %d lỗi: %s",
+		msgImportMoreFailed:      "… và %d dòng lỗi khác",
+		msgImportReason:          "%s (%d dòng)",
+		msgImportBtn:             "Nhập",
+		msgImportGoodBtn:         "Nhập các dòng tốt",
+		msgImportDone:            "Đã nhập %s: tạo mới %d, cập nhật %d, bỏ qua %d, lỗi %d.",
+		msgExportFile:            "%s — %d dòng",
+		msgExportEmpty:           "Chưa có gì để xuất.",
 		msgThreadOpened:          "🧵 %s — trả lời tại đây để bàn về cơ hội này; tôi sẽ ghi vào lịch sử của nó.",
 		msgNoThreads:             "Tôi không mở luồng ở đây được; hãy nói \"liên kết deal …\" trong nhóm hoặc luồng cần theo dõi nó.",
 		msgPipelineIdle:          "chưa có hoạt động: %s",

@@ -316,6 +316,8 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 		in.Kind, in.Query = IntentSearch, searchQuery(p, rest)
 	case "/history":
 		in.Kind, in.Customer = IntentHistory, p.rest(rest)
+	case "/export":
+		in.Kind = IntentExport
 	case "/snooze":
 		return parseSnooze(p, rest, now, loc, in)
 	case "/remind", "/followup", "/follow-up":
@@ -341,7 +343,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 var commandWords = []string{"/help", "/start", "/undo", "/followups", "/agenda", "/due", "/show", "/customer", "/info", "/done",
 	"/snooze", "/remind", "/followup", "/follow-up", "/log", "/call", "/meeting", "/email", "/message", "/note", "/alias",
 	"/deal", "/pipeline", "/report",
-	"/join", "/invite", "/link", "/user", "/search", "/history"}
+	"/join", "/invite", "/link", "/user", "/search", "/history", "/export"}
 
 func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	at = skipSpace(p.fold, at)
@@ -358,6 +360,9 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return out
 	}
 	if out, ok := parseLookup(p, at, in); ok {
+		return out
+	}
+	if out, ok := parseExport(p, at, in); ok {
 		return out
 	}
 	if out, ok := parseDeal(p, at, now, loc, in); ok {

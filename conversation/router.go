@@ -31,6 +31,8 @@ type Store interface {
 	store.History
 	store.Campaigns
 	store.Referrals
+	store.Importer
+	store.Exporter
 }
 
 // Router answers messages and button presses. It implements bot.Handler.
@@ -135,6 +137,10 @@ func (r *Router) HandleMessage(ctx context.Context, m bot.Message) ([]bot.Reply,
 		ses.lang = in.Lang
 	}
 	ses.chat, ses.dm = m.Target(), m.IsDM
+	if len(m.Files) > 0 { // a file shared, whatever its caption says
+		intent = "import"
+		return r.answer(ctx, ses, r.importFile(ctx, ses, m.Files[0]))
+	}
 	// A chat bound to a deal is the deal's conversation: its messages go
 	// to the deal's timeline without a reply. This comes before any rule
 	// that ignores a shared chat's messages not addressed to Tend.

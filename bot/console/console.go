@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,13 +116,34 @@ func (a *Adapter) handle(ctx context.Context, line string) {
 	if b, ok := a.choice(text); ok {
 		replies, err = a.Handler.HandleAction(ctx, bot.Action{Platform: bot.Console, ChatID: ChatID, From: a.User, Value: b.Value})
 	} else {
-		replies, err = a.Handler.HandleMessage(ctx, bot.Message{Platform: bot.Console, ChatID: ChatID, From: a.User, Text: line, IsDM: true, Mentioned: true})
+		m := bot.Message{Platform: bot.Console, ChatID: ChatID, From: a.User, Text: line, IsDM: true, Mentioned: true}
+		if f, ok := localFile(text); ok {
+			m.Text, m.Files = "", []bot.File{f}
+		}
+		replies, err = a.Handler.HandleMessage(ctx, m)
 	}
 	if err != nil {
 		a.Logger.Error("console: handle", "err", err)
 		replies = []bot.Reply{{Text: "Something went wrong; nothing was saved."}}
 	}
 	a.render(replies)
+}
+
+// localFile reads "import PATH" ("nhập PATH") naming a file on this
+// machine as that file shared in the chat, as a chat platform would.
+func localFile(text string) (bot.File, bool) {
+	var path string
+	for _, verb := range []string{"import ", "nhập ", "/tend import "} {
+		if rest, ok := strings.CutPrefix(text, verb); ok {
+			path = strings.Trim(strings.TrimSpace(rest), `"'`)
+		}
+	}
+	st, err := os.Stat(path)
+	if path == "" || err != nil || !st.Mode().IsRegular() {
+		return bot.File{}, false
+	}
+	return bot.File{Name: filepath.Base(path), Size: st.Size(),
+		Open: func(context.Context) (io.ReadCloser, error) { return os.Open(path) }}, true
 }
 
 // choice returns the button a typed number picks from the last replies.
@@ -145,6 +168,9 @@ func (a *Adapter) render(replies []bot.Reply) {
 		if r.Text != "" {
 			b.WriteString(r.Text)
 			b.WriteByte('\n')
+		}
+		if r.File != nil {
+			fmt.Fprintf(&b, "   (file %s, %d bytes: `tend export` writes it to disk)\n", r.File.Name, len(r.File.Data))
 		}
 		if len(r.Buttons) == 0 {
 			continue

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -154,7 +155,7 @@ func TestRunMessageFields(t *testing.T) {
 	}
 	m := f.msgs[0]
 	want := bot.Message{Platform: bot.Console, ChatID: console.ChatID, From: bot.Sender{ID: "me", Name: "Me"}, Text: "hello", IsDM: true, Mentioned: true}
-	if m != want {
+	if !reflect.DeepEqual(m, want) {
 		t.Errorf("message = %+v, want %+v", m, want)
 	}
 	if m.Target() != (bot.Target{Platform: bot.Console, ChatID: "console"}) {

@@ -57,6 +57,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -298,6 +299,9 @@ func (a *Adapter) process(in inbound, handled func()) {
 	var err error
 	if in.msg != nil {
 		in.msg.From = a.sender(ctx, in.msg.From)
+		for i, u := range in.files {
+			in.msg.Files[i].Open = func(ctx context.Context) (io.ReadCloser, error) { return a.download(ctx, u) }
+		}
 		log.Debug("slack: message", "text", in.msg.Text)
 		replies, err = a.handler.HandleMessage(ctx, *in.msg)
 	} else {

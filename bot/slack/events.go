@@ -29,6 +29,8 @@ type inbound struct {
 	// slash command, the user (chat.postMessage to a user id posts in the
 	// app's DM with them).
 	alt string
+	// files are the download URLs of msg.Files, which the adapter opens.
+	files []string
 }
 
 func (in inbound) chat() string {
@@ -105,6 +107,12 @@ type eventCallback struct {
 		Channel     string          `json:"channel"`
 		ChannelType string          `json:"channel_type"`
 		Edited      json.RawMessage `json:"edited"`
+		Files       []struct {
+			Name     string `json:"name"`
+			Mimetype string `json:"mimetype"`
+			Size     int64  `json:"size"`
+			URL      string `json:"url_private_download"`
+		} `json:"files"`
 	} `json:"event"`
 }
 
@@ -163,7 +171,15 @@ func decodeEvent(payload []byte, botUser string) (inbound, error) {
 	default:
 		return inbound{}, errIgnored
 	}
-	return inbound{msg: &m, team: cb.TeamID}, nil
+	in := inbound{msg: &m, team: cb.TeamID}
+	for _, f := range e.Files {
+		if f.URL == "" {
+			continue // a file Tend may not download (an external one, a Slack post)
+		}
+		m.Files = append(m.Files, bot.File{Name: f.Name, Size: f.Size, MIME: f.Mimetype})
+		in.files = append(in.files, f.URL)
+	}
+	return in, nil
 }
 
 // plainSubtype reports whether a message subtype is a person writing:

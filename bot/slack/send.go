@@ -47,6 +47,9 @@ func (a *Adapter) Send(ctx context.Context, to bot.Target, r bot.Reply) (bot.Sen
 				Thread: cmp.Or(to.ThreadID, ts)}
 		}
 	}
+	if r.File != nil {
+		return first, a.upload(ctx, first.Target, r.File)
+	}
 	return first, nil
 }
 

@@ -109,7 +109,11 @@ type Config struct {
 	// APIEndpoint is a format string taking the token and the method name,
 	// as tgbotapi's: tests and proxies point it elsewhere.
 	APIEndpoint string
-	Mode        string // ModePoll (default; "poll" too) or ModeWebhook
+	// FileEndpoint is where files are downloaded from, a format string
+	// taking the token and the file's path. Default: beside APIEndpoint
+	// ("…/bot%s/%s" becomes "…/file/bot%s/%s").
+	FileEndpoint string
+	Mode         string // ModePoll (default; "poll" too) or ModeWebhook
 
 	Listen        string // webhook: address to listen on, e.g. ":8443"
 	WebhookURL    string // webhook: public https URL registered with setWebhook
@@ -203,6 +207,16 @@ func (c *Config) setDefaults() error {
 	}
 	if strings.Count(c.APIEndpoint, "%s") != 2 || strings.Count(c.APIEndpoint, "%") != 2 {
 		return fmt.Errorf("telegram: config: api endpoint %q must hold two %%s (token, method)", c.APIEndpoint)
+	}
+	if c.FileEndpoint == "" {
+		base, ok := strings.CutSuffix(c.APIEndpoint, "/bot%s/%s")
+		if !ok {
+			return fmt.Errorf("telegram: config: api endpoint %q does not end in /bot%%s/%%s: name the file endpoint", c.APIEndpoint)
+		}
+		c.FileEndpoint = base + "/file/bot%s/%s"
+	}
+	if strings.Count(c.FileEndpoint, "%s") != 2 || strings.Count(c.FileEndpoint, "%") != 2 {
+		return fmt.Errorf("telegram: config: file endpoint %q must hold two %%s (token, path)", c.FileEndpoint)
 	}
 	switch c.Mode {
 	case "", ModePoll, "poll":
@@ -485,6 +499,10 @@ func (a *Adapter) handle(ctx context.Context, ev event) bool {
 	switch {
 	case ev.msg != nil:
 		to = ev.msg.Target()
+		if ev.fileID != "" {
+			id := ev.fileID
+			ev.msg.Files[0].Open = func(ctx context.Context) (io.ReadCloser, error) { return a.openFile(ctx, id) }
+		}
 		replies, err = a.h.HandleMessage(ctx, *ev.msg)
 	case ev.act != nil:
 		to = ev.act.Target()

@@ -164,6 +164,9 @@ func (a *Adapter) send(ctx context.Context, to bot.Target, r bot.Reply, quote in
 			ref.Thread = to.ThreadID // a forum topic goes on in its topic
 		}
 	}
+	if r.File != nil {
+		return a.sendFile(ctx, to, chat, r.File)
+	}
 	return ref, nil
 }
 

@@ -17,6 +17,7 @@ import (
 // debug log).
 type event struct {
 	updateID int
+	fileID   string // the document of msg, to fetch
 	chat     string // dispatcher key: one chat's events run in order
 	msg      *bot.Message
 	act      *bot.Action
@@ -97,13 +98,13 @@ func translateMessage(ev *event, eventID string, m *tgbotapi.Message, tf threadF
 		// check rights against.
 		ev.skip = "message from a bot or without sender"
 		return
-	case m.Text == "":
+	case m.Text == "" && m.Document == nil:
 		ev.skip = "message without text"
 		return
 	}
 	ev.chat = strconv.FormatInt(m.Chat.ID, 10)
 
-	text, forUs, reason := address(m.Text, me.UserName)
+	text, forUs, reason := address(cmpOr(m.Text, m.Caption), me.UserName)
 	if reason != "" {
 		ev.skip = reason
 		return
@@ -138,6 +139,11 @@ func translateMessage(ev *event, eventID string, m *tgbotapi.Message, tf threadF
 	}
 	if m.Date != 0 {
 		ev.msg.Time = time.Unix(int64(m.Date), 0)
+	}
+	if d := m.Document; d != nil {
+		// Open is set by the adapter, which knows how to fetch it.
+		ev.msg.Files = []bot.File{{Name: d.FileName, Size: int64(d.FileSize), MIME: d.MimeType}}
+		ev.fileID = d.FileID
 	}
 }
 
@@ -291,4 +297,11 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

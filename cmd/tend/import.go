@@ -231,7 +231,7 @@ func importOne(ctx context.Context, e env, db *sqlite.DB, s store.Scope, file im
 	fmt.Fprintf(e.stdout, "%s: %s (%s, delimiter %q)\n", file.path, file.kind, rd.Encoding, rd.Delimiter)
 	rows := rd.Rows()
 	if opts.DryRun {
-		describeColumns(e.stdout, rd.Columns)
+		fmt.Fprintf(e.stdout, "  columns: %s\n", transfer.DescribeColumns(rd.Columns))
 		rows = previewRows(e.stdout, rows, 5)
 	}
 	if isTerminal(e.stderr) {
@@ -245,18 +245,6 @@ func importOne(ctx context.Context, e env, db *sqlite.DB, s store.Scope, file im
 	return res, nil
 }
 
-func describeColumns(w io.Writer, cols []transfer.Column) {
-	var parts []string
-	for _, c := range cols {
-		if c.Field == "" {
-			parts = append(parts, c.Header+" (ignored)")
-		} else {
-			parts = append(parts, c.Header+" → "+c.Field)
-		}
-	}
-	fmt.Fprintf(w, "  columns: %s\n", strings.Join(parts, ", "))
-}
-
 // previewRows prints the first n rows as Tend understood them.
 func previewRows(w io.Writer, rows iter.Seq2[store.ImportRow, error], n int) iter.Seq2[store.ImportRow, error] {
 	return func(yield func(store.ImportRow, error) bool) {
@@ -264,69 +252,13 @@ func previewRows(w io.Writer, rows iter.Seq2[store.ImportRow, error], n int) ite
 		for r, err := range rows {
 			if err == nil && i < n {
 				i++
-				fmt.Fprintf(w, "  line %d: %s\n", r.Line, describeRow(r))
+				fmt.Fprintf(w, "  line %d: %s\n", r.Line, transfer.Describe(r))
 			}
 			if !yield(r, err) {
 				return
 			}
 		}
 	}
-}
-
-func describeRow(r store.ImportRow) string {
-	switch {
-	case r.Err != "":
-		return "cannot be read: " + r.Err
-	case r.Skip != "":
-		return "left out: " + r.Skip
-	}
-	var parts []string
-	add := func(label, v string) {
-		if v != "" && v != "0" {
-			parts = append(parts, label+" "+strconv.Quote(v))
-		}
-	}
-	date := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("2 Jan 2006")
-	}
-	add("id", r.ExternalID)
-	switch {
-	case r.User != nil:
-		add("user", r.User.Name)
-		add("role", string(r.User.Role))
-		add("manager", r.ManagerName)
-	case r.Customer != nil:
-		add("customer", r.Customer.Name)
-		add("phone", r.Customer.Phone)
-		add("email", r.Customer.Email)
-		add("contact", r.ContactName)
-		add("stage", string(r.Customer.Stage))
-		add("tags", strings.Join(r.Customer.Tags, ", "))
-		add("owner", r.OwnerName)
-	case r.Contact != nil:
-		add("contact", r.Contact.Name)
-		add("at", r.CustomerName)
-		add("role", r.Contact.Role)
-		add("phone", r.Contact.Phone)
-		add("email", r.Contact.Email)
-	case r.Deal != nil:
-		add("deal", r.Deal.Title)
-		add("customer", r.CustomerName)
-		add("value", transfer.FormatMoney(r.Deal.Value, r.Deal.Currency)+" "+r.Deal.Currency)
-		add("stage", r.Deal.Stage)
-		add("close", date(r.Deal.ExpectedClose))
-		add("owner", r.OwnerName)
-	case r.Interaction != nil:
-		add(cmpOr(string(r.Interaction.Kind), "note"), r.CustomerName)
-		add("on", date(r.Interaction.At))
-		add("with", r.ContactName)
-		add("by", r.OwnerName)
-		add("summary", r.Interaction.Summary)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) {
@@ -345,36 +277,20 @@ func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) 
 	default:
 		fmt.Fprintf(w, "  nothing to change\n")
 	}
-	// Failed lines one by one; lines left out and remarks by reason, as
-	// they repeat (1,425 deals without an account).
-	failed, other := 0, map[string]int{}
-	var reasons []string
-	for _, p := range res.Problems {
-		if p.Outcome != "failed" {
-			key := p.Outcome + ": " + p.Reason
-			if other[key] == 0 {
-				reasons = append(reasons, key)
-			}
-			other[key]++
-			continue
+	failed, reasons := transfer.Group(res.Problems)
+	for i, p := range failed {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more failed lines (--report FILE lists every line)\n", len(failed)-10)
+			break
 		}
-		if failed++; failed <= 10 {
-			fmt.Fprintf(w, "  line %d failed: %s\n", p.Line, p.Reason)
-		}
+		fmt.Fprintf(w, "  line %d failed: %s\n", p.Line, p.Reason)
 	}
-	if failed > 10 {
-		fmt.Fprintf(w, "  … and %d more failed lines (--report FILE lists every line)\n", failed-10)
-	}
-	// Lines left out before remarks: they are what the user may act on.
-	slices.SortStableFunc(reasons, func(a, b string) int {
-		return strings.Compare(a[:strings.IndexByte(a, ':')], b[:strings.IndexByte(b, ':')]) * -1
-	})
-	for i, key := range reasons {
+	for i, g := range reasons {
 		if i == 10 {
 			fmt.Fprintf(w, "  … and %d more reasons (--report FILE lists every line)\n", len(reasons)-10)
 			break
 		}
-		fmt.Fprintf(w, "  %s (%d lines)\n", key, other[key])
+		fmt.Fprintf(w, "  %s: %s (%d lines)\n", g.Outcome, g.Reason, g.Lines)
 	}
 }
 

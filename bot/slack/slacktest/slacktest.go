@@ -8,6 +8,8 @@ package slacktest
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -42,6 +44,10 @@ type Call struct {
 	ThreadTS string
 	Text     string
 	Blocks   []Block
+	// FileName and File are the file a files.completeUploadExternal
+	// shared, as uploaded to its upload URL.
+	FileName string
+	File     []byte
 }
 
 // Block is the part of a Block Kit block the tests read.
@@ -88,6 +94,8 @@ type Server struct {
 	failPost   map[string]string // channel → Slack error
 	failUpdate map[string]string // ts → Slack error
 	live       []*Conn
+	files      map[string][]byte // shared by users (F…) or uploaded by the bot (UP…), by id
+	downloads  int
 }
 
 // NewServer starts a server, closed when the test ends.
@@ -99,6 +107,7 @@ func NewServer(t testing.TB) *Server {
 		conns:      make(chan *Conn, 10),
 		failPost:   map[string]string{},
 		failUpdate: map[string]string{},
+		files:      map[string][]byte{},
 	}
 	s.ts.Store(1700000000)
 	mux := http.NewServeMux()
@@ -138,6 +147,7 @@ func NewServer(t testing.TB) *Server {
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
 	})
 	mux.HandleFunc("GET /link/", s.serveSocket)
+	s.fileHandlers(mux)
 	// Assigned before the server starts, so that its handlers read it
 	// after the write (the client may be another process).
 	s.srv = httptest.NewUnstartedServer(mux)
@@ -358,4 +368,94 @@ func EventCallback(eventID string, event map[string]any) map[string]any {
 func DM(text, ts string) map[string]any {
 	return map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": "U1",
 		"text": text, "ts": ts, "event_ts": ts, "client_msg_id": "c-" + ts}
+}
+
+// fileHandlers serve shared files (url_private_download, with the bot
+// token) and the three steps of an external upload.
+func (s *Server) fileHandlers(mux *http.ServeMux) {
+	mux.HandleFunc("GET /files/{id}/{name}", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		data, ok := s.files[r.PathValue("id")]
+		s.downloads++
+		s.mu.Unlock()
+		switch {
+		case r.Header.Get("Authorization") != "Bearer "+BotToken:
+			// Slack answers a missing or wrong token with its sign-in page.
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html>sign in</html>")
+		case !ok:
+			http.NotFound(w, r)
+		default:
+			w.Header().Set("Content-Type", "application/octet-stream")
+			w.Write(data)
+		}
+	})
+	mux.HandleFunc("POST /api/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("filename") == "" || r.FormValue("length") == "" || r.FormValue("length") == "0" {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		id := "UP" + strconv.FormatInt(s.ts.Add(1), 10)
+		writeJSON(w, map[string]any{"ok": true, "file_id": id, "upload_url": s.srv.URL + "/upload/" + id})
+	})
+	mux.HandleFunc("POST /upload/{id}", func(w http.ResponseWriter, r *http.Request) {
+		f, _, err := r.FormFile("file")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.files[r.PathValue("id")] = data
+		s.mu.Unlock()
+		fmt.Fprintf(w, "OK - %d", len(data))
+	})
+	mux.HandleFunc("POST /api/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
+		var files []struct{ ID, Title string }
+		if err := json.Unmarshal([]byte(r.FormValue("files")), &files); err != nil || len(files) != 1 {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		s.mu.Lock()
+		data, ok := s.files[files[0].ID]
+		s.mu.Unlock()
+		if !ok {
+			writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+		s.calls <- Call{Method: "files.completeUploadExternal", Channel: r.FormValue("channel_id"), ThreadTS: r.FormValue("thread_ts"),
+			Text: r.FormValue("initial_comment"), FileName: files[0].Title, File: data}
+		writeJSON(w, map[string]any{"ok": true, "files": []any{map[string]any{"id": files[0].ID, "title": files[0].Title}}})
+	})
+}
+
+// AddFile makes a file shared by a user and returns it as it appears in
+// a file_share event's files.
+func (s *Server) AddFile(name, mimeType string, data []byte) map[string]any {
+	id := "F" + strconv.FormatInt(s.ts.Add(1), 10)
+	s.mu.Lock()
+	s.files[id] = data
+	s.mu.Unlock()
+	return map[string]any{"id": id, "name": name, "mimetype": mimeType, "size": len(data),
+		"url_private_download": s.srv.URL + "/files/" + id + "/" + name}
+}
+
+// Downloads counts the requests for shared files.
+func (s *Server) Downloads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.downloads
+}
+
+// FileShare is a message.im event from user U1 in D1 sharing files.
+func FileShare(text, ts string, files ...map[string]any) map[string]any {
+	ev := DM(text, ts)
+	ev["subtype"] = "file_share"
+	ev["files"] = files
+	return ev
 }

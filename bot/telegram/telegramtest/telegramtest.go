@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -52,6 +53,9 @@ type Sent struct {
 	Text        string
 	ParseMode   string
 	ReplyMarkup string // as sent, JSON
+	// FileName and File are the document of a sendDocument.
+	FileName string
+	File     []byte
 }
 
 // Server is the stand-in. Its methods are safe for concurrent use.
@@ -73,6 +77,7 @@ type Server struct {
 	changed   chan struct{} // closed and replaced on every change
 	fail      map[string][]Failure
 	before    func(method string, p url.Values)
+	files     map[string][]byte // documents users sent, by file_id
 }
 
 // Failure is an error answer queued for a method.
@@ -84,7 +89,8 @@ type Failure struct {
 
 // New starts a stand-in; Close stops it.
 func New() *Server {
-	s := &Server{nextID: 100, nextMsg: 1000, changed: make(chan struct{}), fail: map[string][]Failure{}, calls: map[string]int{}}
+	s := &Server{nextID: 100, nextMsg: 1000, changed: make(chan struct{}), fail: map[string][]Failure{}, calls: map[string]int{},
+		files: map[string][]byte{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -117,6 +123,27 @@ func (s *Server) QueueMessage(u User, text string) int {
 	if strings.HasPrefix(text, "/") {
 		cmd, _, _ := strings.Cut(text, " ")
 		msg["entities"] = []any{map[string]any{"type": "bot_command", "offset": 0, "length": len(cmd)}}
+	}
+	s.queue(map[string]any{"update_id": id, "message": msg})
+	return id
+}
+
+// QueueDocument queues a file sent by u in their private chat, with a
+// caption, and returns its update_id. The bot fetches it with getFile and
+// the file endpoint.
+func (s *Server) QueueDocument(u User, name, mimeType string, data []byte, caption string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextID
+	fileID := "doc" + strconv.Itoa(id)
+	s.files[fileID] = data
+	msg := map[string]any{
+		"message_id": id, "date": Date, "from": s.user(u),
+		"chat":     map[string]any{"id": u.ID, "type": "private", "first_name": u.FirstName},
+		"document": map[string]any{"file_id": fileID, "file_unique_id": "u" + fileID, "file_name": name, "mime_type": mimeType, "file_size": len(data)},
+	}
+	if caption != "" {
+		msg["caption"] = caption
 	}
 	s.queue(map[string]any{"update_id": id, "message": msg})
 	return id
@@ -250,6 +277,18 @@ func (s *Server) notify() {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+Token+"/documents/"); ok {
+		s.mu.Lock()
+		data, found := s.files[rest]
+		s.calls["download"]++
+		s.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -292,6 +331,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r, p)
 	case "sendMessage", "editMessageText":
 		s.sendMessage(w, method, p)
+	case "getFile":
+		s.mu.Lock()
+		data, found := s.files[p.Get("file_id")]
+		s.mu.Unlock()
+		if !found {
+			answerError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: invalid file_id"})
+			return
+		}
+		answer(w, map[string]any{"file_id": p.Get("file_id"), "file_unique_id": "u" + p.Get("file_id"),
+			"file_size": len(data), "file_path": "documents/" + p.Get("file_id")})
+	case "sendDocument":
+		s.sendDocument(w, r, p)
 	case "answerCallbackQuery", "setMyCommands", "setWebhook", "deleteWebhook":
 		answer(w, true)
 	default:
@@ -376,6 +427,37 @@ func (s *Server) sendMessage(w http.ResponseWriter, method string, p url.Values)
 	answer(w, map[string]any{"message_id": id, "date": Date, "text": text,
 		"chat": map[string]any{"id": chatID, "type": "private"},
 		"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "Tend", "username": BotUsername}})
+}
+
+// sendDocument records a document uploaded as multipart form data.
+func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, p url.Values) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["document"]) != 1 {
+		answerError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: there is no document in the request"})
+		return
+	}
+	fh := r.MultipartForm.File["document"][0]
+	f, err := fh.Open()
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(f)
+		f.Close()
+	}
+	if err != nil {
+		answerError(w, Failure{Code: http.StatusBadRequest, Description: "Bad Request: " + err.Error()})
+		return
+	}
+	s.mu.Lock()
+	id := s.nextMsg
+	s.nextMsg++
+	s.sent = append(s.sent, Sent{Method: "sendDocument", ChatID: p.Get("chat_id"), MessageID: id, Text: p.Get("caption"),
+		FileName: fh.Filename, File: data})
+	s.notify()
+	s.mu.Unlock()
+	chatID, _ := strconv.ParseInt(p.Get("chat_id"), 10, 64)
+	answer(w, map[string]any{"message_id": id, "date": Date,
+		"chat":     map[string]any{"id": chatID, "type": "private"},
+		"document": map[string]any{"file_id": "sent" + strconv.Itoa(id), "file_unique_id": "s" + strconv.Itoa(id), "file_name": fh.Filename},
+		"from":     map[string]any{"id": BotID, "is_bot": true, "first_name": "Tend", "username": BotUsername}})
 }
 
 // params reads a request's parameters: query string, form (URL-encoded or
