@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,7 +36,7 @@ func TestServeSlackBinary(t *testing.T) {
 		"TEND_SLACK_API_URL="+slack.APIURL(),
 		"TEND_USERS_DEFAULT_TIME_ZONE=Asia/Ho_Chi_Minh",
 	)
-	var stderr lockedBuffer
+	var stderr syncBuffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -115,23 +113,4 @@ func withoutTend(env []string) []string {
 		}
 	}
 	return out
-}
-
-// lockedBuffer is a bytes.Buffer the child's output can be copied into
-// while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

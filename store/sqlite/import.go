@@ -237,12 +237,14 @@ func (im *importer) loadContacts() error {
 	return nil
 }
 
-func contactKey(cu store.CustomerID, name string) string {
+// ofCustomer keys a contact by name or a deal by title within its
+// customer, as imports match them.
+func ofCustomer(cu store.CustomerID, name string) string {
 	return fmt.Sprint(cu, "|", store.NameKey(name))
 }
 
 func (im *importer) addContact(p *contactRec) {
-	if k := contactKey(p.CustomerID, p.Name); im.contacts[k] == nil {
+	if k := ofCustomer(p.CustomerID, p.Name); im.contacts[k] == nil {
 		im.contacts[k] = p
 	}
 	if p.ext != "" {
@@ -270,16 +272,12 @@ func (im *importer) loadDeals() error {
 	return nil
 }
 
-func dealKey(cu store.CustomerID, title string) string {
-	return fmt.Sprint(cu, "|", store.NameKey(title))
-}
-
 func (im *importer) addDeal(d *dealRec) {
 	if d.ext != "" {
 		im.dealExt[d.ext] = d
 		return // matched by its id only: two deals may share a title
 	}
-	if k := dealKey(d.CustomerID, d.Title); im.deals[k] == nil {
+	if k := ofCustomer(d.CustomerID, d.Title); im.deals[k] == nil {
 		im.deals[k] = d
 	}
 }
@@ -666,7 +664,7 @@ func (im *importer) contact(r store.ImportRow) (string, error) {
 		if reason != "" || err != nil {
 			return reason, err
 		}
-		existing = im.contacts[contactKey(cu.ID, name)]
+		existing = im.contacts[ofCustomer(cu.ID, name)]
 		if existing != nil && existing.ext != "" && r.ExternalID != "" {
 			existing = nil
 		}
@@ -718,7 +716,7 @@ func (im *importer) contactOf(cu store.CustomerID, contact string) (*contactRec,
 	if reason != "" {
 		return nil, reason, nil
 	}
-	if p := im.contacts[contactKey(cu, name)]; p != nil {
+	if p := im.contacts[ofCustomer(cu, name)]; p != nil {
 		return p, "", nil
 	}
 	id, err := im.insert("contacts", col{"customer_id", int64(cu)}, col{"name", name}, col{"name_key", key})
@@ -756,7 +754,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 			return reason, err
 		}
 		if r.ExternalID == "" {
-			existing = im.deals[dealKey(cu.ID, title)]
+			existing = im.deals[ofCustomer(cu.ID, title)]
 		}
 		if existing == nil {
 			d.CustomerID, d.OwnerID, d.Title = cu.ID, owner, title
