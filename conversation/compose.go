@@ -16,11 +16,7 @@ const digestLines = 5
 
 // sessionFor is the context of a message Tend starts itself.
 func (r *Router) sessionFor(u store.User, now time.Time) *session {
-	loc, err := time.LoadLocation(u.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return &session{user: u, scope: store.Scope{UserID: u.ID, Role: u.Role}, loc: loc, lang: u.Lang, now: now}
+	return &session{user: u, scope: store.Scope{UserID: u.ID, Role: u.Role}, loc: store.Zone(u.TimeZone), lang: u.Lang, now: now}
 }
 
 // Digest words the user's morning digest: the top of their agenda, with

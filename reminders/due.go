@@ -42,7 +42,7 @@ func DigestDue(u store.User, now time.Time, catchUp time.Duration) (Reminder, bo
 	if !ok {
 		return Reminder{}, false
 	}
-	loc := Zone(u.TimeZone)
+	loc := store.Zone(u.TimeZone)
 	local := now.In(loc)
 	if wd := local.Weekday(); !u.DigestWeekends && (wd == time.Saturday || wd == time.Sunday) {
 		return Reminder{}, false
@@ -76,15 +76,6 @@ func FollowUpDue(u store.User, f store.FollowUp) Reminder {
 func Quiet(t time.Time) bool {
 	h := t.Hour()
 	return h >= 22 || h < 7
-}
-
-// Zone loads an IANA zone, falling back to UTC for an unknown name.
-func Zone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
 }
 
 // clock parses "08:30".

@@ -148,7 +148,7 @@ func (s *Scheduler) deliver(ctx context.Context, r Reminder, now time.Time) {
 	// From here the key is ours; every path records how it ended.
 	done := func(ref string) { mark(ctx, s.Source, log, r.Key, ref) }
 	late := r.Late(now)
-	if late && Quiet(now.In(Zone(r.User.TimeZone))) {
+	if late && Quiet(now.In(store.Zone(r.User.TimeZone))) {
 		// A late ping at night waits for no one: the morning digest lists
 		// the follow-up as overdue.
 		log.Info("reminders: late at night, left to the digest", "kind", r.Kind)

@@ -24,6 +24,18 @@ import (
 // DefaultBusyTimeout is how long a connection waits for another's lock.
 const DefaultBusyTimeout = 5 * time.Second
 
+// driverName is go-sqlite3 with the settings its DSN cannot carry.
+const driverName = "tend-sqlite3"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		// Savepoints, statement journals and sorts would otherwise each
+		// create, write and delete a file in /var/tmp: one per message.
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
+}
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -46,6 +58,10 @@ type DB struct {
 	path  string
 	write *sql.DB
 	read  *sql.DB
+
+	writes  chan *txRequest // to commitLoop
+	quit    chan struct{}   // closed by Close
+	stopped chan struct{}   // closed when commitLoop returns
 }
 
 // Options tune how the file is opened. The zero value is the default.
@@ -95,18 +111,22 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath()
 
-	db := &DB{Now: time.Now, Logger: slog.New(slog.DiscardHandler), path: path}
+	db := &DB{Now: time.Now, Logger: slog.New(slog.DiscardHandler), path: path,
+		writes: make(chan *txRequest), quit: make(chan struct{}), stopped: make(chan struct{})}
 	var err error
-	if db.write, err = sql.Open("sqlite3", file+"?"+wq.Encode()); err != nil {
+	if db.write, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
+	go db.commitLoop()
 	if err := db.migrate(ctx); err != nil {
+		db.stop()
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if db.read, err = sql.Open("sqlite3", file+"?"+rq.Encode()); err != nil {
+	if db.read, err = sql.Open(driverName, file+"?"+rq.Encode()); err != nil {
+		db.stop()
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -118,9 +138,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both handles.
+// Close finishes the writes under way and closes both handles.
 func (db *DB) Close() error {
+	db.stop()
 	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// stop ends commitLoop once its batch is committed; later writes fail.
+func (db *DB) stop() {
+	select {
+	case <-db.quit:
+	default:
+		close(db.quit)
+	}
+	<-db.stopped
 }
 
 // Ping checks that the file can be read.
@@ -161,7 +192,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	sort.Strings(names)
 	for _, name := range names {
 		base := path.Base(name)
-		err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM migrations WHERE name = ?", base).Scan(&n); err != nil || n > 0 {
 				return err
@@ -181,19 +212,6 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// tx runs fn in a write transaction, committing if it returns nil.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return mapErr(err)
-	}
-	return mapErr(tx.Commit())
 }
 
 // mapErr turns driver errors the domain cares about into store sentinels,

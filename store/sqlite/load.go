@@ -23,7 +23,7 @@ type Loader struct {
 // Load runs fill with a Loader and commits what it added, or nothing if
 // fill fails.
 func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		l := &Loader{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
 		defer func() {
 			for _, st := range l.stmts {
@@ -137,11 +137,15 @@ func (db *DB) RawInserts(ctx context.Context, n int) error {
 	}
 	defer db.write.ExecContext(context.WithoutCancel(ctx), "DROP TABLE bench_raw")
 	for i := range n {
-		err := db.tx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, "INSERT INTO bench_raw (at, body) VALUES (?, ?)", i, "called Acme Corp, follow up tomorrow")
-			return err
-		})
+		tx, err := db.write.BeginTx(ctx, nil)
 		if err != nil {
+			return fmt.Errorf("sqlite: raw inserts: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO bench_raw (at, body) VALUES (?, ?)", i, "called Acme Corp, follow up tomorrow"); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlite: raw inserts: %w", err)
+		}
+		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("sqlite: raw inserts: %w", err)
 		}
 	}

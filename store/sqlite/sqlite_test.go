@@ -191,7 +191,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	results := make([][]string, n)
 	for i, c := range conns {
 		wg.Go(func() {
-			for _, p := range []string{"foreign_keys", "journal_mode", "busy_timeout", "synchronous"} {
+			for _, p := range []string{"foreign_keys", "journal_mode", "busy_timeout", "synchronous", "temp_store"} {
 				var v string
 				if err := c.QueryRowContext(t.Context(), "PRAGMA "+p).Scan(&v); err != nil {
 					v = err.Error()
@@ -201,10 +201,10 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	want := []string{"1", "wal", "2500", "2"}
+	want := []string{"1", "wal", "2500", "2", "2"}
 	for i, got := range results {
 		if !slices.Equal(got, want) {
-			t.Errorf("read connection %d: foreign_keys, journal_mode, busy_timeout, synchronous = %q, want %q", i, got, want)
+			t.Errorf("read connection %d: foreign_keys, journal_mode, busy_timeout, synchronous, temp_store = %q, want %q", i, got, want)
 		}
 	}
 }

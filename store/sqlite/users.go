@@ -50,7 +50,7 @@ func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User
 
 // CreateUser implements store.Users.
 func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		u, err = db.insertUser(ctx, tx, u)
 		return err
@@ -94,7 +94,7 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u store.User) (store.U
 
 // UpdateUser implements store.Users.
 func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpdate) (store.User, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE id = ?", id).Scan(&n); err != nil {
 			return err

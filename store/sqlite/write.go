@@ -41,7 +41,7 @@ func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary
 		return 0, fmt.Errorf("%w: no user", store.ErrNotFound)
 	}
 	var id store.ChangeID
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := db.Now().UTC().Truncate(time.Second)
 		if err := claimEvent(ctx, tx, o, now); err != nil {
 			return err

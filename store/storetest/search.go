@@ -146,6 +146,28 @@ func testSearchFollowsWrites(t *testing.T, f *fixture) {
 	if got := f.search(f.rep1, "minh phat"); len(got) != 0 {
 		t.Errorf("Search(minh phat) after undoing its creation = %q, want nothing", got)
 	}
+	// The customer's own document follows its phone; a later call, which
+	// moves the last-contact date, keeps it.
+	acme := f.record(f.rep1, store.Activity{Customer: named("Acme"), Interaction: call(T0, "intro")}).Customer
+	phone := "0903 555 111"
+	_, set, err := f.s.UpdateCustomer(ctx, f.rep1, f.origin(), acme.ID, store.CustomerUpdate{Phone: &phone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.search(f.rep1, "0903"); !slices.Contains(got, "customer Acme") {
+		t.Errorf("Search(0903) after setting the phone = %q, want the customer", got)
+	}
+	f.undo(f.rep1, set)
+	if got := f.search(f.rep1, "0903"); len(got) != 0 {
+		t.Errorf("Search(0903) after undoing the phone = %q, want nothing", got)
+	}
+	if _, _, err := f.s.UpdateCustomer(ctx, f.rep1, f.origin(), acme.ID, store.CustomerUpdate{Phone: &phone}); err != nil {
+		t.Fatal(err)
+	}
+	f.record(f.rep1, store.Activity{Customer: byID(acme.ID), Interaction: call(T0.Add(time.Hour), "follow-up call")})
+	if got := f.search(f.rep1, "0903"); !slices.Contains(got, "customer Acme") {
+		t.Errorf("Search(0903) after a call = %q, want the customer still", got)
+	}
 }
 
 func testSearchFallback(t *testing.T, f *fixture) {

@@ -1,0 +1,150 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Group commit. A message's write is a handful of small statements and a
+// commit, and the commit (writing the WAL pages of every table and index
+// touched, the search index's pending terms) costs as much as the rest.
+// Writes that arrive while a commit is under way therefore wait and go
+// together in the next transaction, each in its own savepoint: a write
+// that fails rolls back alone, the others commit, and no caller hears of
+// success before its write is durable. With one writer at a time nothing
+// is batched and nothing waits.
+
+// maxBatch bounds how many writes share a commit, so that one slow batch
+// does not hold many callers.
+const maxBatch = 64
+
+var (
+	// errClosed is returned for writes that arrive after Close.
+	errClosed = errors.New("sqlite: store closed")
+	// errPanic wraps a write that panicked: it fails alone, like any other
+	// error, instead of taking the batch and the process with it.
+	errPanic = errors.New("sqlite: write panicked")
+)
+
+type txRequest struct {
+	ctx  context.Context
+	fn   func(context.Context, *sql.Tx) error
+	done chan error
+}
+
+// tx runs fn in a write transaction, committing if it returns nil. fn must
+// use the context it is given, not its caller's: SQLite rolls back the
+// whole transaction when a statement is interrupted, so a write batched
+// with others runs without cancellation once started (one whose caller
+// gave up before it started is not run); a write alone in its
+// transaction, such as a long import, stays cancellable.
+func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writes <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return errClosed
+	}
+	return <-req.done
+}
+
+// commitLoop runs the writes, batching those that queue up meanwhile.
+func (db *DB) commitLoop() {
+	defer close(db.stopped)
+	batch := make([]*txRequest, 0, maxBatch)
+	for {
+		select {
+		case req := <-db.writes:
+			batch = append(batch[:0], req)
+		case <-db.quit:
+			return
+		}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-db.writes:
+				batch = append(batch, req)
+			default:
+				break gather
+			}
+		}
+		db.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers every request.
+func (db *DB) commit(batch []*txRequest) {
+	tx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- mapErr(err)
+		}
+		return
+	}
+	var ok []*txRequest
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- err
+			continue
+		}
+		if err := db.runOne(tx, r, len(batch) == 1); err != nil {
+			var broken *brokenTxError
+			if errors.As(err, &broken) {
+				// The transaction itself failed: nothing of the batch stands.
+				tx.Rollback()
+				for _, r := range append(ok, batch[i:]...) {
+					r.done <- mapErr(broken.err)
+				}
+				return
+			}
+			r.done <- mapErr(err)
+			continue
+		}
+		ok = append(ok, r)
+	}
+	if len(ok) == 0 {
+		tx.Rollback()
+		return
+	}
+	err = mapErr(tx.Commit())
+	for _, r := range ok {
+		r.done <- err
+	}
+}
+
+// brokenTxError is a failure of the savepoint machinery, after which the
+// transaction cannot be trusted.
+type brokenTxError struct{ err error }
+
+func (e *brokenTxError) Error() string { return e.err.Error() }
+
+// runOne runs one request in a savepoint of tx, rolling back to it when
+// the request fails.
+func (db *DB) runOne(tx *sql.Tx, r *txRequest, alone bool) (err error) {
+	ctx := r.ctx
+	if !alone {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		return &brokenTxError{fmt.Errorf("savepoint: %w", err)}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errPanic, p)
+		}
+		if err != nil {
+			if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO w; RELEASE w"); rerr != nil {
+				err = &brokenTxError{fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)}
+			}
+			return
+		}
+		if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "RELEASE w"); rerr != nil {
+			err = &brokenTxError{fmt.Errorf("release savepoint: %w", rerr)}
+		}
+	}()
+	return r.fn(ctx, tx)
+}

@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/tend-crm/tend/store"
+)
+
+// TestGroupCommit runs one batch of writes, as commitLoop does when they
+// queue up behind a commit, and checks that each is all or nothing on its
+// own: the failures roll back alone and the others commit together.
+func TestGroupCommit(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "tend.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(t.Context(), "CREATE TABLE t (v TEXT UNIQUE)"); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(vs ...string) func(context.Context, *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
+			for _, v := range vs {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	errNo := errors.New("changed its mind")
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		fn   func(context.Context, *sql.Tx) error
+		want error
+	}{
+		{"commits", t.Context(), insert("a"), nil},
+		{"fails after writing", t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+			insert("b")(ctx, tx)
+			return errNo
+		}, errNo},
+		{"conflicts with an earlier write of the batch", t.Context(), insert("x", "a"), store.ErrConflict},
+		{"caller gave up before it ran", cancelled, insert("y"), context.Canceled},
+		{"panics after writing", t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+			insert("z")(ctx, tx)
+			panic("bug")
+		}, errPanic},
+		{"commits too", t.Context(), insert("c"), nil},
+	}
+	var batch []*txRequest
+	for _, tt := range tests {
+		batch = append(batch, &txRequest{ctx: tt.ctx, fn: tt.fn, done: make(chan error, 1)})
+	}
+	db.commit(batch)
+	for i, tt := range tests {
+		got := <-batch[i].done
+		if tt.want == nil && got != nil || tt.want != nil && !errors.Is(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	var stored []string
+	rows, err := db.read.QueryContext(t.Context(), "SELECT v FROM t ORDER BY v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		rows.Scan(&v)
+		stored = append(stored, v)
+	}
+	if want := []string{"a", "c"}; !slices.Equal(stored, want) {
+		t.Errorf("stored %q, want %q: only the writes that succeeded, whole", stored, want)
+	}
+}
+
+// TestWriteAfterClose: a write that comes after Close fails plainly
+// rather than hanging or panicking.
+func TestWriteAfterClose(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "tend.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	err = db.tx(t.Context(), func(context.Context, *sql.Tx) error { return nil })
+	if !errors.Is(err, errClosed) {
+		t.Errorf("write after Close: %v, want errClosed", err)
+	}
+}
