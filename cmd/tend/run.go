@@ -187,11 +187,10 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 }
 
 func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB, error) {
-	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous})
+	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	db.Logger = logger
 	db.Stages = cfg.Deals.StageNames()
 	return db, nil
 }

@@ -14,6 +14,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -49,19 +50,20 @@ var _ store.Store = (*DB)(nil)
 type DB struct {
 	// Now is the clock for created_at and similar stamps. Defaults to
 	// time.Now; tests and `tend chat --now` pin it.
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
 	// Stages are those a deal may be at, in order: the first is a new
 	// deal's. Defaults to store.DefaultStages; won and lost must be in it.
 	Stages []string
 
 	path  string
+	log   *slog.Logger
 	write *sql.DB
 	read  *sql.DB
 
-	writes  chan *txRequest // to commitLoop
-	quit    chan struct{}   // closed by Close
-	stopped chan struct{}   // closed when commitLoop returns
+	writes     chan *txRequest // to commitLoop
+	quit       chan struct{}   // closed by Close
+	stopped    chan struct{}   // closed when commitLoop returns
+	background sync.WaitGroup  // indexLoop
 }
 
 // Options tune how the file is opened. The zero value is the default.
@@ -72,6 +74,8 @@ type Options struct {
 	Synchronous string
 	BusyTimeout time.Duration
 	ReadConns   int // read pool size; default 4
+	// Logger hears of background failures (the search index's); default: none.
+	Logger *slog.Logger
 }
 
 // Open opens the SQLite file at path, creating it if needed, and applies
@@ -111,7 +115,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath()
 
-	db := &DB{Now: time.Now, Logger: slog.New(slog.DiscardHandler), path: path,
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{Now: time.Now, log: opts.Logger, path: path,
 		writes: make(chan *txRequest), quit: make(chan struct{}), stopped: make(chan struct{})}
 	var err error
 	if db.write, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
@@ -132,6 +139,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(opts.ReadConns)
 	db.read.SetMaxIdleConns(opts.ReadConns)
+	db.background.Add(1)
+	go db.indexLoop()
 	return db, nil
 }
 
@@ -144,13 +153,15 @@ func (db *DB) Close() error {
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
-// stop ends commitLoop once its batch is committed; later writes fail.
+// stop ends the background work and commitLoop, once its batch is
+// committed; later writes fail.
 func (db *DB) stop() {
 	select {
 	case <-db.quit:
 	default:
 		close(db.quit)
 	}
+	db.background.Wait()
 	<-db.stopped
 }
 

@@ -41,6 +41,9 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 	if len(terms) > 16 { // a pasted paragraph: its first words will do
 		terms = terms[:16]
 	}
+	if err := db.indexPending(ctx); err != nil {
+		return nil, fmt.Errorf("sqlite: search: %w", err)
+	}
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
