@@ -1,0 +1,114 @@
+package postgres_test
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/postgres"
+	"github.com/tend-crm/tend/store/storetest"
+)
+
+var t0 = storetest.T0
+
+// testDSN returns a DSN for a fresh schema of the test server, dropped
+// when the test ends. Without TEND_TEST_POSTGRES the test is skipped, but
+// not in CI: there a skipped store would pass unnoticed.
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv("TEND_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("postgres: TEND_TEST_POSTGRES is not set in CI (see .ci/postgres)")
+		}
+		tb.Skip("postgres: set TEND_TEST_POSTGRES=postgres://… to run (see .ci/postgres)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	schema := "t_" + rand.Text()[:12]
+	if _, err := admin.ExecContext(tb.Context(), "CREATE SCHEMA "+schema); err != nil {
+		tb.Fatalf("postgres: create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			tb.Error(err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			tb.Errorf("postgres: drop schema: %v", err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("TEND_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func openTestDB(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(tb.Context(), testDSN(tb), postgres.Options{MaxConns: 4})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now = func() time.Time { return t0 }
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// parallel marks the tests run in parallel: a test may open two stores.
+var parallel sync.Map
+
+func harness(t *testing.T) storetest.Harness {
+	if _, ok := parallel.LoadOrStore(t, true); !ok {
+		t.Parallel() // each store has its own schema
+	}
+	db := openTestDB(t)
+	return storetest.Harness{Store: db, SetNow: func(now time.Time) { db.Now = func() time.Time { return now } }}
+}
+
+func TestStore(t *testing.T)  { storetest.Run(t, harness) }
+func TestImport(t *testing.T) { storetest.RunImport(t, harness) }
+
+func mustUser(tb testing.TB, db *postgres.DB, name string, role store.Role) store.Scope {
+	tb.Helper()
+	u, err := db.CreateUser(tb.Context(), store.User{Name: name, Role: role, Identities: []store.Identity{{Platform: "console", ExternalID: name}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store.Scope{UserID: u.ID, Role: role}
+}
+
+// TestFold checks that the database folds text as store.Fold does, for
+// every letter of the table store.Fold is built from.
+func TestFold(t *testing.T) {
+	db := openTestDB(t)
+	var in []string
+	for r := rune(0x20); r < 0x1F00; r++ {
+		if r < 0xD800 || r > 0xDFFF {
+			in = append(in, string(r))
+		}
+	}
+	got, err := db.FoldAll(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range in {
+		if want := store.Fold(s); got[i] != want {
+			t.Errorf("tend_fold(%q U+%04X) = %q, store.Fold = %q", s, []rune(s)[0], got[i], want)
+		}
+	}
+}
