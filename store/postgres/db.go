@@ -68,7 +68,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	cfg, err := pgconn.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: open: %w", err)
+		return nil, fmt.Errorf("postgres: open: %w", CheckDSN(dsn))
 	}
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -83,6 +83,26 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open %s: %w", cfg.Database, err)
 	}
 	return db, nil
+}
+
+// CheckDSN reports whether dsn is a connection string Open can use,
+// without connecting. Its error never repeats the DSN, which may hold a
+// password.
+func CheckDSN(dsn string) error {
+	if _, err := pgconn.ParseConfig(dsn); err != nil {
+		return errors.New("not a PostgreSQL connection string (postgres://user@host/db or host=… dbname=…)")
+	}
+	return nil
+}
+
+// Describe names the database dsn connects to, for messages: host, port
+// and database, without user or password.
+func Describe(dsn string) string {
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		return "a PostgreSQL database"
+	}
+	return fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 }
 
 // the driver registers itself as "pgx" when imported.
