@@ -43,6 +43,7 @@ func commands() []command {
 		{"serve", "run Tend for Slack and Telegram until stopped", runServe},
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
+		{"migrate-data", "copy a SQLite install into an empty PostgreSQL database", runMigrateData},
 		{"import", "bring customers, contacts, deals, activities or users from CSV files", runImport},
 		{"export", "write your records to CSV or JSON files that import reads back", runExport},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},

@@ -1,66 +1,21 @@
 package postgres_test
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/postgres"
+	"github.com/tend-crm/tend/store/postgres/pgtest"
 	"github.com/tend-crm/tend/store/storetest"
 )
 
 var t0 = storetest.T0
 
-// testDSN returns a DSN for a fresh schema of the test server, dropped
-// when the test ends. Without TEND_TEST_POSTGRES the test is skipped, but
-// not in CI: there a skipped store would pass unnoticed.
-func testDSN(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("TEND_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("postgres: TEND_TEST_POSTGRES is not set in CI (see .ci/postgres)")
-		}
-		tb.Skip("postgres: set TEND_TEST_POSTGRES=postgres://… to run (see .ci/postgres)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	schema := "t_" + rand.Text()[:12]
-	if _, err := admin.ExecContext(tb.Context(), "CREATE SCHEMA "+schema); err != nil {
-		tb.Fatalf("postgres: create schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer admin.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Errorf("postgres: drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("TEND_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func openTestDB(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	db, err := postgres.Open(tb.Context(), testDSN(tb), postgres.Options{MaxConns: 4})
+	db, err := postgres.Open(tb.Context(), pgtest.DSN(tb), postgres.Options{MaxConns: 4})
 	if err != nil {
 		tb.Fatal(err)
 	}
