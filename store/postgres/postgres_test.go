@@ -38,15 +38,6 @@ func harness(t *testing.T) storetest.Harness {
 func TestStore(t *testing.T)  { storetest.Run(t, harness) }
 func TestImport(t *testing.T) { storetest.RunImport(t, harness) }
 
-func mustUser(tb testing.TB, db *postgres.DB, name string, role store.Role) store.Scope {
-	tb.Helper()
-	u, err := db.CreateUser(tb.Context(), store.User{Name: name, Role: role, Identities: []store.Identity{{Platform: "console", ExternalID: name}}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return store.Scope{UserID: u.ID, Role: role}
-}
-
 // TestFold checks that the database folds text as store.Fold does, for
 // every letter of the table store.Fold is built from.
 func TestFold(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 func (db *DB) Tables(ctx context.Context) ([]string, error) {
 	names, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, db.read,
 		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search%'
-			AND name NOT IN ('migrations', 'bench_raw') ORDER BY name`)
+			AND name NOT IN ('migrations', 'bench_raw', 'leases') ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: tables: %w", err)
 	}
