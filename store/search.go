@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -76,6 +77,17 @@ type Hit struct {
 type HistoryEntry struct {
 	Change
 	UserName string // who made it
+}
+
+// RecencyHalfLife is how fast a search hit's recency bonus fades.
+const RecencyHalfLife = 180 * 24 * time.Hour
+
+// Recency is the factor a search hit's relevance is multiplied by: 1 for
+// something long ago, up to 2 for now, its bonus halving every
+// RecencyHalfLife.
+func Recency(at, now time.Time) float64 {
+	age := max(now.Sub(at), 0)
+	return 1 + math.Exp2(-float64(age)/float64(RecencyHalfLife))
 }
 
 // SearchTerms splits text into the folded words a search matches: letters

@@ -301,3 +301,11 @@ type Origin struct {
 
 // IsZero reports whether o names no event (the console, a test).
 func (o Origin) IsZero() bool { return o.EventID == "" }
+
+// Leases hands a named role to one holder at a time, for ttl; the holder
+// renews it before it runs out. Acquire returns true when holder has it.
+// Leases are for replicas sharing one database; migrate-data leaves them.
+type Leases interface {
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}

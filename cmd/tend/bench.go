@@ -19,6 +19,7 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/postgres"
 	"github.com/tend-crm/tend/store/sqlite"
 	"github.com/tend-crm/tend/store/storegen"
 )
@@ -73,8 +74,8 @@ func (b *bench) add(figure, measured, target string) {
 }
 
 func (b *bench) run(ctx context.Context, size storegen.Size, messages, queries, workers int) error {
-	fmt.Fprintf(b.out, "Tend bench on %s (synchronous=%s)\n", b.cfg.Store.Path, b.cfg.Store.Synchronous)
-	db, err := openStore(ctx, b.cfg, slog.New(slog.DiscardHandler))
+	fmt.Fprintf(b.out, "Tend bench on %s (synchronous=%s)\n", b.cfg.Store.Where(), b.cfg.Store.Synchronous)
+	db, err := openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (b *bench) run(ctx context.Context, size storegen.Size, messages, queries, 
 	db.Close()
 
 	start := time.Now()
-	db, err = openStore(ctx, b.cfg, slog.New(slog.DiscardHandler))
+	db, err = openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func (b *bench) run(ctx context.Context, size storegen.Size, messages, queries, 
 }
 
 // book generates the book unless the file has one, and returns its users.
-func (b *bench) book(ctx context.Context, db *sqlite.DB, size storegen.Size) ([]store.User, error) {
+func (b *bench) book(ctx context.Context, db dataStore, size storegen.Size) ([]store.User, error) {
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return nil, err
@@ -141,7 +142,7 @@ func (b *bench) book(ctx context.Context, db *sqlite.DB, size storegen.Size) ([]
 	if len(users) == 0 {
 		start := time.Now()
 		var book storegen.Book
-		err = db.Load(ctx, func(l *sqlite.Loader) (err error) {
+		err = loadBook(ctx, db, func(l storegen.Sink) (err error) {
 			book, err = storegen.Generate(ctx, l, size, b.now)
 			return err
 		})
@@ -158,7 +159,7 @@ func (b *bench) book(ctx context.Context, db *sqlite.DB, size storegen.Size) ([]
 	return users, nil
 }
 
-func count(ctx context.Context, db *sqlite.DB, table string) string {
+func count(ctx context.Context, db dataStore, table string) string {
 	n, err := db.Count(ctx, table)
 	if err != nil {
 		return "?"
@@ -166,7 +167,7 @@ func count(ctx context.Context, db *sqlite.DB, table string) string {
 	return thousands(n)
 }
 
-func (b *bench) raw(ctx context.Context, db *sqlite.DB, n int) (float64, error) {
+func (b *bench) raw(ctx context.Context, db dataStore, n int) (float64, error) {
 	start := time.Now()
 	if err := db.RawInserts(ctx, n); err != nil {
 		return 0, err
@@ -178,7 +179,7 @@ func (b *bench) raw(ctx context.Context, db *sqlite.DB, n int) (float64, error) 
 
 // log sends messages through the router as the reps would, each about one
 // of their own customers, by several workers as the dispatchers do.
-func (b *bench) log(ctx context.Context, db *sqlite.DB, r bot.Handler, users []store.User, n, workers int) (float64, error) {
+func (b *bench) log(ctx context.Context, db dataStore, r bot.Handler, users []store.User, n, workers int) (float64, error) {
 	type job struct {
 		login, text string
 	}
@@ -278,7 +279,7 @@ func (b *bench) followUps(ctx context.Context, r bot.Handler, users []store.User
 
 // digests composes every user's morning digest, as the scheduler does at
 // the busiest minute.
-func (b *bench) digests(ctx context.Context, db *sqlite.DB, r interface {
+func (b *bench) digests(ctx context.Context, db dataStore, r interface {
 	Digest(context.Context, store.User, time.Time) (bot.Reply, bool, error)
 }) error {
 	users, err := db.ListUsers(ctx)
@@ -347,4 +348,15 @@ func peakRSS() (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// loadBook runs fill with the store's bulk loader, in one transaction.
+func loadBook(ctx context.Context, db dataStore, fill func(storegen.Sink) error) error {
+	switch db := db.(type) {
+	case *sqlite.DB:
+		return db.Load(ctx, func(l *sqlite.Loader) error { return fill(l) })
+	case *postgres.DB:
+		return db.Load(ctx, func(l *postgres.Loader) error { return fill(l) })
+	}
+	return fmt.Errorf("bench: no bulk loader for %T", db)
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/tend-crm/tend/conversation"
 	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
-	"github.com/tend-crm/tend/store/sqlite"
 )
 
 func runChat(ctx context.Context, e env, args []string) error {
@@ -54,17 +53,16 @@ func runChat(ctx context.Context, e env, args []string) error {
 	// is wrong, and on stderr so they never mix with the conversation.
 	cfg.Log.Level = "warn"
 	logger := newLogger(cfg.Log, e.stderr)
-	db, err := openStore(ctx, cfg, logger)
+	db, err := openStore(ctx, cfg, logger, clock)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	release, err := holdInUse(cfg.Store.Path)
+	release, err := holdStore(cfg)
 	if err != nil {
 		return err
 	}
 	defer release()
-	db.Now = clock
 	router := newRouter(db, cfg, logger)
 	router.Now = clock
 	router.Enroll = conversation.EnrollAs(store.RoleAdmin) // the person at the terminal owns this file
@@ -77,7 +75,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	}
 	if isTerminal(e.stdin) {
 		a.Prompt = "> "
-		fmt.Fprintf(e.stdout, "Tend — your customers, remembered. Data in %s. Type help, or Ctrl-D to leave.\n", cfg.Store.Path)
+		fmt.Fprintf(e.stdout, "Tend — your customers, remembered. Data in %s. Type help, or Ctrl-D to leave.\n", cfg.Store.Where())
 	}
 	if !*remind {
 		return a.Run(ctx)
@@ -96,7 +94,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 
 // newScheduler builds the reminders for the platforms given, in order of
 // preference.
-func newScheduler(db *sqlite.DB, n bot.Notifier, c reminders.Composer, cfg Config, logger *slog.Logger, platforms ...bot.Platform) *reminders.Scheduler {
+func newScheduler(db reminders.Source, n bot.Notifier, c reminders.Composer, cfg Config, logger *slog.Logger, platforms ...bot.Platform) *reminders.Scheduler {
 	return &reminders.Scheduler{
 		Source:    db,
 		Notifier:  n,
@@ -110,7 +108,7 @@ func newScheduler(db *sqlite.DB, n bot.Notifier, c reminders.Composer, cfg Confi
 
 // newSummary is the weekly pipeline summary job, or nil when no chat is
 // configured for it.
-func newSummary(db *sqlite.DB, n bot.Notifier, c reminders.SummaryComposer, cfg Config, logger *slog.Logger) *reminders.Summary {
+func newSummary(db reminders.SummarySource, n bot.Notifier, c reminders.SummaryComposer, cfg Config, logger *slog.Logger) *reminders.Summary {
 	to, ok := cfg.Deals.SummaryTarget()
 	if !ok {
 		return nil
@@ -172,7 +170,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s is up to date: %s\n", cfg.Store.Path, strings.Join(names, ", "))
+	fmt.Fprintf(e.stdout, "%s is up to date: %s\n", cfg.Store.Where(), strings.Join(names, ", "))
 	return nil
 }
 
@@ -203,7 +201,11 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, f.Arg(0)); err != nil {
+	lite, err := sqliteOnly(db, "backup")
+	if err != nil {
+		return err
+	}
+	if err := lite.Backup(ctx, f.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "backed up %s to %s\n", cfg.Store.Path, f.Arg(0))

@@ -20,6 +20,7 @@ import (
 	"github.com/tend-crm/tend/conversation"
 	"github.com/tend-crm/tend/reminders"
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/postgres"
 )
 
 // Config is every setting of Tend, grouped by part. config.example.yaml
@@ -181,9 +182,27 @@ func (c RemindersConfig) CatchUpDuration() time.Duration {
 }
 
 type StoreConfig struct {
+	// Driver is sqlite (one file: Path) or postgres (a server: DSN).
+	Driver      string `yaml:"driver"`
 	Path        string `yaml:"path"`
 	Synchronous string `yaml:"synchronous"`
+	DSN         string `yaml:"dsn"`
 }
+
+// Where names the database for messages: the file, or the server and
+// database (never the DSN's password).
+func (c StoreConfig) Where() string {
+	if c.Driver == driverPostgres {
+		return postgres.Describe(c.DSN)
+	}
+	return c.Path
+}
+
+// Store drivers.
+const (
+	driverSQLite   = "sqlite"
+	driverPostgres = "postgres"
+)
 
 type UsersConfig struct {
 	// Enroll is what happens to a person who writes to Tend for the first
@@ -227,7 +246,7 @@ type LogConfig struct {
 // DefaultConfig is what Tend runs with when nothing is configured.
 func DefaultConfig() Config {
 	return Config{
-		Store: StoreConfig{Path: "tend.db", Synchronous: "full"},
+		Store: StoreConfig{Driver: driverSQLite, Path: "tend.db", Synchronous: "full"},
 		Users: UsersConfig{Enroll: "rep"},
 		Slack: SlackConfig{APIURL: "https://slack.com/api/", Mode: "socket", Listen: ":3000"},
 		Telegram: TelegramConfig{
@@ -349,8 +368,20 @@ func (c Config) Validate() error {
 	default:
 		return &ConfigError{"store.synchronous", fmt.Errorf("must be full or normal, not %q", c.Store.Synchronous)}
 	}
-	if c.Store.Path == "" {
-		return &ConfigError{"store.path", errors.New("must be set")}
+	switch c.Store.Driver {
+	case driverSQLite:
+		if c.Store.Path == "" {
+			return &ConfigError{"store.path", errors.New("must be set")}
+		}
+	case driverPostgres:
+		if c.Store.DSN == "" {
+			return &ConfigError{"store.dsn", errors.New("must be set for the postgres driver (postgres://user@host/db)")}
+		}
+		if err := postgres.CheckDSN(c.Store.DSN); err != nil {
+			return &ConfigError{"store.dsn", err}
+		}
+	default:
+		return &ConfigError{"store.driver", fmt.Errorf("must be sqlite or postgres, not %q", c.Store.Driver)}
 	}
 	switch c.Users.Enroll {
 	case "none", "rep":

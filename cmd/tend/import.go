@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
-	"github.com/tend-crm/tend/store/sqlite"
 	"github.com/tend-crm/tend/store/transfer"
 )
 
@@ -212,7 +211,7 @@ func readPrices(path string, opts transfer.Options) (transfer.Prices, error) {
 }
 
 // importOne imports one file as one change and prints what it did.
-func importOne(ctx context.Context, e env, db *sqlite.DB, s store.Scope, file importFile, topts transfer.Options, opts store.ImportOptions) (store.ImportResult, error) {
+func importOne(ctx context.Context, e env, db dataStore, s store.Scope, file importFile, topts transfer.Options, opts store.ImportOptions) (store.ImportResult, error) {
 	fh, err := os.Open(file.path)
 	if err != nil {
 		return store.ImportResult{}, err
@@ -352,7 +351,7 @@ func withProgress(w io.Writer, name string, rows iter.Seq2[store.ImportRow, erro
 // `tend chat` made for name (its console identity), or the user of that
 // name; with create, in a database without users, name is made its admin,
 // as `tend chat` would.
-func actingUser(ctx context.Context, db *sqlite.DB, name string, create bool) (store.Scope, error) {
+func actingUser(ctx context.Context, db dataStore, name string, create bool) (store.Scope, error) {
 	ident := store.Identity{Platform: "console", ExternalID: name}
 	u, err := db.UserByIdentity(ctx, ident)
 	if err == nil {
@@ -378,7 +377,7 @@ func actingUser(ctx context.Context, db *sqlite.DB, name string, create bool) (s
 }
 
 // findUser finds a user by id or by name (folded).
-func findUser(ctx context.Context, db *sqlite.DB, name string) (store.UserID, error) {
+func findUser(ctx context.Context, db dataStore, name string) (store.UserID, error) {
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return 0, err

@@ -31,6 +31,9 @@ func runRestore(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Store.Driver != driverSQLite {
+		return errors.New("restore works on the sqlite driver only (use PostgreSQL's own tools for a postgres store)")
+	}
 	target := cfg.Store.Path
 	if err := restore(ctx, backup, target, *force); err != nil {
 		return fmt.Errorf("restore: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/conversation"
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/postgres"
 	"github.com/tend-crm/tend/store/sqlite"
 )
 
@@ -42,6 +43,7 @@ func commands() []command {
 		{"serve", "run Tend for Slack and Telegram until stopped", runServe},
 		{"parse", "show how Tend understands a message, as JSON", runParse},
 		{"migrate", "bring the database up to date", runMigrate},
+		{"migrate-data", "copy a SQLite install into an empty PostgreSQL database", runMigrateData},
 		{"import", "bring customers, contacts, deals, activities or users from CSV files", runImport},
 		{"export", "write your records to CSV or JSON files that import reads back", runExport},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
@@ -168,7 +170,7 @@ func loadConfig(e env, f *flags) (Config, error) {
 	}
 	f.configPath = path
 	if f.db != "" {
-		cfg.Store.Path = f.db
+		cfg.Store.Driver, cfg.Store.Path = driverSQLite, f.db
 	}
 	if cfg.Users.DefaultTimeZone == "" {
 		cfg.Users.DefaultTimeZone = localZone(e.getenv)
@@ -186,27 +188,73 @@ func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func openStore(ctx context.Context, cfg Config, logger *slog.Logger) (*sqlite.DB, error) {
+// dataStore is what the commands use of a store, on either driver.
+type dataStore interface {
+	store.Store
+	Ping(ctx context.Context) error
+	Migrations(ctx context.Context) ([]string, error)
+	Count(ctx context.Context, table string) (int64, error)
+	RawInserts(ctx context.Context, n int) error
+}
+
+var (
+	_ dataStore = (*sqlite.DB)(nil)
+	_ dataStore = (*postgres.DB)(nil)
+)
+
+// openStore opens the store cfg.Store names, migrated, with clock as its
+// clock (nil: the real one).
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger, clock func() time.Time) (dataStore, error) {
+	if clock == nil {
+		clock = time.Now
+	}
+	stages := cfg.Deals.StageNames()
+	if cfg.Store.Driver == driverPostgres {
+		db, err := postgres.Open(ctx, cfg.Store.DSN, postgres.Options{})
+		if err != nil {
+			return nil, err
+		}
+		db.Logger, db.Stages, db.Now = logger, stages, clock
+		return db, nil
+	}
 	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	db.Stages = cfg.Deals.StageNames()
+	db.Stages, db.Now = stages, clock
 	return db, nil
+}
+
+// sqliteOnly returns the SQLite store behind db, or an error saying that
+// what is named works on the sqlite driver only.
+func sqliteOnly(db dataStore, what string) (*sqlite.DB, error) {
+	if s, ok := db.(*sqlite.DB); ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("%s works on the sqlite driver only (use PostgreSQL's own tools for a postgres store)", what)
+}
+
+// holdStore marks a SQLite file in use while a command runs (see
+// holdInUse); a PostgreSQL database is shared by design.
+func holdStore(cfg Config) (release func(), err error) {
+	if cfg.Store.Driver == driverPostgres {
+		return func() {}, nil
+	}
+	return holdInUse(cfg.Store.Path)
 }
 
 // openData loads the config and opens the store, for the commands that
 // only work on data (migrate, backup, user).
-func openData(ctx context.Context, e env, f *flags) (Config, *sqlite.DB, error) {
+func openData(ctx context.Context, e env, f *flags) (Config, dataStore, error) {
 	cfg, err := loadConfig(e, f)
 	if err != nil {
 		return cfg, nil, err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr))
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr), nil)
 	return cfg, db, err
 }
 
-func newRouter(db *sqlite.DB, cfg Config, logger *slog.Logger) *conversation.Router {
+func newRouter(db conversation.Store, cfg Config, logger *slog.Logger) *conversation.Router {
 	r := conversation.NewRouter(db)
 	r.Logger = logger
 	r.DefaultTimeZone = cfg.Users.DefaultTimeZone

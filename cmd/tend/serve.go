@@ -38,12 +38,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	logger := newLogger(cfg.Log, e.stderr)
 	warnExposedConfig(logger, f.configPath)
-	db, err := openStore(ctx, cfg, logger)
+	db, err := openStore(ctx, cfg, logger, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close() // last: after every part below has stopped
-	release, err := holdInUse(cfg.Store.Path)
+	release, err := holdStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if sum := newSummary(db, mux, router, cfg, logger); sum != nil {
 		start(len(adapters)+1, "summary", sum.Run)
 	}
-	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Path)
+	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Where())
 	stopped := make(chan struct{})
 	go func() { wg.Wait(); close(stopped) }()
 	select {

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/tend-crm/tend/store"
-	"github.com/tend-crm/tend/store/sqlite"
 )
 
 // runUser manages users from the shell: the way to make the first admin,
@@ -106,7 +105,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 // removeUser hands a leaver's book over from the shell. The change is
 // recorded as the first admin's: the shell has the file, and so the
 // rights of one.
-func removeUser(ctx context.Context, e env, db *sqlite.DB, words []string, to store.UserID) error {
+func removeUser(ctx context.Context, e env, db dataStore, words []string, to store.UserID) error {
 	if len(words) != 1 || to == 0 {
 		return fmt.Errorf("user remove: want a user id and --to ID (see tend user list)")
 	}

@@ -2,37 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tend-crm/tend/store"
 )
-
-// codeAlphabet leaves out letters and digits that read alike (I 1, O 0),
-// since codes are typed by hand. Eight of them are 40 bits.
-const (
-	codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	codeLen      = 8
-)
-
-// hashCode is how a code is kept: what the user typed, upper-cased and
-// without spaces or dashes, hashed.
-func hashCode(code string) string {
-	code = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, strings.ToUpper(code))
-	h := sha256.Sum256([]byte(code))
-	return hex.EncodeToString(h[:])
-}
 
 // CreateCode implements store.Access.
 func (db *DB) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind, role store.Role, expires time.Time) (string, error) {
@@ -49,15 +25,10 @@ func (db *DB) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind
 	if s.UserID == 0 {
 		return "", fmt.Errorf("sqlite: create code: no user: %w", store.ErrForbidden)
 	}
-	b := make([]byte, codeLen)
-	rand.Read(b)
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)] // 256 is a multiple of 32: no bias
-	}
-	code := string(b)
+	code := store.NewAccessCode()
 	res, err := db.write.ExecContext(ctx, `INSERT INTO access_codes (hash, kind, role, user_id, created_at, expires_at)
 		SELECT ?, ?, ?, id, ?, ? FROM users WHERE id = ? AND left_at = 0`,
-		hashCode(code), kind, role, db.Now().Unix(), expires.Unix(), s.UserID)
+		store.HashAccessCode(code), kind, role, db.Now().Unix(), expires.Unix(), s.UserID)
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
@@ -85,7 +56,7 @@ func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.
 		var maker store.UserID
 		err := tx.QueryRowContext(ctx, `UPDATE access_codes SET used_at = ?
 			WHERE hash = ? AND used_at = 0 AND expires_at > ? AND user_id IN (SELECT id FROM users WHERE left_at = 0)
-			RETURNING kind, role, user_id`, now, hashCode(code), now).Scan(&kind, &role, &maker)
+			RETURNING kind, role, user_id`, now, store.HashAccessCode(code), now).Scan(&kind, &role, &maker)
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrNotFound
 		}
@@ -108,7 +79,7 @@ func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.
 		default:
 			return fmt.Errorf("unknown code kind %q", kind)
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE access_codes SET used_by = ? WHERE hash = ?", u.ID, hashCode(code))
+		_, err = tx.ExecContext(ctx, "UPDATE access_codes SET used_by = ? WHERE hash = ?", u.ID, store.HashAccessCode(code))
 		return err
 	})
 	if err != nil {

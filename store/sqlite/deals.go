@@ -61,20 +61,13 @@ func (db *DB) checkStage(stage string) error {
 	return nil
 }
 
-func checkMoney(value int64, currency string) error {
-	if value < 0 || len(currency) != 3 || strings.ToUpper(currency) != currency {
-		return &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("value %d %q", value, currency)}
-	}
-	return nil
-}
-
 // CreateDeal implements store.Deals.
 func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd store.NewDeal) (store.Deal, store.ChangeID, error) {
 	var d store.Deal
 	if nd.Stage == "" {
 		nd.Stage = db.stages()[0]
 	}
-	if err := errors.Join(db.checkStage(nd.Stage), checkMoney(nd.Value, nd.Currency)); err != nil {
+	if err := errors.Join(db.checkStage(nd.Stage), store.CheckMoney(nd.Value, nd.Currency)); err != nil {
 		return d, 0, fmt.Errorf("sqlite: create deal: %w", err)
 	}
 	cid, err := db.change(ctx, s, o, "new deal", func(c *change) error {
@@ -118,7 +111,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 	}
 	for _, t := range []*string{upd.Need, upd.Budget, upd.Authority, upd.LostReason} {
 		if t != nil {
-			if err := checkText("qualification", *t); err != nil {
+			if err := store.CheckText("qualification", *t); err != nil {
 				return d, 0, fmt.Errorf("sqlite: update deal: %w", err)
 			}
 		}
@@ -143,7 +136,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 			if upd.Currency != nil {
 				d.Currency = *upd.Currency
 			}
-			if err := checkMoney(d.Value, d.Currency); err != nil {
+			if err := store.CheckMoney(d.Value, d.Currency); err != nil {
 				return err
 			}
 			set("value", d.Value)
@@ -190,29 +183,12 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 				return err
 			}
 		}
-		return c.describe(dealSummary(upd) + ": " + d.Title)
+		return c.describe(upd.Summary() + ": " + d.Title)
 	})
 	if err != nil {
 		return store.Deal{}, 0, fmt.Errorf("sqlite: update deal: %w", err)
 	}
 	return d, cid, nil
-}
-
-// dealSummary names what an update changed, for undo and history.
-func dealSummary(upd store.DealUpdate) string {
-	switch {
-	case upd.Stage != nil:
-		return "deal " + *upd.Stage
-	case upd.Value != nil || upd.Currency != nil:
-		return "deal value"
-	case upd.Owner != nil:
-		return "deal owner"
-	case upd.ExpectedClose != nil:
-		return "deal close date"
-	case upd.Need != nil || upd.Budget != nil || upd.Authority != nil:
-		return "deal qualification"
-	}
-	return "update deal"
 }
 
 // carePlan schedules a won deal's check-ins for its owner and the yearly
@@ -304,7 +280,7 @@ func (db *DB) BindingsOf(ctx context.Context, id store.DealID) ([]store.ChatBind
 
 // CaptureMessage implements store.Deals.
 func (db *DB) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin, b store.ChatBinding, in store.Interaction) (store.Interaction, error) {
-	if err := checkText("message", in.Summary); err != nil {
+	if err := store.CheckText("message", in.Summary); err != nil {
 		return in, fmt.Errorf("sqlite: capture: %w", err)
 	}
 	var r store.Recorded

@@ -835,8 +835,8 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 		return fmt.Sprintf("unknown kind %q (call, meeting, email, message or note)", in.Kind), nil
 	case in.At.IsZero():
 		return "no date", nil
-	case len(in.Summary) > MaxTextLen:
-		return fmt.Sprintf("summary longer than %d bytes", MaxTextLen), nil
+	case len(in.Summary) > store.MaxTextLen:
+		return fmt.Sprintf("summary longer than %d bytes", store.MaxTextLen), nil
 	}
 	in.At = in.At.UTC().Truncate(time.Second)
 	in.UserID = im.ownerOf(r)

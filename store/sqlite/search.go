@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -17,14 +18,10 @@ import (
 
 // Search ranking. Relevance is a BM25-like sum over the query's words and
 // the index's columns (a word in a name counts more than one in a note);
-// recency multiplies it by up to 2, halving its bonus every
-// recencyHalfLife. Only the maxCandidates most recent matches are ranked:
+// store.Recency multiplies it by up to 2. Only the maxCandidates most recent matches are ranked:
 // the FTS4 compiled into go-sqlite3 has no ranking function, so scores are
 // computed here, and this bounds the work for a word in every record.
-const (
-	maxCandidates   = 2000
-	recencyHalfLife = 180 * 24 * time.Hour
-)
+const maxCandidates = 2000
 
 // colWeights are the weights of search_fts's columns: title, people, body.
 var colWeights = [...]float64{4, 2, 1}
@@ -58,7 +55,7 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
-	slices.SortStableFunc(cands, func(a, b candidate) int { return cmpFloat(b.score, a.score) })
+	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
 	cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
 	hits, err := searchHits(ctx, tx, cands)
 	if err != nil {
@@ -96,7 +93,7 @@ func searchCandidates(ctx context.Context, q querier, s store.Scope, match strin
 			return c, err
 		}
 		c.at = fromUnix(at)
-		c.score = relevance(info) * recency(c.at, now)
+		c.score = relevance(info) * store.Recency(c.at, now)
 		return c, nil
 	}, q, `SELECT d.id, d.at, matchinfo(search_fts, 'pcnx')
 		FROM search_fts JOIN search_docs d ON d.id = search_fts.docid JOIN customers c ON c.id = d.customer_id
@@ -129,22 +126,6 @@ func relevance(info []byte) float64 {
 		}
 	}
 	return score
-}
-
-// recency is 1 for something long ago, up to 2 for now.
-func recency(at, now time.Time) float64 {
-	age := max(now.Sub(at), 0)
-	return 1 + math.Exp2(-float64(age)/float64(recencyHalfLife))
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // searchHits reads what the chosen documents show, in their order.

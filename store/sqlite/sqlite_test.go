@@ -343,10 +343,10 @@ func TestMaxTextLen(t *testing.T) {
 		a    store.Activity
 		ok   bool
 	}{
-		{"summary at the limit", store.Activity{Interaction: &store.Interaction{Kind: store.KindNote, Summary: strings.Repeat("a", sqlite.MaxTextLen)}}, true},
-		{"summary over", store.Activity{Interaction: &store.Interaction{Kind: store.KindNote, Summary: strings.Repeat("a", sqlite.MaxTextLen+1)}}, false},
-		{"note at the limit", store.Activity{FollowUp: &store.FollowUp{Due: t0, Note: strings.Repeat("ư", sqlite.MaxTextLen/2)}}, true},
-		{"note over", store.Activity{FollowUp: &store.FollowUp{Due: t0, Note: strings.Repeat("ư", sqlite.MaxTextLen/2) + "a"}}, false},
+		{"summary at the limit", store.Activity{Interaction: &store.Interaction{Kind: store.KindNote, Summary: strings.Repeat("a", store.MaxTextLen)}}, true},
+		{"summary over", store.Activity{Interaction: &store.Interaction{Kind: store.KindNote, Summary: strings.Repeat("a", store.MaxTextLen+1)}}, false},
+		{"note at the limit", store.Activity{FollowUp: &store.FollowUp{Due: t0, Note: strings.Repeat("ư", store.MaxTextLen/2)}}, true},
+		{"note over", store.Activity{FollowUp: &store.FollowUp{Due: t0, Note: strings.Repeat("ư", store.MaxTextLen/2) + "a"}}, false},
 		{"name at 200", store.Activity{Customer: store.CustomerRef{Name: strings.Repeat("b", 200)}, Interaction: &store.Interaction{Kind: store.KindNote}}, true},
 		{"name over 200", store.Activity{Customer: store.CustomerRef{Name: strings.Repeat("b", 201)}, Interaction: &store.Interaction{Kind: store.KindNote}}, false},
 		{"unknown kind", store.Activity{Interaction: &store.Interaction{Kind: "fax", Summary: "x"}}, false},

@@ -6,16 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/tend-crm/tend/store"
 )
-
-// MaxTextLen bounds a summary or note. Chat platforms allow long messages
-// (a Slack text can be 40,000 characters); a record is not a document.
-const MaxTextLen = 16 << 10
 
 // change is one user action in progress: a write transaction that records
 // every row it creates or updates in the audit table, which is what Undo
@@ -186,13 +181,6 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-func checkText(field, s string) error {
-	if len(s) > MaxTextLen {
-		return &store.InvalidError{Field: store.FieldText, Reason: fmt.Sprintf("%s is longer than %d bytes", field, MaxTextLen)}
-	}
-	return nil
-}
-
 // Record implements store.Writer.
 func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store.Activity) (store.Recorded, error) {
 	var r store.Recorded
@@ -200,12 +188,12 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 		return r, fmt.Errorf("sqlite: record: %w: nothing to record", store.ErrInvalid)
 	}
 	if a.Interaction != nil {
-		if err := checkText("summary", a.Interaction.Summary); err != nil {
+		if err := store.CheckText("summary", a.Interaction.Summary); err != nil {
 			return r, fmt.Errorf("sqlite: record: %w", err)
 		}
 	}
 	if a.FollowUp != nil {
-		if err := checkText("note", a.FollowUp.Note); err != nil {
+		if err := store.CheckText("note", a.FollowUp.Note); err != nil {
 			return r, fmt.Errorf("sqlite: record: %w", err)
 		}
 	}
@@ -245,28 +233,12 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 			}
 			r.Fulfilled = &f
 		}
-		return c.describe(activitySummary(a, r.Customer.Name))
+		return c.describe(a.Summary(r.Customer.Name))
 	})
 	if err != nil {
 		return store.Recorded{}, fmt.Errorf("sqlite: record: %w", err)
 	}
 	return r, nil
-}
-
-// activitySummary says what Record stored, for undo and history: "log
-// call and follow-up: Acme Corp".
-func activitySummary(a store.Activity, customer string) string {
-	var parts []string
-	if a.Interaction != nil {
-		parts = append(parts, "log "+string(a.Interaction.Kind))
-	}
-	if a.FollowUp != nil {
-		parts = append(parts, "follow-up")
-	}
-	if a.Occasion != nil {
-		parts = append(parts, a.Occasion.Kind)
-	}
-	return strings.Join(parts, " and ") + ": " + customer
 }
 
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
@@ -412,7 +384,7 @@ func (c *change) completeFollowUp(s store.Scope, id store.FollowUpID) (store.Fol
 // UpdateCustomer implements store.Writer.
 func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, upd store.CustomerUpdate) (store.Customer, store.ChangeID, error) {
 	var cu store.Customer
-	if err := checkCustomerUpdate(upd); err != nil {
+	if err := upd.Validate(); err != nil {
 		return cu, 0, fmt.Errorf("sqlite: update customer: %w", err)
 	}
 	cid, err := db.change(ctx, s, o, "update customer", func(c *change) error {
@@ -470,24 +442,6 @@ func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin,
 		return store.Customer{}, 0, fmt.Errorf("sqlite: update customer: %w", err)
 	}
 	return cu, cid, nil
-}
-
-func checkCustomerUpdate(upd store.CustomerUpdate) error {
-	if upd.Stage != nil && !slices.Contains([]store.Stage{store.StageLead, store.StageProspect, store.StageCustomer, store.StageLoyal, store.StageAdvocate, store.StageLost}, *upd.Stage) {
-		return &store.InvalidError{Field: store.FieldStage, Reason: fmt.Sprintf("no relationship stage %q", *upd.Stage)}
-	}
-	if upd.Segment != nil && !slices.Contains([]string{"", "A", "B", "C"}, *upd.Segment) {
-		return &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("no segment %q", *upd.Segment)}
-	}
-	if upd.CadenceDays != nil && (*upd.CadenceDays < 0 || *upd.CadenceDays > 3660) {
-		return &store.InvalidError{Field: store.FieldValue, Reason: "a cadence is 1 day to 10 years"}
-	}
-	for _, s := range []*string{upd.Phone, upd.Email} {
-		if s != nil && len(*s) > 200 {
-			return &store.InvalidError{Field: store.FieldText, Reason: "too long"}
-		}
-	}
-	return nil
 }
 
 // CompleteFollowUp implements store.Writer.

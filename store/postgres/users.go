@@ -1,0 +1,179 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/tend-crm/tend/store"
+)
+
+const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at, COALESCE(manager_id, 0), left_at"
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(sc scanner) (store.User, error) {
+	var u store.User
+	var created, left int64
+	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created, &u.ManagerID, &left)
+	u.CreatedAt, u.LeftAt = fromUnix(created), fromUnix(left)
+	return u, err
+}
+
+// User implements store.Users.
+func (db *DB) User(ctx context.Context, id store.UserID) (store.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("postgres: user %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return u, fmt.Errorf("postgres: user %d: %w", id, err)
+	}
+	u.Identities, err = db.identities(ctx, db.read, u.ID)
+	return u, err
+}
+
+// UserByIdentity implements store.Users.
+func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User, error) {
+	var uid store.UserID
+	err := db.read.QueryRowContext(ctx, "SELECT user_id FROM identities WHERE platform = ? AND external_id = ?",
+		id.Platform, id.ExternalID).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.User{}, fmt.Errorf("postgres: user by %s identity: %w", id.Platform, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.User{}, fmt.Errorf("postgres: user by %s identity: %w", id.Platform, err)
+	}
+	return db.User(ctx, uid)
+}
+
+// CreateUser implements store.Users.
+func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	err := db.tx(ctx, func(tx *txn) error {
+		var err error
+		u, err = db.insertUser(ctx, tx, u)
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("postgres: create user: %w", err)
+	}
+	return u, nil
+}
+
+// insertUser adds u and its identities in tx.
+func (db *DB) insertUser(ctx context.Context, tx *txn, u store.User) (store.User, error) {
+	if u.Name == "" || u.Role == "" {
+		return u, fmt.Errorf("%w: name and role are required", store.ErrInvalid)
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	if u.Lang == "" {
+		u.Lang = "en"
+	}
+	u.CreatedAt = db.Now().UTC().Truncate(1e9)
+	if err := tx.QueryRowContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, b2i(u.DigestWeekends), u.CreatedAt.Unix(),
+		nullID(u.ManagerID)).Scan(&u.ID); err != nil {
+		return u, err
+	}
+	for _, ident := range u.Identities {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)",
+			ident.Platform, ident.ExternalID, u.ID, ident.ChatID); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
+}
+
+// UpdateUser implements store.Users.
+func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpdate) (store.User, error) {
+	err := db.tx(ctx, func(tx *txn) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE id = ?", id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return store.ErrNotFound
+		}
+		sets := []struct {
+			col string
+			val any
+			ok  bool
+		}{
+			{"name", deref(upd.Name), upd.Name != nil},
+			{"role", deref(upd.Role), upd.Role != nil},
+			{"time_zone", deref(upd.TimeZone), upd.TimeZone != nil},
+			{"lang", deref(upd.Lang), upd.Lang != nil},
+			{"digest_time", deref(upd.DigestTime), upd.DigestTime != nil},
+			{"digest_weekends", b2i(deref(upd.DigestWeekends)), upd.DigestWeekends != nil},
+			{"manager_id", nullID(deref(upd.ManagerID)), upd.ManagerID != nil},
+		}
+		for _, s := range sets {
+			if !s.ok {
+				continue
+			}
+			// Column names come from the list above, never from input.
+			if _, err := tx.ExecContext(ctx, "UPDATE users SET "+s.col+" = ? WHERE id = ?", s.val, id); err != nil {
+				return err
+			}
+		}
+		if ident := upd.Identity; ident != nil {
+			res, err := tx.ExecContext(ctx, `INSERT INTO identities (platform, external_id, user_id, chat_id) VALUES (?, ?, ?, ?)
+				ON CONFLICT (platform, external_id) DO UPDATE SET chat_id = excluded.chat_id WHERE identities.user_id = excluded.user_id`,
+				ident.Platform, ident.ExternalID, id, ident.ChatID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return cmpErr(err, fmt.Errorf("%s identity belongs to another user: %w", ident.Platform, store.ErrConflict))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.User{}, fmt.Errorf("postgres: update user %d: %w", id, err)
+	}
+	return db.User(ctx, id)
+}
+
+// ListUsers implements store.Users.
+func (db *DB) ListUsers(ctx context.Context) ([]store.User, error) {
+	users, err := queryAll(ctx, scanUser, db.read, "SELECT "+userCols+" FROM users WHERE left_at = 0 ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list users: %w", err)
+	}
+	for i := range users {
+		if users[i].Identities, err = db.identities(ctx, db.read, users[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return users, nil
+}
+
+// querier is a conn or a txn: either rewrites the placeholders.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (db *DB) identities(ctx context.Context, q querier, id store.UserID) ([]store.Identity, error) {
+	ids, err := queryAll(ctx, func(sc scanner) (i store.Identity, err error) {
+		err = sc.Scan(&i.Platform, &i.ExternalID, &i.ChatID)
+		return i, err
+	}, q, "SELECT platform, external_id, chat_id FROM identities WHERE user_id = ? ORDER BY platform, external_id", id)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: identities of user %d: %w", id, err)
+	}
+	return ids, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
