@@ -40,6 +40,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	workers := f.Int("workers", 4, "messages handled at once, as by the adapters' dispatchers")
 	syncMode := f.String("synchronous", "normal", "SQLite synchronous setting: normal or full")
 	profile := f.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	dsn := f.String("postgres", "", "also measure this PostgreSQL database, after the SQLite file, and compare (the book is generated into it when it has none)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -51,13 +52,44 @@ func runBench(ctx context.Context, e env, args []string) error {
 		defer os.RemoveAll(dir)
 		*path = filepath.Join(dir, "bench.db")
 	}
-	cfg := DefaultConfig()
-	cfg.Store = StoreConfig{Path: *path, Synchronous: *syncMode}
-	if err := cfg.Validate(); err != nil {
-		return err
+	stores := []StoreConfig{{Driver: driverSQLite, Path: *path, Synchronous: *syncMode}}
+	if *dsn != "" {
+		stores = append(stores, StoreConfig{Driver: driverPostgres, DSN: *dsn, Path: *path, Synchronous: *syncMode})
 	}
-	b := &bench{cfg: cfg, out: e.stdout, now: time.Now().UTC().Truncate(time.Second), profile: *profile}
-	return b.run(ctx, size, *messages, *queries, *workers)
+	now := time.Now().UTC().Truncate(time.Second)
+	var runs []*bench
+	for _, sc := range stores {
+		cfg := DefaultConfig()
+		cfg.Store = sc
+		if err := cfg.Validate(); err != nil {
+			return err
+		}
+		b := &bench{cfg: cfg, out: e.stdout, now: now, profile: *profile}
+		if sc.Driver == driverPostgres {
+			b.profile = "" // one profile, of the first store
+		}
+		if err := b.run(ctx, size, *messages, *queries, *workers); err != nil {
+			return fmt.Errorf("bench on %s: %w", sc.Where(), err)
+		}
+		runs = append(runs, b)
+	}
+	if len(runs) > 1 {
+		sideBySide(e.stdout, runs[0], runs[1])
+	}
+	return nil
+}
+
+// sideBySide prints two runs' figures in one table, SQLite's beside
+// PostgreSQL's.
+func sideBySide(w io.Writer, lite, pg *bench) {
+	fmt.Fprintln(w, "\n| figure | SQLite | PostgreSQL | target |\n|---|---|---|---|")
+	for i, r := range lite.rows {
+		other := "?"
+		if i < len(pg.rows) && pg.rows[i][0] == r[0] {
+			other = pg.rows[i][1]
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r[0], r[1], other, r[2])
+	}
 }
 
 type bench struct {
@@ -210,6 +242,7 @@ func (b *bench) log(ctx context.Context, db dataStore, r bot.Handler, users []st
 	run := strconv.FormatInt(time.Now().UnixNano(), 36) // a fresh event id each run on the same file
 	var next atomic.Int64
 	var failed atomic.Int64
+	var first atomic.Value // the first failure, to report
 	var wg sync.WaitGroup
 	cpu0, cpuOK := cpuTime()
 	start := time.Now()
@@ -224,7 +257,9 @@ func (b *bench) log(ctx context.Context, db dataStore, r bot.Handler, users []st
 				replies, err := r.HandleMessage(ctx, bot.Message{EventID: "bench-" + run + "-" + strconv.Itoa(i), Platform: "console", ChatID: j.login,
 					From: bot.Sender{ID: j.login, Name: j.login}, Text: j.text, IsDM: true, Mentioned: true})
 				if err != nil || !undoable(replies) {
-					failed.Add(1)
+					if failed.Add(1) == 1 {
+						first.Store(fmt.Sprintf("%q: %v %v", j.text, err, replies))
+					}
 				}
 			}
 		})
@@ -233,7 +268,7 @@ func (b *bench) log(ctx context.Context, db dataStore, r bot.Handler, users []st
 	rate := float64(n) / time.Since(start).Seconds()
 	cpu1, _ := cpuTime()
 	if f := failed.Load(); f > 0 {
-		return 0, fmt.Errorf("bench: %d of %d messages were not logged", f, n)
+		return 0, fmt.Errorf("bench: %d of %d messages were not logged; the first: %v", f, n, first.Load())
 	}
 	b.add(fmt.Sprintf("messages logged end to end (%d workers)", workers), perSecond(rate, "msg"), "≥ 8,000 msg/s")
 	if cpuOK {

@@ -129,9 +129,13 @@ func (c *change) row(table string, id int64, names []string) ([]col, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	// FOR UPDATE: the values audited as before are those the update
-	// replaces, even with another writer on the row.
-	err := c.tx.QueryRowContext(c.ctx, "SELECT "+strings.Join(names, ", ")+" FROM "+table+" WHERE id = ? FOR UPDATE", id).Scan(ptrs...)
+	// Locked: the values audited as before are those the update replaces,
+	// even with another writer on the row. NO KEY: the lock an update of
+	// non-key columns takes anyway, which does not conflict with the key
+	// share lock that inserting a child row (a call about the customer)
+	// takes; FOR UPDATE would, and two calls logged about one customer at
+	// once would deadlock.
+	err := c.tx.QueryRowContext(c.ctx, "SELECT "+strings.Join(names, ", ")+" FROM "+table+" WHERE id = ? FOR NO KEY UPDATE", id).Scan(ptrs...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s %d: %w", table, id, store.ErrNotFound)
 	}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"Record/TouchDue", testRecordTouchDue},
 		{"Record/Invalid", testRecordInvalid},
 		{"Record/Ambiguous", testRecordAmbiguous},
+		{"Record/ConcurrentOnOneCustomer", testRecordConcurrent},
 
 		{"Idempotency/Record", testIdempotentRecord},
 		{"Idempotency/SharedLedger", testIdempotentShared},
@@ -1902,4 +1903,36 @@ func testRemoveUser(t *testing.T, f *fixture) {
 	if c := f.customer(f.admin, beta.Customer.ID); c.OwnerID != f.rep2.UserID {
 		t.Errorf("beta moved to %d", c.OwnerID)
 	}
+}
+
+// testRecordConcurrent logs calls about one customer from several writers
+// at once, as the dispatchers (or several replicas) do: every one is
+// stored, none fails for another's lock.
+func testRecordConcurrent(t *testing.T, f *fixture) {
+	acme := f.record(f.rep1, store.Activity{Customer: named("Acme"), Interaction: call(T0, "first")}).Customer
+	const writers, each = 4, 10
+	errs := make(chan error, writers*each)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				at := T0.Add(time.Duration(w*each+i+1) * time.Minute)
+				o := store.Origin{Platform: "test", EventID: fmt.Sprintf("concurrent-%d-%d", w, i)}
+				_, err := f.s.Record(t.Context(), f.rep1, o, store.Activity{Customer: byID(acme.ID),
+					Interaction: call(at, fmt.Sprintf("call %d.%d", w, i)), FollowUp: due(at.Add(day), "again")})
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent Record: %v", err)
+		}
+	}
+	if got := len(f.interactions(f.rep1, acme.ID)); got != writers*each+1 {
+		t.Errorf("%d interactions stored, want %d", got, writers*each+1)
+	}
+	wantTime(t, "last contact", f.customer(f.rep1, acme.ID).LastContactAt, T0.Add(writers*each*time.Minute))
 }
