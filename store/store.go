@@ -209,6 +209,13 @@ type Deliveries interface {
 	ReleaseDelivery(ctx context.Context, key string, reason string) error
 }
 
+// Leases hands a named role to one holder at a time, for ttl; the holder
+// renews it before it runs out. Acquire returns true when holder has it.
+type Leases interface {
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
 // Housekeeping keeps the ledgers from growing without bound.
 type Housekeeping interface {
 	// Prune deletes processed-event records and drafts older than before
@@ -270,6 +277,7 @@ type Store interface {
 	Events
 	Drafts
 	Deliveries
+	Leases
 	Due
 	Agendas
 	Housekeeping
