@@ -97,18 +97,19 @@ type Server struct {
 	opens atomic.Int32
 	ts    atomic.Int64
 
-	mu         sync.Mutex
-	limited    int               // answer the next n chat.postMessage with 429
-	failPost   map[string]string // channel → Slack error
-	failUpdate map[string]string // ts → Slack error
-	live       []*Conn           // open connections, oldest first
-	turn       int               // Deliver's next connection, round-robin
-	unacked    map[string]*inFlight
-	held       []map[string]any // delivered while no connection was open
-	seq        int
-	changed    chan struct{}     // closed and replaced on every change, for Wait
-	files      map[string][]byte // shared by users (F…) or uploaded by the bot (UP…), by id
-	downloads  int
+	mu          sync.Mutex
+	limited     int               // answer the next n chat.postMessage with 429
+	failPost    map[string]string // channel → Slack error
+	failUpdate  map[string]string // ts → Slack error
+	live        []*Conn           // open connections, oldest first
+	turn        int               // Deliver's next connection, round-robin
+	unacked     map[string]*inFlight
+	held        []map[string]any // delivered while no connection was open
+	seq         int
+	redelivered int
+	changed     chan struct{}     // closed and replaced on every change, for Wait
+	files       map[string][]byte // shared by users (F…) or uploaded by the bot (UP…), by id
+	downloads   int
 }
 
 // inFlight is an envelope Deliver sent and the client has not acked.
@@ -116,6 +117,7 @@ type inFlight struct {
 	env  map[string]any
 	conn *Conn
 	seq  int // order of delivery, to redeliver in order
+	at   time.Time
 }
 
 // NewServer starts a server, closed when the test ends.
@@ -314,7 +316,7 @@ func (s *Server) route(env map[string]any) sends {
 	c := s.live[s.turn%len(s.live)]
 	s.turn++
 	s.seq++
-	s.unacked[fmt.Sprint(env["envelope_id"])] = &inFlight{env: env, conn: c, seq: s.seq}
+	s.unacked[fmt.Sprint(env["envelope_id"])] = &inFlight{env: env, conn: c, seq: s.seq, at: time.Now()}
 	return sends{{c, env}}
 }
 
@@ -333,22 +335,65 @@ func (s *Server) closed(c *Conn) {
 	slices.SortFunc(left, func(a, b *inFlight) int { return a.seq - b.seq })
 	var out sends
 	for _, f := range left {
-		out = append(out, s.route(retried(f.env))...)
+		out = append(out, s.redeliver(f.env)...)
 	}
 	s.notify()
 	s.mu.Unlock()
 	out.send()
 }
 
-// retried is env as Slack sends it again.
-func retried(env map[string]any) map[string]any {
+// RetryUnacked makes the server, like Slack, deliver an envelope again,
+// retry_attempt raised, on the next connection in turn, when it went
+// unacknowledged for d: the adapter refused it (busy), or its ack was
+// lost. Without it only a closed connection's envelopes are redelivered.
+func (s *Server) RetryUnacked(d time.Duration) {
+	stop := make(chan struct{})
+	s.t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(d / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			s.mu.Lock()
+			var late []*inFlight
+			for id, f := range s.unacked {
+				if time.Since(f.at) >= d {
+					late = append(late, f)
+					delete(s.unacked, id)
+				}
+			}
+			slices.SortFunc(late, func(a, b *inFlight) int { return a.seq - b.seq })
+			var out sends
+			for _, f := range late {
+				out = append(out, s.redeliver(f.env)...)
+			}
+			s.mu.Unlock()
+			out.send()
+		}
+	}()
+}
+
+// Redelivered returns how many envelopes were delivered again.
+func (s *Server) Redelivered() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.redelivered
+}
+
+// redeliver routes env again as Slack sends it again; mu is held.
+func (s *Server) redeliver(env map[string]any) sends {
 	again := make(map[string]any, len(env))
 	for k, v := range env {
 		again[k] = v
 	}
 	n, _ := env["retry_attempt"].(int)
 	again["retry_attempt"], again["retry_reason"] = n+1, "timeout"
-	return again
+	s.redelivered++
+	return s.route(again)
 }
 
 // queue hands items to a test one at a time, without a bound, and keeps
