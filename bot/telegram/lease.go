@@ -35,10 +35,9 @@ type lease struct {
 // take it: three times a term, so that one slow renewal does not lose it.
 func (l lease) every() time.Duration { return l.ttl / 3 }
 
-func (l lease) acquire(ctx context.Context) (bool, error) {
-	// Bounded, so that a stuck database is noticed before the lease runs
-	// out.
-	ctx, cancel := context.WithTimeout(ctx, l.every())
+// acquire takes or renews the lease, giving up after wait.
+func (l lease) acquire(ctx context.Context, wait time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	return l.l.AcquireLease(ctx, l.name, l.holder, l.ttl)
 }
@@ -51,7 +50,7 @@ func (a *Adapter) pollLeased(ctx context.Context) error {
 	log := a.log.With("lease", l.name, "replica", l.holder)
 	standing := false
 	for {
-		held, err := l.acquire(ctx)
+		held, err := l.acquire(ctx, l.every())
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -99,8 +98,11 @@ func (a *Adapter) pollHolding(ctx context.Context, l lease, log *slog.Logger) (l
 				return
 			case <-t.C:
 			}
-			// Renewed through the drain after ctx ends, until released.
-			held, err := l.acquire(context.WithoutCancel(ctx))
+			// Renewed through the drain after ctx ends, until released. A
+			// renewal may wait (on a busy database) until half the term,
+			// which still ends before the lease does: a third of the term
+			// passed before it started.
+			held, err := l.acquire(context.WithoutCancel(ctx), l.ttl/2)
 			if err != nil || !held {
 				log.Warn("telegram: poll lease not renewed", "err", err, "taken", err == nil)
 				gone.Store(true)

@@ -15,6 +15,7 @@ import (
 
 	tendslack "github.com/tend-crm/tend/bot/slack"
 	"github.com/tend-crm/tend/bot/slack/slacktest"
+	"github.com/tend-crm/tend/bot/telegram/telegramtest"
 	"github.com/tend-crm/tend/store"
 )
 
@@ -297,4 +298,69 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// TestTelegramReplicas runs two `tend serve` polling one bot on one
+// database: only the holder of the poll lease polls; SIGKILLed, it stops
+// renewing, and the other takes polling over once the lease expires.
+// Every update is stored once, and neither met another poller (409).
+func TestTelegramReplicas(t *testing.T) {
+	bin := tendBinary(t)
+	tg := telegramtest.New()
+	defer tg.Close()
+	db := filepath.Join(t.TempDir(), "tend.db")
+	env := telegramEnv(tg, "TEND_STORE_SYNCHRONOUS", "normal", "TEND_TELEGRAM_POLL_LEASE", "2s")
+	type replica struct {
+		cmd    *exec.Cmd
+		stderr *syncBuffer
+	}
+	var rs []replica
+	for range 2 {
+		cmd, stderr := serveBinary(t, bin, env, db)
+		rs = append(rs, replica{cmd, stderr})
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Logf("replica log (tail):\n%s", tail(stderr.String(), 3000))
+			}
+		})
+	}
+	polls := func(r replica) bool { return strings.Contains(r.stderr.String(), "this replica polls") }
+	var ids []int
+	for i := range 200 {
+		u := telegramtest.User{ID: int64(500 + i%5), FirstName: "Rep", Lang: "en"}
+		ids = append(ids, tg.QueueMessage(u, fmt.Sprintf("called Cust %d, follow up tomorrow", i)))
+	}
+	waitFor(t, tg, "a quarter confirmed", func() bool { return tg.Confirmed() > ids[len(ids)/4] })
+	leader, standby := rs[0], rs[1]
+	if !polls(leader) {
+		leader, standby = standby, leader
+	}
+	if polls(standby) {
+		t.Fatalf("both replicas poll:\n%s\n%s", rs[0].stderr, rs[1].stderr)
+	}
+	if err := leader.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	exited(t, leader.cmd, leader.stderr)
+	waitFor(t, tg, "every update confirmed", func() bool { return tg.Confirmed() > ids[len(ids)-1] })
+	if !polls(standby) {
+		t.Errorf("the standby confirmed the rest without taking the lease:\n%s", standby.stderr)
+	}
+	if err := standby.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := exited(t, standby.cmd, standby.stderr); err != nil {
+		t.Errorf("standby after SIGTERM: %v", err)
+	}
+	stored := storedByUpdate(t, db)
+	for _, id := range ids {
+		if n := stored[id]; n != 1 {
+			t.Errorf("update %d stored %d times, want once", id, n)
+		}
+	}
+	for _, r := range rs {
+		if log := r.stderr.String(); strings.Contains(log, "409 Conflict") {
+			t.Errorf("a replica met another poller:\n%s", log)
+		}
+	}
 }
