@@ -218,7 +218,11 @@ func (s *Server) Call(t testing.TB) Call {
 }
 
 // Calls returns every call Call returns, received so far, in order.
-func (s *Server) Calls() []Call { return s.calls.all() }
+func (s *Server) Calls() []Call { return s.calls.from(0) }
+
+// CallsFrom returns the calls received so far from the i-th on, for a
+// test that reads them as they come.
+func (s *Server) CallsFrom(i int) []Call { return s.calls.from(i) }
 
 // Ack waits for the next envelope id the client acknowledged.
 func (s *Server) Ack(t testing.TB) string {
@@ -228,7 +232,7 @@ func (s *Server) Ack(t testing.TB) string {
 
 // Acks returns the envelope ids acknowledged so far, in order; an
 // envelope delivered twice may be acknowledged twice.
-func (s *Server) Acks() []string { return s.acks.all() }
+func (s *Server) Acks() []string { return s.acks.from(0) }
 
 // Conn waits for the client's next WebSocket connection.
 func (s *Server) Conn(t testing.TB) *Conn {
@@ -441,10 +445,10 @@ func (q *queue[T]) next(t testing.TB, what string) T {
 	}
 }
 
-func (q *queue[T]) all() []T {
+func (q *queue[T]) from(i int) []T {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return slices.Clone(q.items)
+	return slices.Clone(q.items[min(i, len(q.items)):])
 }
 
 // Recv waits for a value on ch, failing t after Liveness.
