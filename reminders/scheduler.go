@@ -10,6 +10,11 @@
 // CatchUp late. A crash between claim and send loses that one message, and
 // nothing is lost for good: every follow-up also shows, overdue, in the
 // next digest.
+//
+// Several replicas on one database each run a Scheduler and tick every
+// minute: nothing is decided in memory, so of those that find a reminder
+// due, the one whose claim succeeds sends it, and the others skip it. The
+// weekly Summary and the posts to a deal's chats are claimed alike.
 package reminders
 
 import (

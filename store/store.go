@@ -209,6 +209,14 @@ type Deliveries interface {
 	ReleaseDelivery(ctx context.Context, key string, reason string) error
 }
 
+// Leases hands a named role to one holder at a time, for ttl; the holder
+// renews it before it runs out. Acquire returns true when holder has it.
+// Leases are for replicas sharing one database; migrate-data leaves them.
+type Leases interface {
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
 // Housekeeping keeps the ledgers from growing without bound.
 type Housekeeping interface {
 	// Prune deletes processed-event records and drafts older than before
@@ -270,6 +278,7 @@ type Store interface {
 	Events
 	Drafts
 	Deliveries
+	Leases
 	Due
 	Agendas
 	Housekeeping
@@ -301,11 +310,3 @@ type Origin struct {
 
 // IsZero reports whether o names no event (the console, a test).
 func (o Origin) IsZero() bool { return o.EventID == "" }
-
-// Leases hands a named role to one holder at a time, for ttl; the holder
-// renews it before it runs out. Acquire returns true when holder has it.
-// Leases are for replicas sharing one database; migrate-data leaves them.
-type Leases interface {
-	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	ReleaseLease(ctx context.Context, name, holder string) error
-}

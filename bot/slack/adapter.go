@@ -28,7 +28,16 @@
 // the process dies between the commit and chat.postMessage; the write
 // itself is kept. A retry that arrives while the first delivery is still
 // being handled waits behind it in the same channel queue, so the router
-// sees the committed id. Button presses are never retried by Slack, so a
+// sees the committed id.
+//
+// Several replicas may run the adapter for one app, each with its own
+// Socket Mode connection (Slack allows 10 and hands each envelope to one
+// of them). Nothing here assumes a single connection: a retry may land on
+// another replica while the first is still being handled, and then the
+// ledger is what decides, since it is in the database they share: the
+// router records the event id in the transaction of its write, and of
+// two handlings of one event only one commits; the other finds the id
+// taken and answers nothing. Button presses are never retried by Slack, so a
 // press refused with ErrBusy shows the user an error and must be pressed
 // again.
 //

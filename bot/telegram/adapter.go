@@ -19,7 +19,12 @@
 // Only one getUpdates poller may run per token, and polling is refused
 // while a webhook is set; Telegram answers both with 409 Conflict. Run
 // logs the first one and returns an error wrapping ErrConflict if it
-// persists.
+// persists. Several replicas of one bot share the polling through
+// Config.Leases: the holder of the bot's lease polls and renews it every
+// third of its term, the others stand by and try to take it as often; a
+// holder that cannot renew stops polling at once, and one that stops
+// confirms what it handled and releases the lease, so another replica
+// polls within moments (within the term when the holder died).
 //
 // In webhook mode Run listens on Config.Listen (plain HTTP: terminate TLS
 // in front of it, on a port Telegram allows: 443, 80, 88 or 8443),
@@ -127,6 +132,16 @@ type Config struct {
 	// Unpaced sends without keeping to Telegram's flood limits: only for a
 	// stand-in Bot API in tests, since Telegram enforces them.
 	Unpaced bool
+	// Leases, when set, lets several replicas serve one bot: in polling
+	// mode only the holder of the bot's poll lease calls getUpdates, since
+	// Telegram allows one poller per token. Nil polls at once, alone.
+	Leases Leases
+	// Replica names this process as a lease holder (host, pid and a random
+	// part), for the lease and the log. Required with Leases.
+	Replica string
+	// PollLease is how long the lease lasts unless renewed: a dead
+	// replica's polling is taken over within it. Default DefaultPollLease.
+	PollLease time.Duration
 	// HTTPClient makes the API calls. Each call carries its own deadline,
 	// so a Timeout here must exceed PollTimeout, or be zero.
 	HTTPClient *http.Client
@@ -146,8 +161,9 @@ type Adapter struct {
 	// me is the bot itself, from getMe. Run sets it before any update is
 	// read, so the poll loop and the webhook handlers see it.
 	me tgbotapi.User
-	// base is the parent of handler contexts: it outlives Run's context by
-	// the drain, so a shutdown does not cut a handler short at once.
+	// base is the parent of webhook handlers' contexts: it outlives Run's
+	// context by the drain, so a shutdown does not cut a handler short at
+	// once. Polling makes its own for each term.
 	base         context.Context
 	stopHandlers context.CancelFunc
 
@@ -234,6 +250,15 @@ func (c *Config) setDefaults() error {
 	if c.PollTimeout == 0 {
 		c.PollTimeout = DefaultPollTimeout
 	}
+	if c.Leases != nil && c.Replica == "" {
+		return errors.New("telegram: config: a lease needs the replica's name")
+	}
+	if c.PollLease < 0 {
+		return errors.New("telegram: config: negative poll lease")
+	}
+	if c.PollLease == 0 {
+		c.PollLease = DefaultPollLease
+	}
 	if c.Workers <= 0 {
 		c.Workers = DefaultWorkers
 	}
@@ -295,30 +320,36 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.setCommands(ctx)
 
 	var err error
-	if a.cfg.Mode == ModeWebhook {
-		err = a.serve(ctx)
-	} else {
+	switch {
+	case a.cfg.Mode == ModeWebhook:
+		err = a.serve(ctx) // any replica: a load balancer spreads the requests
+	case a.cfg.Leases != nil:
+		err = a.pollLeased(ctx)
+	default:
 		err = a.poll(ctx)
 	}
 	return ignoreCancel(ctx, err)
 }
 
 // drain waits for in-flight handlers, then cancels the ones still running
-// and gives them a moment to notice. Those are not confirmed to Telegram.
-func (a *Adapter) drain() {
-	wctx, stop := context.WithTimeout(context.Background(), a.drainTimeout)
-	defer stop()
-	if err := a.disp.Wait(wctx); err != nil {
+// (stop cancels their parent context) and gives them a moment to notice.
+// Those are not confirmed to Telegram.
+func (a *Adapter) drain(stop context.CancelFunc) {
+	wait := func() error {
+		wctx, cancel := context.WithTimeout(context.Background(), a.drainTimeout)
+		defer cancel()
+		return a.disp.Wait(wctx)
+	}
+	if err := wait(); err != nil {
 		a.log.Warn("telegram: handlers still running at shutdown; they will be redelivered", "waited", a.drainTimeout)
 	}
-	a.stopHandlers()
-	wctx, stop = context.WithTimeout(context.Background(), a.drainTimeout)
-	defer stop()
-	a.disp.Wait(wctx)
+	stop()
+	wait()
 }
 
 // Connected reports whether the last exchange with Telegram succeeded: a
-// poll, or registering the webhook. For a health check.
+// poll, or registering the webhook; a replica standing by while another
+// holds the poll lease counts as connected. For a health check.
 func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // ignoreCancel hides the error a shutdown causes.
@@ -520,7 +551,9 @@ func (a *Adapter) handle(ctx context.Context, ev event) bool {
 		cancel()
 	}
 	if err != nil {
-		if a.base.Err() != nil {
+		// ctx ends with Canceled only when shutdown stopped the handlers;
+		// its own deadline is DeadlineExceeded.
+		if errors.Is(ctx.Err(), context.Canceled) {
 			log.Warn("telegram: handler cut short by shutdown; left for redelivery", "err", err)
 			return false
 		}

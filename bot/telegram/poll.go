@@ -115,6 +115,19 @@ func (t *tracker) offset() int {
 // poll runs the getUpdates loop until ctx ends or polling cannot go on,
 // lets the handlers in flight finish, and confirms what they handled.
 func (a *Adapter) poll(ctx context.Context) error {
+	tr, err := a.pollTerm(ctx)
+	a.confirm(tr)
+	return err
+}
+
+// pollTerm runs the getUpdates loop until ctx ends or polling cannot go
+// on, and lets the handlers in flight finish; confirming what they handled
+// is the caller's, who may no longer be the one allowed to poll.
+func (a *Adapter) pollTerm(ctx context.Context) (*tracker, error) {
+	// Handlers' contexts outlive ctx by the drain, so that a shutdown
+	// does not cut them short at once.
+	base, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
 	tr := newTracker()
 	var (
 		pe     pollErrors
@@ -140,18 +153,17 @@ func (a *Adapter) poll(ctx context.Context) error {
 		a.connected.Store(true)
 		pe = pollErrors{}
 
-		fresh, busy := a.dispatch(tr, raws)
+		fresh, busy := a.dispatch(base, tr, raws)
 		if busy || (len(raws) > 0 && !fresh) {
 			a.awaitProgress(ctx, tr, busy)
 		}
 	}
 	// Handlers in flight finish (bounded) even when polling failed.
-	a.drain()
-	a.confirm(tr)
+	a.drain(stop)
 	if failed != nil {
-		return failed
+		return tr, failed
 	}
-	return ctx.Err()
+	return tr, ctx.Err()
 }
 
 // pollErrors is what the loop remembers of the failures in a row.
@@ -206,7 +218,7 @@ func (a *Adapter) awaitProgress(ctx context.Context, tr *tracker, busy bool) {
 // dispatch hands each update not seen before to the dispatcher, in order.
 // It stops at the first the dispatcher cannot take (busy): that update and
 // the ones after it stay unconfirmed and are fetched again.
-func (a *Adapter) dispatch(tr *tracker, raws []json.RawMessage) (fresh, busy bool) {
+func (a *Adapter) dispatch(base context.Context, tr *tracker, raws []json.RawMessage) (fresh, busy bool) {
 	for _, raw := range raws {
 		ev, err := translate(raw, a.me)
 		if err != nil {
@@ -227,7 +239,7 @@ func (a *Adapter) dispatch(tr *tracker, raws []json.RawMessage) (fresh, busy boo
 		err = a.disp.Submit(ev.chat, func() {
 			// The deadline starts when the job does, not while it queues
 			// behind the chat's earlier updates.
-			ctx, cancel := context.WithTimeout(a.base, handleTimeout)
+			ctx, cancel := context.WithTimeout(base, handleTimeout)
 			defer cancel()
 			tr.finish(ev.updateID, a.handle(ctx, ev))
 		})

@@ -58,7 +58,7 @@ func (a *Adapter) serve(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 	case err := <-served:
-		a.drain()
+		a.drain(a.stopHandlers)
 		return fmt.Errorf("telegram: webhook: %w", err)
 	}
 	// Shutdown waits for the requests in flight, and they for their
@@ -69,7 +69,7 @@ func (a *Adapter) serve(ctx context.Context) error {
 		srv.Close()
 	}
 	<-served
-	a.drain()
+	a.drain(a.stopHandlers)
 	return ctx.Err()
 }
 

@@ -230,12 +230,21 @@ type TelegramConfig struct {
 	Listen        string `yaml:"listen"`
 	WebhookURL    string `yaml:"webhook_url"`
 	WebhookSecret string `yaml:"webhook_secret"`
+	// PollLease is how long the poll lease lasts unless renewed, as a Go
+	// duration: a dead replica's polling is taken over within it.
+	PollLease string `yaml:"poll_lease"`
 	// Pace keeps to Telegram's flood limits; off only for a stand-in Bot
 	// API in tests.
 	Pace bool `yaml:"pace"`
 	// AllowedUsers are the numeric Telegram user ids let in on first
 	// contact; everyone else needs an invite code.
 	AllowedUsers []int64 `yaml:"allowed_users"`
+}
+
+// PollLeaseDuration is PollLease parsed; Validate has checked it.
+func (c TelegramConfig) PollLeaseDuration() time.Duration {
+	d, _ := time.ParseDuration(c.PollLease)
+	return d
 }
 
 type LogConfig struct {
@@ -250,10 +259,11 @@ func DefaultConfig() Config {
 		Users: UsersConfig{Enroll: "rep"},
 		Slack: SlackConfig{APIURL: "https://slack.com/api/", Mode: "socket", Listen: ":3000"},
 		Telegram: TelegramConfig{
-			APIURL: "https://api.telegram.org/bot%s/%s",
-			Mode:   "polling",
-			Listen: ":8443",
-			Pace:   true,
+			APIURL:    "https://api.telegram.org/bot%s/%s",
+			Mode:      "polling",
+			Listen:    ":8443",
+			PollLease: "15s",
+			Pace:      true,
 		},
 		Reminders: RemindersConfig{CatchUp: "6h"},
 		Agenda:    agendaConfig(store.DefaultWeights),
@@ -397,6 +407,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := time.LoadLocation(c.Users.DefaultTimeZone); c.Users.DefaultTimeZone != "" && err != nil {
 		return &ConfigError{"users.default_time_zone", err}
+	}
+	if d, err := time.ParseDuration(c.Telegram.PollLease); err != nil || d < time.Second {
+		return &ConfigError{"telegram.poll_lease", fmt.Errorf("must be a duration of at least 1s like 15s, not %q", c.Telegram.PollLease)}
 	}
 	if d, err := time.ParseDuration(c.Reminders.CatchUp); err != nil || d <= 0 {
 		return &ConfigError{"reminders.catch_up", fmt.Errorf("must be a positive duration like 6h, not %q", c.Reminders.CatchUp)}

@@ -38,7 +38,9 @@ func TestCrashSafety(t *testing.T) {
 	}
 	last := ids[messages-1]
 	db := filepath.Join(t.TempDir(), "tend.db")
-	env := telegramEnv(tg, "TEND_STORE_SYNCHRONOUS", "normal")
+	// A killed run keeps the poll lease until it expires: a short one
+	// lets the next run poll within seconds.
+	env := telegramEnv(tg, "TEND_STORE_SYNCHRONOUS", "normal", "TEND_TELEGRAM_POLL_LEASE", "2s")
 
 	for k := range kills {
 		start := tg.Confirmed()

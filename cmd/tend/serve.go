@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -53,7 +55,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	router.Observe = m.observer(logger)
 	handler := bot.Chain(router, bot.Recover(logger))
 
-	adapters, platforms, err := newAdapters(cfg, handler, m, logger)
+	replica := replicaID()
+	adapters, platforms, err := newAdapters(cfg, handler, db, replica, m, logger)
 	if err != nil {
 		return err
 	}
@@ -101,7 +104,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if sum := newSummary(db, mux, router, cfg, logger); sum != nil {
 		start(len(adapters)+1, "summary", sum.Run)
 	}
-	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Where())
+	logger.Info("tend serving", "platforms", platforms, "db", cfg.Store.Where(), "replica", replica)
 	stopped := make(chan struct{})
 	go func() { wg.Wait(); close(stopped) }()
 	select {
@@ -122,8 +125,21 @@ func runServe(ctx context.Context, e env, args []string) error {
 // client does; Telegram's calls carry their own deadlines.
 const slackTimeout = 30 * time.Second
 
+// replicaID names this process among the replicas serving one database:
+// the host, the pid and a random part, since a restarted container often
+// has the same host name and pid.
+func replicaID() string {
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown"
+	}
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8])
+}
+
 // newAdapters builds an adapter for every platform whose token is set.
-func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]adapter, []bot.Platform, error) {
+// Replicas share Telegram polling through leases in the store, held as
+// replica.
+func newAdapters(cfg Config, h bot.Handler, leases telegram.Leases, replica string, m *metrics, logger *slog.Logger) ([]adapter, []bot.Platform, error) {
 	var adapters []adapter
 	var platforms []bot.Platform
 	if c := cfg.Slack; c.BotToken != "" {
@@ -138,6 +154,7 @@ func newAdapters(cfg Config, h bot.Handler, m *metrics, logger *slog.Logger) ([]
 	if c := cfg.Telegram; c.Token != "" {
 		a, err := telegram.New(telegram.Config{Token: c.Token, APIEndpoint: c.APIURL, Mode: c.Mode, Listen: c.Listen,
 			WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret, Unpaced: !c.Pace,
+			Leases: leases, Replica: replica, PollLease: c.PollLeaseDuration(),
 			HTTPClient: m.client(bot.Telegram, 0)}, h, logger)
 		if err != nil {
 			return nil, nil, &ConfigError{"telegram", err}

@@ -45,6 +45,13 @@ func TestStore(t *testing.T) {
 	})
 }
 
+func TestLeases(t *testing.T) {
+	storetest.RunLeases(t, func(t *testing.T) storetest.Harness {
+		db := openTestDB(t)
+		return storetest.Harness{Store: db, SetNow: func(now time.Time) { db.Now = func() time.Time { return now } }}
+	})
+}
+
 func mustUser(tb testing.TB, db *sqlite.DB, name string, role store.Role) store.Scope {
 	tb.Helper()
 	u, err := db.CreateUser(tb.Context(), store.User{Name: name, Role: role, Identities: []store.Identity{{Platform: "console", ExternalID: name}}})

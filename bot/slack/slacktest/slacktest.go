@@ -2,16 +2,24 @@
 // API over HTTP (auth.test, apps.connections.open, users.info,
 // chat.postMessage, chat.postEphemeral, chat.update) and Socket Mode over
 // a real WebSocket, speaking Slack's documented JSON. Tests point an
-// adapter's API URL at Server.APIURL, push envelopes down the socket with
-// Conn.Send, and read back what the adapter acknowledged and posted.
+// adapter's API URL at Server.APIURL, push envelopes down one socket with
+// Conn.Send or spread them over every open one with Server.Deliver, and
+// read back what the adapter acknowledged and posted.
+//
+// Like Slack with an app's several Socket Mode connections (one per
+// replica, up to 10), Deliver hands each envelope to one connection, in
+// turn, and when a connection closes delivers the envelopes it had not
+// acknowledged again, retry_attempt raised, on the others.
 package slacktest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,28 +91,41 @@ func (c Call) Sections() []string {
 type Server struct {
 	t     testing.TB
 	srv   *httptest.Server
-	calls chan Call
-	acks  chan string // envelope ids, in the order the server read them
-	conns chan *Conn
+	calls queue[Call]
+	acks  queue[string] // envelope ids, in the order the server read them
+	conns queue[*Conn]
 	opens atomic.Int32
 	ts    atomic.Int64
 
-	mu         sync.Mutex
-	limited    int               // answer the next n chat.postMessage with 429
-	failPost   map[string]string // channel → Slack error
-	failUpdate map[string]string // ts → Slack error
-	live       []*Conn
-	files      map[string][]byte // shared by users (F…) or uploaded by the bot (UP…), by id
-	downloads  int
+	mu          sync.Mutex
+	limited     int               // answer the next n chat.postMessage with 429
+	failPost    map[string]string // channel → Slack error
+	failUpdate  map[string]string // ts → Slack error
+	live        []*Conn           // open connections, oldest first
+	turn        int               // Deliver's next connection, round-robin
+	unacked     map[string]*inFlight
+	held        []map[string]any // delivered while no connection was open
+	seq         int
+	redelivered int
+	changed     chan struct{}     // closed and replaced on every change, for Wait
+	files       map[string][]byte // shared by users (F…) or uploaded by the bot (UP…), by id
+	downloads   int
+}
+
+// inFlight is an envelope Deliver sent and the client has not acked.
+type inFlight struct {
+	env  map[string]any
+	conn *Conn
+	seq  int // order of delivery, to redeliver in order
+	at   time.Time
 }
 
 // NewServer starts a server, closed when the test ends.
 func NewServer(t testing.TB) *Server {
 	s := &Server{
 		t:          t,
-		calls:      make(chan Call, 1000),
-		acks:       make(chan string, 1000),
-		conns:      make(chan *Conn, 10),
+		unacked:    map[string]*inFlight{},
+		changed:    make(chan struct{}),
 		failPost:   map[string]string{},
 		failUpdate: map[string]string{},
 		files:      map[string][]byte{},
@@ -143,7 +164,7 @@ func NewServer(t testing.TB) *Server {
 			writeJSON(w, map[string]any{"ok": false, "error": fail})
 			return
 		}
-		s.calls <- c
+		s.call(c)
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
 	})
 	mux.HandleFunc("GET /link/", s.serveSocket)
@@ -193,19 +214,241 @@ func (s *Server) Opens() int { return int(s.opens.Load()) }
 // Call waits for the next chat.postMessage, chat.postEphemeral or chat.update.
 func (s *Server) Call(t testing.TB) Call {
 	t.Helper()
-	return Recv(t, s.calls, "a Web API call")
+	return s.calls.next(t, "a Web API call")
 }
+
+// Calls returns every call Call returns, received so far, in order.
+func (s *Server) Calls() []Call { return s.calls.from(0) }
+
+// CallsFrom returns the calls received so far from the i-th on, for a
+// test that reads them as they come.
+func (s *Server) CallsFrom(i int) []Call { return s.calls.from(i) }
 
 // Ack waits for the next envelope id the client acknowledged.
 func (s *Server) Ack(t testing.TB) string {
 	t.Helper()
-	return Recv(t, s.acks, "an ack")
+	return s.acks.next(t, "an ack")
 }
+
+// Acks returns the envelope ids acknowledged so far, in order; an
+// envelope delivered twice may be acknowledged twice.
+func (s *Server) Acks() []string { return s.acks.from(0) }
 
 // Conn waits for the client's next WebSocket connection.
 func (s *Server) Conn(t testing.TB) *Conn {
 	t.Helper()
-	return Recv(t, s.conns, "a socket connection")
+	return s.conns.next(t, "a socket connection")
+}
+
+// Conns returns how many Socket Mode connections are open.
+func (s *Server) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
+
+// Deliver sends an envelope (EventEnvelope) on one open connection, each
+// in turn, and keeps it until it is acknowledged: if that connection
+// closes first, it goes again, retry_attempt raised, on another. With no
+// connection open it waits for one.
+func (s *Server) Deliver(env map[string]any) {
+	s.mu.Lock()
+	out := s.route(env)
+	s.mu.Unlock()
+	out.send()
+}
+
+// Unacked returns how many envelopes given to Deliver are not yet
+// acknowledged, waiting for a connection included.
+func (s *Server) Unacked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.unacked) + len(s.held)
+}
+
+// Wait returns when cond holds, checking it after every change (a call,
+// an ack, a connection opened or closed), or ctx's error when ctx ends
+// first. cond runs without the server's lock and may call its methods.
+func (s *Server) Wait(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch := s.changed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// notify wakes Wait; mu is held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *Server) call(c Call) {
+	s.calls.push(c)
+	s.mu.Lock()
+	s.notify()
+	s.mu.Unlock()
+}
+
+// sends are envelopes routed to connections, written outside the lock: a
+// write may wait on a slow reader, which must not stop acks being read.
+type sends []struct {
+	c   *Conn
+	env map[string]any
+}
+
+func (o sends) send() {
+	for _, x := range o {
+		x.c.Send(x.env)
+	}
+}
+
+// route picks the connection env goes to, or holds it; mu is held.
+func (s *Server) route(env map[string]any) sends {
+	if len(s.live) == 0 {
+		s.held = append(s.held, env)
+		return nil
+	}
+	c := s.live[s.turn%len(s.live)]
+	s.turn++
+	s.seq++
+	s.unacked[fmt.Sprint(env["envelope_id"])] = &inFlight{env: env, conn: c, seq: s.seq, at: time.Now()}
+	return sends{{c, env}}
+}
+
+// closed forgets c and delivers what it left unacknowledged on the other
+// connections, in the order it was first delivered.
+func (s *Server) closed(c *Conn) {
+	s.mu.Lock()
+	s.live = slices.DeleteFunc(s.live, func(l *Conn) bool { return l == c })
+	var left []*inFlight
+	for id, f := range s.unacked {
+		if f.conn == c {
+			left = append(left, f)
+			delete(s.unacked, id)
+		}
+	}
+	slices.SortFunc(left, func(a, b *inFlight) int { return a.seq - b.seq })
+	var out sends
+	for _, f := range left {
+		out = append(out, s.redeliver(f.env)...)
+	}
+	s.notify()
+	s.mu.Unlock()
+	out.send()
+}
+
+// RetryUnacked makes the server, like Slack, deliver an envelope again,
+// retry_attempt raised, on the next connection in turn, when it went
+// unacknowledged for d: the adapter refused it (busy), or its ack was
+// lost. Without it only a closed connection's envelopes are redelivered.
+func (s *Server) RetryUnacked(d time.Duration) {
+	stop := make(chan struct{})
+	s.t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(d / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			s.mu.Lock()
+			var late []*inFlight
+			for id, f := range s.unacked {
+				if time.Since(f.at) >= d {
+					late = append(late, f)
+					delete(s.unacked, id)
+				}
+			}
+			slices.SortFunc(late, func(a, b *inFlight) int { return a.seq - b.seq })
+			var out sends
+			for _, f := range late {
+				out = append(out, s.redeliver(f.env)...)
+			}
+			s.mu.Unlock()
+			out.send()
+		}
+	}()
+}
+
+// Redelivered returns how many envelopes were delivered again.
+func (s *Server) Redelivered() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.redelivered
+}
+
+// redeliver routes env again as Slack sends it again; mu is held.
+func (s *Server) redeliver(env map[string]any) sends {
+	again := make(map[string]any, len(env))
+	for k, v := range env {
+		again[k] = v
+	}
+	n, _ := env["retry_attempt"].(int)
+	again["retry_attempt"], again["retry_reason"] = n+1, "timeout"
+	s.redelivered++
+	return s.route(again)
+}
+
+// queue hands items to a test one at a time, without a bound, and keeps
+// them all for a look at once.
+type queue[T any] struct {
+	mu    sync.Mutex
+	items []T
+	taken int
+	more  chan struct{} // closed and replaced when an item comes
+}
+
+func (q *queue[T]) push(v T) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.items = append(q.items, v)
+	if q.more != nil {
+		close(q.more)
+		q.more = nil
+	}
+}
+
+// next waits for the item after the last one next returned.
+func (q *queue[T]) next(t testing.TB, what string) T {
+	t.Helper()
+	deadline := time.NewTimer(Liveness)
+	defer deadline.Stop()
+	for {
+		q.mu.Lock()
+		if q.taken < len(q.items) {
+			v := q.items[q.taken]
+			q.taken++
+			q.mu.Unlock()
+			return v
+		}
+		if q.more == nil {
+			q.more = make(chan struct{})
+		}
+		more := q.more
+		q.mu.Unlock()
+		select {
+		case <-more:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func (q *queue[T]) from(i int) []T {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slices.Clone(q.items[min(i, len(q.items)):])
 }
 
 // Recv waits for a value on ch, failing t after Liveness.
@@ -239,7 +482,7 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": fail})
 		return
 	}
-	s.calls <- c
+	s.call(c)
 	if method == "chat.postEphemeral" {
 		writeJSON(w, map[string]any{"ok": true, "message_ts": s.nextTS()})
 		return
@@ -302,14 +545,26 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wc := &Conn{c: c, done: make(chan struct{})}
-	s.mu.Lock()
-	s.live = append(s.live, wc)
-	s.mu.Unlock()
 	// Slack pings; the client counts a connection without pings as dead.
 	c.WriteControl(websocket.PingMessage, []byte("1"), time.Now().Add(time.Second))
-	wc.Send(map[string]any{"type": "hello", "num_connections": 1,
+	s.mu.Lock()
+	n := len(s.live) + 1
+	s.mu.Unlock()
+	wc.Send(map[string]any{"type": "hello", "num_connections": n,
 		"debug_info":      map[string]any{"host": "fake", "approximate_connection_time": 3600},
 		"connection_info": map[string]any{"app_id": "A1"}})
+	// Open for Deliver after the hello, as Slack sends nothing before it;
+	// envelopes waiting for a connection go now.
+	s.mu.Lock()
+	s.live = append(s.live, wc)
+	var out sends
+	for _, env := range s.held {
+		out = append(out, s.route(env)...)
+	}
+	s.held = nil
+	s.notify()
+	s.mu.Unlock()
+	out.send()
 	go func() {
 		tick := time.NewTicker(5 * time.Second)
 		defer tick.Stop()
@@ -322,9 +577,10 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}()
-	s.conns <- wc
+	s.conns.push(wc)
 	go func() {
 		defer close(wc.done)
+		defer s.closed(wc)
 		for {
 			_, data, err := c.ReadMessage()
 			if err != nil {
@@ -341,7 +597,11 @@ func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 			if len(ack.Payload) > 0 && string(ack.Payload) != "null" {
 				s.t.Errorf("ack %s carries a payload %s; replies go by chat.postMessage", ack.EnvelopeID, ack.Payload)
 			}
-			s.acks <- ack.EnvelopeID
+			s.acks.push(ack.EnvelopeID)
+			s.mu.Lock()
+			delete(s.unacked, ack.EnvelopeID)
+			s.notify()
+			s.mu.Unlock()
 		}
 	}()
 }
@@ -428,8 +688,8 @@ func (s *Server) fileHandlers(mux *http.ServeMux) {
 			writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
 			return
 		}
-		s.calls <- Call{Method: "files.completeUploadExternal", Channel: r.FormValue("channel_id"), ThreadTS: r.FormValue("thread_ts"),
-			Text: r.FormValue("initial_comment"), FileName: files[0].Title, File: data}
+		s.call(Call{Method: "files.completeUploadExternal", Channel: r.FormValue("channel_id"), ThreadTS: r.FormValue("thread_ts"),
+			Text: r.FormValue("initial_comment"), FileName: files[0].Title, File: data})
 		writeJSON(w, map[string]any{"ok": true, "files": []any{map[string]any{"id": files[0].ID, "title": files[0].Title}}})
 	})
 }
