@@ -236,11 +236,7 @@ func copyTables(ctx context.Context, tx *txn, copyIn func(string, []string, [][]
 			}
 		}
 	}
-	if err := exec("DELETE FROM search_docs"); err != nil {
-		return nil, err
-	}
-	if err := exec(`INSERT INTO search_docs (id, customer_id, at, words)
-		SELECT docid, customer_id, at, search_words(title, people, body) FROM search_source`); err != nil {
+	if err := rebuildSearch(ctx, tx); err != nil {
 		return nil, err
 	}
 	return report, nil

@@ -238,10 +238,28 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 	return r, nil
 }
 
+// lockCustomer reads a customer the change will update (its last
+// contact, its keep-in-touch date) and locks the row until the change
+// commits: another writer's update in between would otherwise be
+// overwritten with values computed from what it replaced.
+func (c *change) lockCustomer(id store.CustomerID) (store.Customer, error) {
+	cs, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+" FROM customers c WHERE c.id = ? FOR NO KEY UPDATE", int64(id))
+	if err == nil && len(cs) == 0 {
+		err = fmt.Errorf("customer %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Customer{}, err
+	}
+	return cs[0], nil
+}
+
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
 	if ref.ID != 0 {
 		cu, err := visibleCustomer(c.ctx, c.tx, s, ref.ID)
-		r.Customer = cu
+		if err != nil {
+			return err
+		}
+		r.Customer, err = c.lockCustomer(cu.ID)
 		return err
 	}
 	name := strings.TrimSpace(store.Normalize(ref.Name))
@@ -256,8 +274,8 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	}
 	switch len(found) {
 	case 1:
-		r.Customer = found[0]
-		return nil
+		r.Customer, err = c.lockCustomer(found[0].ID)
+		return err
 	case 0:
 	default:
 		return &store.AmbiguousError{Query: ref.Name, Matches: found}

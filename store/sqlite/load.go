@@ -30,7 +30,10 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 				st.Close()
 			}
 		}()
-		return fill(l)
+		if err := fill(l); err != nil {
+			return err
+		}
+		return indexAllPending(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: load: %w", err)

@@ -53,6 +53,23 @@ func (db *DB) indexPending(ctx context.Context) error {
 	}
 }
 
+// indexAllPending indexes every pending document in one pass over the
+// records, as a bulk load wants: document by document, as indexPending
+// goes, a million would take minutes.
+func indexAllPending(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range []string{
+		"DELETE FROM search_fts WHERE docid IN (SELECT docid FROM search_pending)",
+		`INSERT INTO search_fts (docid, title, people, body)
+			SELECT s.docid, s.title, s.people, s.body FROM search_source s JOIN search_pending p ON p.docid = s.docid`,
+		"DELETE FROM search_pending",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index pending: %w", err)
+		}
+	}
+	return nil
+}
+
 // indexLoop keeps the pending documents few, so that a search finds
 // little to index first.
 func (db *DB) indexLoop() {
