@@ -15,7 +15,7 @@ import (
 // one app would, each on its own Socket Mode connection, over one ledger
 // of events (the fake router's, as the database's would be). Slack spreads
 // envelopes over the connections; one that a closed connection left
-// unacknowledged comes again on the other, and is answered once.
+// unacknowledged comes again on a live one, and is answered once.
 func TestSocketReplicasShareEnvelopes(t *testing.T) {
 	f := slacktest.NewServer(t)
 	r := newRouter()
@@ -27,7 +27,9 @@ func TestSocketReplicasShareEnvelopes(t *testing.T) {
 		h := bot.HandlerFuncs{Message: func(ctx context.Context, m bot.Message) ([]bot.Reply, error) {
 			mu.Lock()
 			by[m.EventID] = append(by[m.EventID], name)
-			gated := held && len(by) > 20
+			// Only the first delivery is held: one's adapter reconnects, and
+			// a redelivery may come back to it on its new connection.
+			gated := held && len(by) > 20 && len(by[m.EventID]) == 1
 			mu.Unlock()
 			if gated {
 				holding.Done()
@@ -92,8 +94,8 @@ func TestSocketReplicasShareEnvelopes(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	for _, ev := range []string{"Ev20", "Ev22"} { // one's turns
-		if got := by[ev]; len(got) != 2 || got[0] != "one" || got[1] != "two" {
-			t.Errorf("%s handled by %v, want one (held), then two (redelivered)", ev, got)
+		if got := by[ev]; len(got) != 2 || got[0] != "one" {
+			t.Errorf("%s handled by %v, want one (held), then again (redelivered)", ev, got)
 		}
 	}
 	seen := map[string]int{}
