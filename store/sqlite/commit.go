@@ -138,7 +138,7 @@ func (db *DB) runOne(tx *sql.Tx, r *txRequest, alone bool) (err error) {
 		}
 		if err != nil {
 			if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO w; RELEASE w"); rerr != nil {
-				err = &brokenTxError{fmt.Errorf("rollback to savepoint after %v: %w", err, rerr)}
+				err = &brokenTxError{fmt.Errorf("rollback to savepoint after %w: %w", err, rerr)}
 			}
 			return
 		}
