@@ -379,6 +379,11 @@ func (c *change) addFollowUp(s store.Scope, f store.FollowUp, r *store.Recorded)
 
 // openFollowUp reads a follow-up s may see and checks it is open.
 func (c *change) openFollowUp(s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
+	// Locked first, so that of two changes to one follow-up at once (Done
+	// pressed on two phones) the second reads what the first left.
+	if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM follow_ups WHERE id = ? FOR NO KEY UPDATE", int64(id)); err != nil {
+		return store.FollowUp{}, err
+	}
 	f, err := visibleFollowUp(c.ctx, c.tx, s, id)
 	if err == nil && f.Status != store.FollowUpOpen {
 		err = fmt.Errorf("follow-up %d is %s: %w", id, f.Status, store.ErrConflict)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"Record/Invalid", testRecordInvalid},
 		{"Record/Ambiguous", testRecordAmbiguous},
 		{"Record/ConcurrentOnOneCustomer", testRecordConcurrent},
+		{"FollowUp/CompleteConcurrently", testCompleteConcurrent},
 
 		{"Idempotency/Record", testIdempotentRecord},
 		{"Idempotency/SharedLedger", testIdempotentShared},
@@ -1935,4 +1937,41 @@ func testRecordConcurrent(t *testing.T, f *fixture) {
 		t.Errorf("%d interactions stored, want %d", got, writers*each+1)
 	}
 	wantTime(t, "last contact", f.customer(f.rep1, acme.ID).LastContactAt, T0.Add(writers*each*time.Minute))
+}
+
+// testCompleteConcurrent presses Done on one follow-up from several
+// places at once: one completes it, the others hear it is done already.
+func testCompleteConcurrent(t *testing.T, f *fixture) {
+	const followUps, presses = 10, 8
+	ids := make([]store.FollowUpID, followUps)
+	for i := range ids {
+		ids[i] = f.record(f.rep1, store.Activity{Customer: named("Acme"), FollowUp: due(T0.Add(day), fmt.Sprintf("quote %d", i))}).FollowUp.ID
+	}
+	errs := make(chan error, followUps*presses)
+	done := make([]atomic.Int32, followUps)
+	var wg sync.WaitGroup
+	for i := range presses {
+		wg.Go(func() {
+			for j, id := range ids {
+				o := store.Origin{Platform: "test", EventID: fmt.Sprintf("done-%d-%d", j, i)}
+				_, _, err := f.s.CompleteFollowUp(t.Context(), f.rep1, o, id)
+				switch {
+				case err == nil:
+					done[j].Add(1)
+				case !errors.Is(err, store.ErrConflict):
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("CompleteFollowUp: %v, want nil or ErrConflict", err)
+	}
+	for j := range done {
+		if n := done[j].Load(); n != 1 {
+			t.Errorf("follow-up %d: %d of %d presses completed it, want exactly one", j, n, presses)
+		}
+	}
 }
