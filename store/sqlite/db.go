@@ -32,7 +32,8 @@ func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		// Savepoints, statement journals and sorts would otherwise each
 		// create, write and delete a file in /var/tmp: one per message.
-		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		// The writer checkpoints only as a backstop: checkpointLoop does it.
+		_, err := c.Exec(fmt.Sprintf("PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = %d", autoCheckpointPages), nil)
 		return err
 	}})
 }
@@ -59,11 +60,12 @@ type DB struct {
 	log   *slog.Logger
 	write *sql.DB
 	read  *sql.DB
+	ckpt  *sql.DB // one connection, for checkpointLoop
 
 	writes     chan *txRequest // to commitLoop
 	quit       chan struct{}   // closed by Close
 	stopped    chan struct{}   // closed when commitLoop returns
-	background sync.WaitGroup  // indexLoop
+	background sync.WaitGroup  // indexLoop, checkpointLoop
 }
 
 // Options tune how the file is opened. The zero value is the default.
@@ -139,8 +141,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(opts.ReadConns)
 	db.read.SetMaxIdleConns(opts.ReadConns)
-	db.background.Add(1)
+	if db.ckpt, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
+		db.stop()
+		return nil, errors.Join(fmt.Errorf("sqlite: open %s: %w", path, err), db.read.Close(), db.write.Close())
+	}
+	db.ckpt.SetMaxOpenConns(1)
+	db.background.Add(2)
 	go db.indexLoop()
+	go db.checkpointLoop()
 	return db, nil
 }
 
@@ -150,7 +158,7 @@ func (db *DB) Path() string { return db.path }
 // Close finishes the writes under way and closes both handles.
 func (db *DB) Close() error {
 	db.stop()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.ckpt.Close(), db.read.Close(), db.write.Close())
 }
 
 // stop ends the background work and commitLoop, once its batch is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 		if err := fill(l); err != nil {
 			return err
 		}
-		return indexAllPending(ctx, tx)
+		return indexPendingTo(ctx, tx, math.MaxInt64) // the whole queue, in one pass
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: load: %w", err)

@@ -15,55 +15,49 @@ const (
 	indexEvery = time.Second
 )
 
-// indexPending indexes the documents waiting in search_pending. Indexing
-// one replaces whatever the index holds for it, so a document indexed
-// meanwhile by another path (an edit, a rename) is not indexed twice.
+// indexPending indexes the documents waiting in search_pending, the
+// oldest indexBatch at a time, each batch in a write transaction of its own
+// so that messages logged meanwhile wait for one batch at most.
 func (db *DB) indexPending(ctx context.Context) error {
 	for {
-		var waiting bool
-		if err := db.read.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM search_pending)").Scan(&waiting); err != nil || !waiting {
+		var last sql.NullInt64
+		err := db.read.QueryRowContext(ctx,
+			"SELECT max(docid) FROM (SELECT docid FROM search_pending ORDER BY docid LIMIT ?)", indexBatch).Scan(&last)
+		if err != nil || !last.Valid {
 			return err
 		}
-		err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			ids, err := queryAll(ctx, func(sc scanner) (id int64, err error) {
-				return id, sc.Scan(&id)
-			}, tx, "SELECT docid FROM search_pending ORDER BY docid LIMIT ?", indexBatch)
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM search_fts WHERE docid = ?", id); err != nil {
-					return err
-				}
-				// The kind is written into the query, not bound: only then does
-				// SQLite skip the view's other branches.
-				if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO search_fts (docid, title, people, body)
-					SELECT docid, title, people, body FROM search_source WHERE kind = %d AND ref_id = ?`, id%8), id/8); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "DELETE FROM search_pending WHERE docid = ?", id); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("index pending: %w", err)
+		if err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			return indexPendingTo(ctx, tx, last.Int64)
+		}); err != nil {
+			return err
 		}
 	}
 }
 
-// indexAllPending indexes every pending document in one pass over the
-// records, as a bulk load wants: document by document, as indexPending
-// goes, a million would take minutes.
-func indexAllPending(ctx context.Context, tx *sql.Tx) error {
-	for _, q := range []string{
-		"DELETE FROM search_fts WHERE docid IN (SELECT docid FROM search_pending)",
-		`INSERT INTO search_fts (docid, title, people, body)
-			SELECT s.docid, s.title, s.people, s.body FROM search_source s JOIN search_pending p ON p.docid = s.docid`,
-		"DELETE FROM search_pending",
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+// pendingSources are the views that give the text of the documents
+// queued in search_pending, by kind (docid % 8): calls and follow-ups.
+var pendingSources = []struct {
+	kind int
+	view string
+}{{4, "search_source_interactions"}, {5, "search_source_follow_ups"}}
+
+// indexPendingTo indexes the pending documents up to docid last, set by
+// set rather than one by one (a bulk load may have a million). Indexing a
+// document replaces what the index held for it, so one indexed meanwhile
+// by another path (an edit, a rename) is not indexed twice; one deleted
+// meanwhile is simply dropped from the queue.
+func indexPendingTo(ctx context.Context, tx *sql.Tx, last int64) error {
+	qs := []string{"DELETE FROM search_fts WHERE docid IN (SELECT docid FROM search_pending WHERE docid <= ?1)"}
+	for _, src := range pendingSources {
+		// In docid order: FTS4 writes out its pending terms whenever a
+		// docid is not above the previous one.
+		qs = append(qs, fmt.Sprintf(`INSERT INTO search_fts (docid, title, people, body)
+			SELECT s.docid, s.title, s.people, s.body FROM search_pending p JOIN %s s ON s.ref_id = p.docid / 8
+			WHERE p.docid <= ?1 AND p.docid %% 8 = %d ORDER BY p.docid`, src.view, src.kind))
+	}
+	qs = append(qs, "DELETE FROM search_pending WHERE docid <= ?1")
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q, last); err != nil {
 			return fmt.Errorf("index pending: %w", err)
 		}
 	}
