@@ -1513,16 +1513,62 @@ func testAgendaLimit(t *testing.T, f *fixture) {
 		}
 	}
 	f.record(f.rep2, store.Activity{Customer: named("Long of rep2"), Interaction: call(T0.AddDate(0, 0, -90), "x")})
+	// Deals not moving for two months, whose stuck score is capped: on
+	// customers with no other reason (called yesterday), one deal or two,
+	// qualified or not, some in segment A; on customers long past their
+	// cadence too (never called); on customers in the book for another
+	// reason. And one stuck for three weeks only.
+	stuckDeal := func(name string, qualified bool) {
+		d, _ := f.createDeal(f.rep1, store.NewDeal{Customer: named(name), Value: 50_000_000, Currency: "VND"})
+		if qualified {
+			x := "yes"
+			f.updateDeal(f.rep1, d.ID, store.DealUpdate{Need: &x, Budget: &x, Authority: &x})
+		}
+	}
+	f.setNow(T0.AddDate(0, 0, -60))
+	for i := range 12 {
+		stuckDeal(fmt.Sprintf("Stuck %c", 'Z'-i), i%3 != 0)
+		if i%4 == 1 {
+			stuckDeal(fmt.Sprintf("Stuck %c", 'Z'-i), true)
+		}
+	}
+	for _, name := range []string{"Long Y", "Long with a promise", "Recent 04", "Recent 09", "Stuck, never called 1", "Stuck, never called 2"} {
+		stuckDeal(name, true)
+	}
+	// In segment A with three or two unqualified deals: above and just
+	// below "Long with a promise", whose own stuck deal puts it between.
+	hot := []string{"Hot 1", "Hot 2", "Hot 3", "Warm"}
+	for i, name := range hot {
+		for range 3 - i/3 {
+			stuckDeal(name, false)
+		}
+	}
+	f.setNow(T0.AddDate(0, 0, -21))
+	stuckDeal("Stuck lately", true)
+	f.setNow(T0)
+	for i := range 12 + len(hot) {
+		name := fmt.Sprintf("Stuck %c", 'Z'-i)
+		if i >= 12 {
+			name = hot[i-12]
+		}
+		r := f.record(f.rep1, store.Activity{Customer: named(name), Interaction: call(T0.AddDate(0, 0, -1), "x")})
+		if i%5 == 2 || i >= 12 {
+			seg := "A"
+			if _, _, err := f.s.UpdateCustomer(t.Context(), f.rep1, f.origin(), r.Customer.ID, store.CustomerUpdate{Segment: &seg}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	ids := func(items []store.AgendaItem) []store.CustomerID {
 		return mapTo(items, func(it store.AgendaItem) store.CustomerID { return it.Customer.ID })
 	}
-	until := T0.Add(16 * time.Hour)
-	all := store.Agenda(f.book(f.rep1, store.AgendaFilter{Owner: f.rep1.UserID, Until: until}), T0, time.UTC, store.DefaultWeights)
-	if len(all) < 26 {
+	until, stuck := T0.Add(16*time.Hour), T0.AddDate(0, 0, -14)
+	all := store.Agenda(f.book(f.rep1, store.AgendaFilter{Owner: f.rep1.UserID, Until: until, StuckSince: stuck}), T0, time.UTC, store.DefaultWeights)
+	if len(all) < 40 {
 		t.Skipf("only %d agenda items: the cadence does not make these customers due", len(all))
 	}
-	for _, limit := range []int{1, 3, 6, 12, 20, 40} {
-		flt := store.AgendaFilter{Owner: f.rep1.UserID, Until: until}
+	for _, limit := range []int{1, 3, 6, 12, 20, 40, 60} {
+		flt := store.AgendaFilter{Owner: f.rep1.UserID, Until: until, StuckSince: stuck}
 		flt.Page(store.DefaultWeights, T0, limit)
 		b := f.book(f.rep1, flt)
 		got := store.Agenda(b, T0, time.UTC, store.DefaultWeights)
