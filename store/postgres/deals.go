@@ -117,6 +117,11 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 		}
 	}
 	cid, err := db.change(ctx, s, o, "update deal", func(c *change) error {
+		// Locked first: the stage, lost reason and currency written are
+		// decided from those read, which another move of the deal changes.
+		if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM deals WHERE id = ? FOR NO KEY UPDATE", int64(id)); err != nil {
+			return err
+		}
 		var err error
 		if d, err = visibleDeal(c.ctx, c.tx, s, id); err != nil {
 			return err
@@ -294,8 +299,9 @@ func (db *DB) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin,
 			return err
 		}
 		in.DealID = d.ID
-		// The customer's row gives the keep-in-touch fields to move on.
-		if r.Customer, err = visibleCustomer(c.ctx, c.tx, store.Scope{Role: store.RoleAdmin}, d.CustomerID); err != nil {
+		// The customer's row gives the keep-in-touch fields to move on,
+		// locked as Record locks it.
+		if r.Customer, err = c.lockCustomer(d.CustomerID); err != nil {
 			return err
 		}
 		if err := c.addInteraction(s, o, in, &r); err != nil {
