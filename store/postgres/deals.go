@@ -225,6 +225,10 @@ func (db *DB) BindChat(ctx context.Context, s store.Scope, o store.Origin, b sto
 		if err != nil {
 			return err
 		}
+		// A chat linked twice at once is linked once, then moved.
+		if err := c.lockKey(newBindingLock, b.Platform+" "+b.ChatID+" "+b.ThreadID); err != nil {
+			return err
+		}
 		var old int64
 		err = c.tx.QueryRowContext(c.ctx, "SELECT id FROM deal_bindings WHERE platform = ? AND chat_id = ? AND thread_id = ?",
 			b.Platform, b.ChatID, b.ThreadID).Scan(&old)

@@ -261,10 +261,20 @@ func (c *change) lockVisibleCustomer(s store.Scope, id store.CustomerID) (store.
 	return c.lockCustomer(id)
 }
 
-// newCustomerLock is the advisory lock (with the schema and the name)
-// that writers about a customer not found by name take before creating
-// it, so that two first calls with one new customer create it once.
-const newCustomerLock = 0x6e61_6d65 // "name"
+// Advisory locks on a row not yet created, which no row lock can guard:
+// a new customer's name, a chat not yet linked to a deal.
+const (
+	newCustomerLock = 0x6e61_6d65 // "name"
+	newBindingLock  = 0x6269_6e64 // "bind"
+)
+
+// lockKey takes the advisory lock class holds on key in this schema until
+// the change commits: of two writers creating one row at once, the second
+// waits, then finds the first's row.
+func (c *change) lockKey(class int, key string) error {
+	_, err := c.tx.ExecContext(c.ctx, "SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ' ' || ?::text))", class, key)
+	return err
+}
 
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
 	if ref.ID != 0 {
@@ -283,9 +293,9 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	}
 	found, err := named()
 	if err == nil && len(found) == 0 {
-		// Held until commit: a writer that waited for it looks again, and
-		// finds the customer the first one created.
-		if _, err = c.tx.ExecContext(c.ctx, "SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ' ' || ?::text))", newCustomerLock, key); err == nil {
+		// Not found: look again under the name's lock, which a writer
+		// creating it holds.
+		if err = c.lockKey(newCustomerLock, key); err == nil {
 			found, err = named()
 		}
 	}

@@ -26,6 +26,7 @@ var raceTests = []struct {
 	{"Races/DealStages", testRaceDealStages},
 	{"Races/CustomerUpdateAgainstCalls", testRaceCustomerUpdate},
 	{"Races/CaptureOnOneCustomer", testRaceCapture},
+	{"Races/BindOneChat", testRaceBind},
 	{"Races/ReferralOnce", testRaceReferral},
 	{"Races/NewCustomerOnce", testRaceNewCustomer},
 	{"Races/PlanSegmentOnce", testRacePlanSegment},
@@ -305,6 +306,27 @@ func testRaceCapture(t *testing.T, f *fixture) {
 			t.Fatalf("round %d: CaptureMessage: %v", i, err)
 		}
 		wantTouch(t, f.customer(f.rep1, d.CustomerID), minute(i*chats+chats))
+	}
+}
+
+// testRaceBind links one chat to a deal from several places at once:
+// every link is stored (the later ones replace the first), none is
+// refused as taken.
+func testRaceBind(t *testing.T, f *fixture) {
+	const presses = 4
+	d, _ := f.createDeal(f.rep1, store.NewDeal{Customer: named("Acme"), Currency: "USD"})
+	for i := range 5 {
+		chat := fmt.Sprint("C", i)
+		errs := together(presses, func(p int) error {
+			_, err := f.s.BindChat(t.Context(), f.rep1, f.origin2("bind-"+chat, p), store.ChatBinding{Platform: "slack", ChatID: chat, DealID: d.ID})
+			return err
+		})
+		if err := errors.Join(errs...); err != nil {
+			t.Errorf("BindChat(%s): %v", chat, err)
+		}
+	}
+	if bs, err := f.s.BindingsOf(t.Context(), d.ID); err != nil || len(bs) != 5 {
+		t.Errorf("BindingsOf = %+v, %v; want 5", bs, err)
 	}
 }
 
