@@ -101,11 +101,18 @@ func (db *DB) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id,
 	var err error
 	h.Change, err = db.change(ctx, s, o, "remove user", func(c *change) error {
 		var leaver, heir string
-		for _, u := range []struct {
+		users := []struct {
 			id   store.UserID
 			name *string
-		}{{id, &leaver}, {to, &heir}} {
-			err := c.tx.QueryRowContext(c.ctx, "SELECT name FROM users WHERE id = ? AND left_at = 0", u.id).Scan(u.name)
+		}{{id, &leaver}, {to, &heir}}
+		if to < id {
+			users[0], users[1] = users[1], users[0]
+		}
+		for _, u := range users {
+			// Locked, in id order: a user removed twice at once is handed
+			// over once, and one handed what a leaver had at the same time
+			// is not left with it.
+			err := c.tx.QueryRowContext(c.ctx, "SELECT name FROM users WHERE id = ? AND left_at = 0 FOR NO KEY UPDATE", u.id).Scan(u.name)
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("user %d: %w", u.id, store.ErrNotFound)
 			}

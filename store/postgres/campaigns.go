@@ -19,7 +19,13 @@ func (db *DB) PlanSegment(ctx context.Context, s store.Scope, o store.Origin, se
 	due := f.Due.UTC().Truncate(time.Second)
 	var added []store.FollowUp
 	cid, err := db.change(ctx, s, o, fmt.Sprintf("plan segment %s: %s", segment, f.Note), func(c *change) error {
-		// Segments are letters the user types: "a" is segment A.
+		// Segments are letters the user types: "a" is segment A. The
+		// customers are locked (in id order, as everyone locks several),
+		// so that a campaign planned twice at once finds the first plan.
+		if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM customers WHERE owner_id = ? AND lower(segment) = lower(?) ORDER BY id FOR NO KEY UPDATE",
+			s.UserID, segment); err != nil {
+			return err
+		}
 		cs, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+` FROM customers c
 			WHERE c.owner_id = ? AND lower(c.segment) = lower(?) ORDER BY c.name, c.id`, s.UserID, segment)
 		if err != nil {

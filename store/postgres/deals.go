@@ -117,6 +117,11 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 		}
 	}
 	cid, err := db.change(ctx, s, o, "update deal", func(c *change) error {
+		// Locked first: the stage, lost reason and currency written are
+		// decided from those read, which another move of the deal changes.
+		if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM deals WHERE id = ? FOR NO KEY UPDATE", int64(id)); err != nil {
+			return err
+		}
 		var err error
 		if d, err = visibleDeal(c.ctx, c.tx, s, id); err != nil {
 			return err
@@ -220,6 +225,10 @@ func (db *DB) BindChat(ctx context.Context, s store.Scope, o store.Origin, b sto
 		if err != nil {
 			return err
 		}
+		// A chat linked twice at once is linked once, then moved.
+		if err := c.lockKey(newBindingLock, b.Platform+" "+b.ChatID+" "+b.ThreadID); err != nil {
+			return err
+		}
 		var old int64
 		err = c.tx.QueryRowContext(c.ctx, "SELECT id FROM deal_bindings WHERE platform = ? AND chat_id = ? AND thread_id = ?",
 			b.Platform, b.ChatID, b.ThreadID).Scan(&old)
@@ -294,8 +303,9 @@ func (db *DB) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin,
 			return err
 		}
 		in.DealID = d.ID
-		// The customer's row gives the keep-in-touch fields to move on.
-		if r.Customer, err = visibleCustomer(c.ctx, c.tx, store.Scope{Role: store.RoleAdmin}, d.CustomerID); err != nil {
+		// The customer's row gives the keep-in-touch fields to move on,
+		// locked as Record locks it.
+		if r.Customer, err = c.lockCustomer(d.CustomerID); err != nil {
 			return err
 		}
 		if err := c.addInteraction(s, o, in, &r); err != nil {

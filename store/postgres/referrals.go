@@ -13,7 +13,9 @@ func (db *DB) SetReferrer(ctx context.Context, s store.Scope, o store.Origin, id
 		return 0, fmt.Errorf("postgres: set referrer: %w", &store.InvalidError{Field: store.FieldName, Reason: "a customer cannot refer itself"})
 	}
 	cid, err := db.change(ctx, s, o, "referral", func(c *change) error {
-		cu, err := visibleCustomer(c.ctx, c.tx, s, id)
+		// Locked: of two referrals recorded at once, the second finds the
+		// first's.
+		cu, err := c.lockVisibleCustomer(s, id)
 		if err != nil {
 			return err
 		}

@@ -49,14 +49,16 @@ func (db *DB) Undo(ctx context.Context, s store.Scope, o store.Origin, id store.
 }
 
 // undoTarget finds the change to undo: the user's own, not an undo, not
-// undone already.
+// undone already. Its row stays locked, so that of two undos of it at once
+// the second finds it undone (or, for the latest change, takes the one
+// before, as it would after the first).
 func (c *change) undoTarget(s store.Scope, id store.ChangeID) (store.Change, error) {
 	q := "SELECT id, user_id, at, summary, undone_at FROM changes WHERE user_id = ? AND undoes IS NULL AND id <> ?"
 	args := []any{s.UserID, c.id}
 	if id == 0 {
-		q += " AND undone_at = 0 ORDER BY id DESC LIMIT 1"
+		q += " AND undone_at = 0 ORDER BY id DESC LIMIT 1 FOR NO KEY UPDATE"
 	} else {
-		q += " AND id = ?"
+		q += " AND id = ? FOR NO KEY UPDATE"
 		args = append(args, id)
 	}
 	var ch store.Change
@@ -85,13 +87,38 @@ func (c *change) revert(s store.Scope, id store.ChangeID) error {
 	if err != nil {
 		return err
 	}
+	var users, customers []int64
 	for _, a := range rows {
 		if !slices.Contains(undoable, a.table) {
 			return fmt.Errorf("undo %s: table not undoable", a.table)
 		}
-		if err := c.mayRevert(s, a); err != nil {
+		cid, err := c.mayRevert(s, a)
+		if err != nil {
 			return err
 		}
+		if a.table == "users" {
+			users = append(users, a.id)
+		} else if cid != 0 {
+			customers = append(customers, cid)
+		}
+	}
+	// The users and customers the rows belong to are locked first, in id
+	// order, as RemoveUser and Record lock them before their records:
+	// locking a follow-up, then its customer, would deadlock with a call
+	// that fulfils the follow-up.
+	for _, l := range []struct {
+		table string
+		ids   []int64
+	}{{"users", users}, {"customers", customers}} {
+		slices.Sort(l.ids)
+		for _, rid := range slices.Compact(l.ids) {
+			// Table names come from the list above, never from input.
+			if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM "+l.table+" WHERE id = ? FOR NO KEY UPDATE", rid); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range rows {
 		if err := c.revertRow(id, a); err != nil {
 			return err
 		}
@@ -101,13 +128,14 @@ func (c *change) revert(s store.Scope, id store.ChangeID) error {
 
 // mayRevert checks that s still sees what a row belongs to: one's own
 // change on a customer handed to someone else since is theirs now. Users
-// are an admin's.
-func (c *change) mayRevert(s store.Scope, a auditRow) error {
+// are an admin's. It returns the row's customer, 0 for a user or a row
+// gone since.
+func (c *change) mayRevert(s store.Scope, a auditRow) (int64, error) {
 	if a.table == "users" {
 		if s.Role != store.RoleAdmin {
-			return fmt.Errorf("undo: user %d: %w", a.id, store.ErrForbidden)
+			return 0, fmt.Errorf("undo: user %d: %w", a.id, store.ErrForbidden)
 		}
-		return nil
+		return 0, nil
 	}
 	column := "customer_id"
 	switch a.table {
@@ -120,17 +148,17 @@ func (c *change) mayRevert(s store.Scope, a auditRow) error {
 	// Table and column are undoable's and the list above's, never input.
 	err := c.tx.QueryRowContext(c.ctx, "SELECT "+column+" FROM "+a.table+" WHERE id = ?", a.id).Scan(&cid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // gone since: revertRow says so
+		return 0, nil // gone since: revertRow says so
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := visibleCustomer(c.ctx, c.tx, s, store.CustomerID(cid)); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("undo: customer %d: %w", cid, store.ErrNotFound)
+		return 0, fmt.Errorf("undo: customer %d: %w", cid, store.ErrNotFound)
 	} else if err != nil {
-		return err
+		return 0, err
 	}
-	return nil
+	return cid, nil
 }
 
 func scanAudit(sc scanner) (auditRow, error) {
@@ -172,6 +200,16 @@ func decodeCols(s string, m *map[string]any) error {
 // created row, when later records refer to it (the foreign key refuses the
 // delete). Later changes that were undone, and undos, do not count.
 func (c *change) revertRow(target store.ChangeID, a auditRow) error {
+	// The row is locked (c.row) before the later changes are counted: one
+	// that held it while the count ran would commit unseen, and be lost.
+	names := slices.Sorted(maps.Keys(a.after))
+	current, err := c.row(a.table, a.id, names)
+	if errors.Is(err, store.ErrNotFound) { // gone since
+		return fmt.Errorf("undo: %s %d %w: %w", a.table, a.id, errLater, store.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("undo: %w", err)
+	}
 	var later int
 	if err := c.tx.QueryRowContext(c.ctx, `SELECT COUNT(*) FROM audit a JOIN changes ch ON ch.id = a.change_id
 		WHERE a.entity = ? AND a.entity_id = ? AND a.change_id > ? AND a.change_id <> ? AND ch.undone_at = 0 AND ch.undoes IS NULL`,
@@ -180,14 +218,6 @@ func (c *change) revertRow(target store.ChangeID, a auditRow) error {
 	}
 	if later > 0 {
 		return fmt.Errorf("undo: %s %d %w: %w", a.table, a.id, errLater, store.ErrConflict)
-	}
-	names := slices.Sorted(maps.Keys(a.after))
-	current, err := c.row(a.table, a.id, names)
-	if errors.Is(err, store.ErrNotFound) { // gone since
-		return fmt.Errorf("undo: %s %d %w: %w", a.table, a.id, errLater, store.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("undo: %w", err)
 	}
 	for _, cur := range current {
 		if fmt.Sprint(cur.val) != fmt.Sprint(a.after[cur.name]) {

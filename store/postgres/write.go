@@ -253,13 +253,33 @@ func (c *change) lockCustomer(id store.CustomerID) (store.Customer, error) {
 	return cs[0], nil
 }
 
+// lockVisibleCustomer is lockCustomer for a customer s may see.
+func (c *change) lockVisibleCustomer(s store.Scope, id store.CustomerID) (store.Customer, error) {
+	if _, err := visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+		return store.Customer{}, err
+	}
+	return c.lockCustomer(id)
+}
+
+// Advisory locks on a row not yet created, which no row lock can guard:
+// a new customer's name, a chat not yet linked to a deal.
+const (
+	newCustomerLock = 0x6e61_6d65 // "name"
+	newBindingLock  = 0x6269_6e64 // "bind"
+)
+
+// lockKey takes the advisory lock class holds on key in this schema until
+// the change commits: of two writers creating one row at once, the second
+// waits, then finds the first's row.
+func (c *change) lockKey(class int, key string) error {
+	_, err := c.tx.ExecContext(c.ctx, "SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ' ' || ?::text))", class, key)
+	return err
+}
+
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
 	if ref.ID != 0 {
-		cu, err := visibleCustomer(c.ctx, c.tx, s, ref.ID)
-		if err != nil {
-			return err
-		}
-		r.Customer, err = c.lockCustomer(cu.ID)
+		var err error
+		r.Customer, err = c.lockVisibleCustomer(s, ref.ID)
 		return err
 	}
 	name := strings.TrimSpace(store.Normalize(ref.Name))
@@ -267,8 +287,18 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	if key == "" || len(name) > 200 {
 		return &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("customer name %q", ref.Name)}
 	}
-	found, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+" FROM customers c WHERE c.name_key = ? AND "+visible+" ORDER BY c.id LIMIT 5",
-		append([]any{key}, visArgs(s)...)...)
+	named := func() ([]store.Customer, error) {
+		return queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+" FROM customers c WHERE c.name_key = ? AND "+visible+" ORDER BY c.id LIMIT 5",
+			append([]any{key}, visArgs(s)...)...)
+	}
+	found, err := named()
+	if err == nil && len(found) == 0 {
+		// Not found: look again under the name's lock, which a writer
+		// creating it holds.
+		if err = c.lockKey(newCustomerLock, key); err == nil {
+			found, err = named()
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -409,7 +439,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin,
 	}
 	cid, err := db.change(ctx, s, o, "update customer", func(c *change) error {
 		var err error
-		if cu, err = visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+		// Locked: the keep-in-touch date is computed from the last contact,
+		// which a call logged at the same time moves.
+		if cu, err = c.lockVisibleCustomer(s, id); err != nil {
 			return err
 		}
 		var cols []col

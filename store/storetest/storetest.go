@@ -104,6 +104,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 	tests = append(tests, dealTests...)
 	tests = append(tests, searchTests...)
 	tests = append(tests, referralTests...)
+	tests = append(tests, raceTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := open(t)
