@@ -259,7 +259,9 @@ type DealUpdate struct {
 	Budget        *string
 	Authority     *string
 	// CarePlan is scheduled in the same change: the follow-ups and yearly
-	// occasion of a won deal, so that undoing the win removes them.
+	// occasion of a won deal, so that undoing the win removes them. Only a
+	// change that moves the deal to won schedules it: a deal won already
+	// (by another message at the same time) gets no second plan.
 	CarePlan *CarePlan
 }
 

@@ -142,6 +142,13 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 			set("value", d.Value)
 			set("currency", d.Currency)
 		}
+		// A care plan comes with a win, from the change that makes it: of
+		// two wins at once, the second finds the deal won and schedules
+		// nothing.
+		plan := upd.CarePlan
+		if upd.Stage == nil || *upd.Stage != store.DealWon || d.Stage == store.DealWon {
+			plan = nil
+		}
 		if upd.Stage != nil && *upd.Stage != d.Stage {
 			d.Stage, d.StageChangedAt = *upd.Stage, c.now
 			set("stage", d.Stage)
@@ -170,7 +177,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 			d.OwnerID = *upd.Owner
 			set("owner_id", int64(d.OwnerID))
 		}
-		if len(cols) == 0 && upd.CarePlan == nil {
+		if len(cols) == 0 && plan == nil {
 			return &store.InvalidError{Field: store.FieldValue, Reason: "nothing to change"}
 		}
 		if len(cols) > 0 {
@@ -178,8 +185,8 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 				return err
 			}
 		}
-		if upd.CarePlan != nil {
-			if err := c.carePlan(d, *upd.CarePlan); err != nil {
+		if plan != nil {
+			if err := c.carePlan(d, *plan); err != nil {
 				return err
 			}
 		}

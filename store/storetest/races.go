@@ -24,6 +24,7 @@ var raceTests = []struct {
 	{"Races/UndoAgainstDone", testRaceUndoDone},
 	{"Races/UndoAgainstFulfil", testRaceUndoFulfil},
 	{"Races/DealStages", testRaceDealStages},
+	{"Races/WonOnce", testRaceWon},
 	{"Races/CustomerUpdateAgainstCalls", testRaceCustomerUpdate},
 	{"Races/CaptureOnOneCustomer", testRaceCapture},
 	{"Races/BindOneChat", testRaceBind},
@@ -258,6 +259,23 @@ func testRaceDealStages(t *testing.T, f *fixture) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// testRaceWon: a deal marked won from several places at once, each with
+// its care plan, is won once and gets one plan: the others find it won.
+func testRaceWon(t *testing.T, f *fixture) {
+	const presses = 6
+	d, _ := f.createDeal(f.rep1, store.NewDeal{Customer: named("Minh Phát"), Value: 150_000_000, Currency: "VND", Stage: "negotiation"})
+	errs := together(presses, func(i int) error {
+		won := store.DealWon
+		plan := &store.CarePlan{FollowUps: []store.FollowUp{{Due: T0.AddDate(0, 0, 3), AllDay: true, Note: "thank-you check-in"}}}
+		_, _, err := f.s.UpdateDeal(t.Context(), f.rep1, f.origin2("won", i), d.ID, store.DealUpdate{Stage: &won, CarePlan: plan})
+		return err
+	})
+	onceOf(t, "mark won", errs, store.ErrInvalid)
+	if fus := f.followUps(f.rep1, store.FollowUpFilter{Customer: d.CustomerID}); len(fus) != 1 {
+		t.Errorf("%d care plan follow-ups after %d wins at once, want 1", len(fus), presses)
 	}
 }
 
