@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	_ "time/tzdata" // users' zones resolve even on machines without zoneinfo
@@ -20,8 +21,30 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	tuneGC(os.Getenv)
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "tend:", err)
 		os.Exit(1)
+	}
+}
+
+// Garbage collector settings, unless GOGC or GOMEMLIMIT say otherwise.
+// Tend's live heap is a few megabytes while one answer allocates about as
+// much, so at Go's default the collector ran every two or three answers,
+// taking a core of two for a few milliseconds each time: 396 collections
+// in one `tend bench` run, 63 with these, and the follow-up answer about
+// a fifth quicker at p50. The memory limit keeps a large import's heap in
+// bounds all the same.
+const (
+	gcPercent   = 400
+	memoryLimit = 160 << 20
+)
+
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 }

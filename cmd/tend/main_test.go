@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -385,6 +387,33 @@ func TestDealStagesConfig(t *testing.T) {
 		"deals:\n  stages:\n    - {name: demo, probability: 120}\n", "deals:\n  stages:\n    - {name: \"\", probability: 1}\n"} {
 		if _, err := ParseConfig(strings.NewReader(bad), none); err == nil {
 			t.Errorf("ParseConfig(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestTuneGC: the collector runs less often than Go's default, under a
+// memory limit, unless the environment sets either.
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	tests := []struct {
+		env         map[string]string
+		percent     int
+		limit       int64
+		description string
+	}{
+		{map[string]string{}, gcPercent, memoryLimit, "defaults"},
+		{map[string]string{"GOGC": "100", "GOMEMLIMIT": "1GiB"}, 100, math.MaxInt64, "the environment's"},
+	}
+	for _, tt := range tests {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		tuneGC(func(k string) string { return tt.env[k] })
+		if got := debug.SetGCPercent(100); got != tt.percent {
+			t.Errorf("%s: GC percent %d, want %d", tt.description, got, tt.percent)
+		}
+		if got := debug.SetMemoryLimit(-1); got != tt.limit {
+			t.Errorf("%s: memory limit %d, want %d", tt.description, got, tt.limit)
 		}
 	}
 }
