@@ -27,12 +27,18 @@ func (db *DB) checkpointLoop() {
 	defer db.background.Done()
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
+	failing := false // logged once per run of failures, not ten times a second
 	for {
 		select {
 		case <-tick.C:
-			if _, err := db.ckpt.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-				db.log.Error("sqlite: checkpoint", "err", err)
+			_, err := db.ckpt.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+			switch {
+			case err != nil && !failing:
+				db.log.Error("sqlite: checkpoint failing", "err", err)
+			case err == nil && failing:
+				db.log.Info("sqlite: checkpoint working again")
 			}
+			failing = err != nil
 		case <-db.quit:
 			return
 		}
