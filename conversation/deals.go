@@ -320,8 +320,14 @@ func (r *Router) moveDeal(ctx context.Context, ses *session, d store.Deal, stage
 			care = append(care, said)
 		}
 	}
-	from := d.Stage
-	d, ch, err := r.Store.UpdateDeal(ctx, ses.scope, ses.origin, d.ID, upd)
+	id, from, title := d.ID, d.Stage, d.Title
+	d, ch, err := r.Store.UpdateDeal(ctx, ses.scope, ses.origin, id, upd)
+	if errors.Is(err, store.ErrInvalid) && reason == "" {
+		// Moved there meanwhile, by another message of the same moment.
+		if now, err := r.Store.Deal(ctx, ses.scope, id); err == nil && now.Stage == stage {
+			return say(t(ses.lang, msgDealSame, title, stageName(ses.lang, stage)))
+		}
+	}
 	if o, ok := invalid(ses, err); ok {
 		return o
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/conversation"
 	"github.com/tend-crm/tend/store"
 )
 
@@ -152,6 +153,15 @@ func TestDeals(t *testing.T) {
 				t.Errorf("after undo: stage %s", d.Stage)
 			}
 		}},
+		{"won from two places at once: one care plan; the second hears it is won", func(t *testing.T, h *harness) {
+			h.say("ann", "new deal Acme renewal 12k")
+			h.r.Store = &wonMeanwhile{Store: h.r.Store}
+			wantText(t, h.say("ann", "won Acme renewal"), "Acme renewal is at won already.")
+			fus, err := h.db.FollowUps(t.Context(), h.user("ann"), store.FollowUpFilter{Status: store.FollowUpOpen})
+			if err != nil || len(fus) != 2 {
+				t.Errorf("care plan follow-ups = %+v, %v; want one plan's two", fus, err)
+			}
+		}},
 		{"owner and close date change", func(t *testing.T, h *harness) {
 			h.say("bob", "hello")
 			h.say("ann", "new deal Acme renewal 12k")
@@ -291,4 +301,21 @@ func testBinding(t *testing.T, h *harness, p bot.Platform) {
 	}
 	// In a DM, link is refused: it binds the chat it is said in.
 	wantText(t, h.dm(p, "ann", "link deal Acme renewal"), "from the channel or group")
+}
+
+// wonMeanwhile is a store in which another message wins a deal, with its
+// care plan, just before the router's own update does.
+type wonMeanwhile struct {
+	conversation.Store
+	done bool
+}
+
+func (s *wonMeanwhile) UpdateDeal(ctx context.Context, sc store.Scope, o store.Origin, id store.DealID, upd store.DealUpdate) (store.Deal, store.ChangeID, error) {
+	if upd.Stage != nil && *upd.Stage == store.DealWon && !s.done {
+		s.done = true
+		if _, _, err := s.Store.UpdateDeal(ctx, sc, store.Origin{Platform: "test", EventID: "the other message"}, id, upd); err != nil {
+			return store.Deal{}, 0, err
+		}
+	}
+	return s.Store.UpdateDeal(ctx, sc, o, id, upd)
 }
