@@ -297,12 +297,17 @@ func (b *bench) followUps(ctx context.Context, r bot.Handler, users []store.User
 			rep = u
 		}
 	}
+	// The first answers prepare statements and fill caches: a server that
+	// has answered a few is what is timed (start-up is a figure of its own).
+	const warmUp = 10
 	took := make([]time.Duration, n)
-	for i := range took {
+	for i := range warmUp + n {
 		start := time.Now()
 		replies, err := r.HandleMessage(ctx, bot.Message{Platform: "console", ChatID: login(rep), From: bot.Sender{ID: login(rep)},
 			Text: "who should I follow up with?", IsDM: true, Mentioned: true})
-		took[i] = time.Since(start)
+		if i >= warmUp {
+			took[i-warmUp] = time.Since(start)
+		}
 		if err != nil || len(replies) == 0 {
 			return fmt.Errorf("bench: follow-ups: %v", err)
 		}

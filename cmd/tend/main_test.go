@@ -417,3 +417,25 @@ func TestTuneGC(t *testing.T) {
 		}
 	}
 }
+
+// TestBench runs `tend bench` on a small book: every figure of
+// docs/performance.md is measured and printed, and a second run on the
+// same file measures it again without generating it.
+func TestBench(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bench.db")
+	args := []string{"bench", "--db", db, "--customers", "300", "--interactions", "2000", "--reps", "4", "--heavy", "100",
+		"--messages", "40", "--queries", "5"}
+	for run := range 2 {
+		out, err := tend(t, "", args...)
+		if err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		for _, figure := range []string{"| start-up on the file |", "| raw inserts, one row per transaction |",
+			"| messages logged end to end (4 workers) |", "| CPU time per logged message |", "| ratio end to end / raw |",
+			"| follow-ups answer for rep1 (p50 / p99) |", "| digests of all ", "| peak RSS while answering |"} {
+			if !strings.Contains(out, figure) {
+				t.Errorf("run %d: no %q in\n%s", run, figure, out)
+			}
+		}
+	}
+}
