@@ -155,7 +155,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Close finishes the writes under way and closes both handles.
+// Close finishes the writes under way and closes the connections.
 func (db *DB) Close() error {
 	db.stop()
 	return errors.Join(db.ckpt.Close(), db.read.Close(), db.write.Close())
