@@ -1547,6 +1547,28 @@ func testAgendaLimit(t *testing.T, f *fixture) {
 	f.setNow(T0.AddDate(0, 0, -21))
 	stuckDeal("Stuck lately", true)
 	f.setNow(T0)
+	// Follow-ups two months late, whose score is capped too: one or two a
+	// customer, in segment A, with a stuck deal; these rank first.
+	for i, late := range []struct {
+		name     string
+		promises int
+	}{{"Late A", 2}, {"Late B", 2}, {"Late C", 1}, {"Late D", 1}, {"Late E", 1}} {
+		r := f.record(f.rep1, store.Activity{Customer: named(late.name), Interaction: call(T0.AddDate(0, 0, -1), "x"), FollowUp: due(T0.AddDate(0, 0, -60), "y")})
+		for range late.promises - 1 {
+			f.record(f.rep1, store.Activity{Customer: byID(r.Customer.ID), FollowUp: due(T0.AddDate(0, 0, -45), "z")})
+		}
+		switch i {
+		case 2:
+			seg := "A"
+			if _, _, err := f.s.UpdateCustomer(t.Context(), f.rep1, f.origin(), r.Customer.ID, store.CustomerUpdate{Segment: &seg}); err != nil {
+				t.Fatal(err)
+			}
+		case 3:
+			f.setNow(T0.AddDate(0, 0, -60))
+			stuckDeal(late.name, false)
+			f.setNow(T0)
+		}
+	}
 	for i := range 12 + len(hot) {
 		name := fmt.Sprintf("Stuck %c", 'Z'-i)
 		if i >= 12 {
@@ -1568,7 +1590,7 @@ func testAgendaLimit(t *testing.T, f *fixture) {
 	if len(all) < 40 {
 		t.Skipf("only %d agenda items: the cadence does not make these customers due", len(all))
 	}
-	for _, limit := range []int{1, 3, 6, 12, 20, 40, 60} {
+	for _, limit := range []int{1, 2, 3, 5, 6, 12, 20, 40, 60} {
 		flt := store.AgendaFilter{Owner: f.rep1.UserID, Until: until, StuckSince: stuck}
 		flt.Page(store.DefaultWeights, T0, limit)
 		b := f.book(f.rep1, flt)
