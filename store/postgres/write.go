@@ -41,6 +41,21 @@ func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary
 		if err := claimEvent(ctx, tx, o, now); err != nil {
 			return err
 		}
+		// A user removed since the caller looked them up writes nothing: a
+		// customer created now would be owned by someone who has left.
+		// Shared, so that removing the user (which locks the row to update
+		// it) waits for the user's writes under way, and the writes after
+		// it see that the user has left.
+		var left int64
+		switch err := tx.QueryRowContext(ctx, "SELECT left_at FROM users WHERE id = ? FOR SHARE", s.UserID).Scan(&left); {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("%w: user %d", store.ErrNotFound, s.UserID)
+		case err != nil:
+			return err
+		}
+		if left != 0 {
+			return fmt.Errorf("%w: user %d has left", store.ErrForbidden, s.UserID)
+		}
 		if err := tx.QueryRowContext(ctx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?) RETURNING id",
 			s.UserID, now.Unix(), summary).Scan(&id); err != nil {
 			return err

@@ -41,6 +41,18 @@ func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary
 		if err := claimEvent(ctx, tx, o, now); err != nil {
 			return err
 		}
+		// A user removed since the caller looked them up writes nothing: a
+		// customer created now would be owned by someone who has left.
+		var left int64
+		switch err := tx.QueryRowContext(ctx, "SELECT left_at FROM users WHERE id = ?", s.UserID).Scan(&left); {
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("%w: user %d", store.ErrNotFound, s.UserID)
+		case err != nil:
+			return err
+		}
+		if left != 0 {
+			return fmt.Errorf("%w: user %d has left", store.ErrForbidden, s.UserID)
+		}
 		res, err := tx.ExecContext(ctx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?)", s.UserID, now.Unix(), summary)
 		if err != nil {
 			return err

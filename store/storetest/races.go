@@ -32,6 +32,7 @@ var raceTests = []struct {
 	{"Races/NewCustomerOnce", testRaceNewCustomer},
 	{"Races/PlanSegmentOnce", testRacePlanSegment},
 	{"Races/RemoveUserOnce", testRaceRemoveUser},
+	{"Races/WritingWhileRemoved", testRaceWritingWhileRemoved},
 }
 
 // together runs fn(0) … fn(n-1) in goroutines released at once and
@@ -427,6 +428,51 @@ func testRaceRemoveUser(t *testing.T, f *fixture) {
 			return err
 		})
 		onceOf(t, "RemoveUser", errs, store.ErrNotFound)
+	}
+}
+
+// testRaceWritingWhileRemoved removes a rep while the rep logs calls with
+// new customers: what the rep wrote before the removal is handed over,
+// what comes after is refused, and no customer is left owned by someone
+// who has left. A rep removed since writes nothing at all.
+func testRaceWritingWhileRemoved(t *testing.T, f *fixture) {
+	const calls = 8
+	leaver := f.newRep("leaver")
+	errs := together(calls+1, func(i int) error {
+		if i == calls {
+			_, err := f.s.RemoveUser(t.Context(), f.admin, f.origin2("remove", 0), leaver.UserID, f.rep2.UserID)
+			return err
+		}
+		_, err := f.s.Record(t.Context(), leaver, f.origin2("call", i),
+			store.Activity{Customer: named(fmt.Sprintf("Newco %d", i)), Interaction: call(T0, "first call")})
+		if errors.Is(err, store.ErrForbidden) {
+			return nil // after the removal
+		}
+		return err
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("attempt %d: %v", i, err)
+		}
+	}
+	for i := range calls {
+		cs, err := f.s.FindCustomers(t.Context(), f.admin, fmt.Sprintf("Newco %d", i), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.OwnerID == leaver.UserID {
+				t.Errorf("%s is owned by the rep who left", c.Name)
+			}
+		}
+	}
+	_, err := f.s.Record(t.Context(), leaver, f.origin2("call", calls),
+		store.Activity{Customer: named("Latecomer"), Interaction: call(T0, "first call")})
+	if !errors.Is(err, store.ErrForbidden) {
+		t.Errorf("Record by a rep removed since = %v, want ErrForbidden", err)
+	}
+	if names := f.find(f.admin, "Latecomer", 5); len(names) != 0 {
+		t.Errorf("a rep removed since created %v", names)
 	}
 }
 
