@@ -36,17 +36,42 @@ func (db *DB) User(ctx context.Context, id store.UserID) (store.User, error) {
 
 // UserByIdentity implements store.Users.
 func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User, error) {
-	var uid store.UserID
-	err := db.read.QueryRowContext(ctx, "SELECT user_id FROM identities WHERE platform = ? AND external_id = ?",
-		id.Platform, id.ExternalID).Scan(&uid)
-	if errors.Is(err, sql.ErrNoRows) {
-		return store.User{}, fmt.Errorf("postgres: user by %s identity: %w", id.Platform, store.ErrNotFound)
+	// One query, the user on every row with one of their identities: every
+	// message starts with it.
+	var u store.User
+	var idents []store.Identity
+	rows, err := db.read.QueryContext(ctx, "SELECT "+userCols+`, i.platform, i.external_id, i.chat_id
+		FROM users JOIN identities i ON i.user_id = users.id
+		WHERE users.id = (SELECT user_id FROM identities WHERE platform = ? AND external_id = ?)
+		ORDER BY i.platform, i.external_id`, id.Platform, id.ExternalID)
+	if err == nil {
+		defer rows.Close()
+		for rows.Next() {
+			var ident store.Identity
+			if u, err = scanUser(extra{rows, []any{&ident.Platform, &ident.ExternalID, &ident.ChatID}}); err != nil {
+				break
+			}
+			idents = append(idents, ident)
+		}
+		err = cmpErr(err, rows.Err())
 	}
+	if err == nil && len(idents) == 0 {
+		err = store.ErrNotFound
+	}
+	u.Identities = idents
 	if err != nil {
 		return store.User{}, fmt.Errorf("postgres: user by %s identity: %w", id.Platform, err)
 	}
-	return db.User(ctx, uid)
+	return u, nil
 }
+
+// extra scans a row's further columns into dest after a scanner's own.
+type extra struct {
+	sc   scanner
+	dest []any
+}
+
+func (e extra) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.dest...)...) }
 
 // CreateUser implements store.Users.
 func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
