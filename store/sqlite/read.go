@@ -68,24 +68,12 @@ func (db *DB) FindCustomers(ctx context.Context, s store.Scope, name string, lim
 	// Most lookups name a customer exactly, which the indexes answer at
 	// once; only when none matches exactly are the names searched for the
 	// key's words.
-	// Names, then aliases: two plain index lookups beat one query that
-	// merges them.
+	// Names, then aliases, in one query: exact names first.
 	exact, err := queryAll(ctx, scanCustomer, db.read, "SELECT "+customerCols+` FROM customers c
-		WHERE c.name_key = ? AND `+visible+` ORDER BY c.name, c.id LIMIT ?`, append(append([]any{key}, visArgs(s)...), limit)...)
+		WHERE c.id IN (SELECT id FROM customers WHERE name_key = ?1 UNION SELECT customer_id FROM customer_aliases WHERE alias_key = ?1)
+		AND `+visible+` ORDER BY c.name_key <> ?1, c.name, c.id LIMIT ?`, append(append([]any{key}, visArgs(s)...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: find customers: %w", err)
-	}
-	if len(exact) < limit {
-		aliased, err := queryAll(ctx, scanCustomer, db.read, "SELECT "+customerCols+` FROM customer_aliases a JOIN customers c ON c.id = a.customer_id
-			WHERE a.alias_key = ? AND `+visible+` ORDER BY c.name, c.id LIMIT ?`, append(append([]any{key}, visArgs(s)...), limit)...)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: find customers: %w", err)
-		}
-		for _, c := range aliased {
-			if len(exact) < limit && !slices.ContainsFunc(exact, func(e store.Customer) bool { return e.ID == c.ID }) {
-				exact = append(exact, c)
-			}
-		}
 	}
 	if len(exact) > 0 {
 		return exact, nil
