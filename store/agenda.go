@@ -165,7 +165,9 @@ var DefaultWeights = Weights{
 // it.
 func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 	today := dayNumber(now, loc)
-	byCustomer := map[CustomerID]*AgendaItem{}
+	byCustomer := make(map[CustomerID]*AgendaItem, len(b.Customers))
+	// One item per customer at most: allocated at once, never moved.
+	slab := make([]AgendaItem, 0, len(b.Customers))
 	add := func(id CustomerID, r Reason) {
 		c, ok := b.Customers[id]
 		if !ok {
@@ -173,7 +175,8 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 		}
 		it := byCustomer[id]
 		if it == nil {
-			it = &AgendaItem{Customer: c}
+			slab = append(slab, AgendaItem{Customer: c})
+			it = &slab[len(slab)-1]
 			byCustomer[id] = it
 		}
 		if f, ok := w.Segment[c.Segment]; ok {
@@ -231,22 +234,27 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 		add(o.CustomerID, Reason{Kind: ReasonOccasion, Days: days, Occasion: o, Score: score})
 	}
 
-	items := make([]AgendaItem, 0, len(byCustomer))
+	// Sorted by pointer: an item is a few hundred bytes to move.
+	ranked := make([]*AgendaItem, 0, len(byCustomer))
 	for _, it := range byCustomer {
 		slices.SortStableFunc(it.Reasons, func(a, b Reason) int { return cmp.Compare(b.Score, a.Score) })
 		it.Score = it.Reasons[0].Score
 		for _, r := range it.Reasons[1:] {
 			it.Score += r.Score / 10
 		}
-		items = append(items, *it)
+		ranked = append(ranked, it)
 	}
-	slices.SortFunc(items, func(a, b AgendaItem) int {
+	slices.SortFunc(ranked, func(a, b *AgendaItem) int {
 		return cmp.Or(
 			cmp.Compare(b.Score, a.Score),
 			cmp.Compare(a.Customer.Name, b.Customer.Name),
 			cmp.Compare(a.Customer.ID, b.Customer.ID),
 		)
 	})
+	items := make([]AgendaItem, len(ranked))
+	for i, it := range ranked {
+		items[i] = *it
+	}
 	return items
 }
 
