@@ -35,11 +35,13 @@ type txRequest struct {
 }
 
 // tx runs fn in a write transaction, committing if it returns nil. fn must
-// use the context it is given, not its caller's: SQLite rolls back the
-// whole transaction when a statement is interrupted, so a write batched
-// with others runs without cancellation once started (one whose caller
-// gave up before it started is not run); a write alone in its
-// transaction, such as a long import, stays cancellable.
+// use the context it is given, not its caller's, for its statements: it
+// cannot be cancelled. SQLite rolls back the whole transaction when a
+// statement is interrupted, which would take the batch with it, and
+// go-sqlite3 runs every statement of a cancellable context on a goroutine
+// of its own (twice the import's time, for one). A write whose caller
+// gave up before it started is not run; a long one, such as an import,
+// checks its caller's context between rows itself.
 func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -91,7 +93,7 @@ func (db *DB) commit(batch []*txRequest) {
 			r.done <- err
 			continue
 		}
-		if err := db.runOne(tx, r, len(batch) == 1); err != nil {
+		if err := db.runOne(tx, r); err != nil {
 			var broken *brokenTxError
 			if errors.As(err, &broken) {
 				// The transaction itself failed: nothing of the batch stands.
@@ -124,11 +126,8 @@ func (e *brokenTxError) Error() string { return e.err.Error() }
 
 // runOne runs one request in a savepoint of tx, rolling back to it when
 // the request fails.
-func (db *DB) runOne(tx *sql.Tx, r *txRequest, alone bool) (err error) {
-	ctx := r.ctx
-	if !alone {
-		ctx = context.WithoutCancel(ctx)
-	}
+func (db *DB) runOne(tx *sql.Tx, r *txRequest) (err error) {
+	ctx := context.WithoutCancel(r.ctx)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return &brokenTxError{fmt.Errorf("savepoint: %w", err)}
 	}
@@ -137,12 +136,12 @@ func (db *DB) runOne(tx *sql.Tx, r *txRequest, alone bool) (err error) {
 			err = fmt.Errorf("%w: %v", errPanic, p)
 		}
 		if err != nil {
-			if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "ROLLBACK TO w; RELEASE w"); rerr != nil {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO w; RELEASE w"); rerr != nil {
 				err = &brokenTxError{fmt.Errorf("rollback to savepoint after %w: %w", err, rerr)}
 			}
 			return
 		}
-		if _, rerr := tx.ExecContext(context.WithoutCancel(ctx), "RELEASE w"); rerr != nil {
+		if _, rerr := tx.ExecContext(ctx, "RELEASE w"); rerr != nil {
 			err = &brokenTxError{fmt.Errorf("release savepoint: %w", rerr)}
 		}
 	}()

@@ -42,6 +42,9 @@ func (db *DB) Import(ctx context.Context, s store.Scope, opts store.ImportOption
 			if err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil { // the caller gave up: nothing is kept
+				return err
+			}
 			if err := im.row(r); err != nil {
 				return fmt.Errorf("line %d: %w", r.Line, err)
 			}

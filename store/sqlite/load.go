@@ -15,7 +15,8 @@ import (
 // records, audit or event ledger: it fills a store with a generated book
 // for benchmarks and demos. Users' own writes go through the Writer.
 type Loader struct {
-	ctx   context.Context
+	ctx   context.Context // for statements: not cancellable (DB.tx)
+	outer context.Context // the caller's, checked before each row
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	now   int64
@@ -24,8 +25,8 @@ type Loader struct {
 // Load runs fill with a Loader and commits what it added, or nothing if
 // fill fails.
 func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		l := &Loader{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
+	err := db.tx(ctx, func(txctx context.Context, tx *sql.Tx) error {
+		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
 		defer func() {
 			for _, st := range l.stmts {
 				st.Close()
@@ -34,7 +35,7 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 		if err := fill(l); err != nil {
 			return err
 		}
-		return indexPendingTo(ctx, tx, math.MaxInt64) // the whole queue, in one pass
+		return indexPendingTo(txctx, tx, math.MaxInt64) // the whole queue, in one pass
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: load: %w", err)
@@ -44,6 +45,9 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 
 // exec runs an INSERT into table with cols, preparing it once.
 func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
+	if err := l.outer.Err(); err != nil {
+		return 0, err
+	}
 	st, ok := l.stmts[table]
 	if !ok {
 		q := "INSERT INTO " + table + " (" + cols + ") VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
