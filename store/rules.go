@@ -85,6 +85,16 @@ func (upd DealUpdate) Summary() string {
 	return "update deal"
 }
 
+// CarePlanFor is the care plan the update schedules on d as read before
+// it: only a change that makes the deal won schedules one, so that of two
+// wins at once the second finds the deal won and schedules nothing.
+func (upd DealUpdate) CarePlanFor(d Deal) *CarePlan {
+	if upd.Stage == nil || *upd.Stage != DealWon || d.Stage == DealWon {
+		return nil
+	}
+	return upd.CarePlan
+}
+
 // codeAlphabet leaves out letters and digits that read alike (I 1, O 0),
 // since codes are typed by hand. Eight of them are 40 bits.
 const (

@@ -147,13 +147,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 			set("value", d.Value)
 			set("currency", d.Currency)
 		}
-		// A care plan comes with a win, from the change that makes it: of
-		// two wins at once, the second finds the deal won and schedules
-		// nothing.
-		plan := upd.CarePlan
-		if upd.Stage == nil || *upd.Stage != store.DealWon || d.Stage == store.DealWon {
-			plan = nil
-		}
+		plan := upd.CarePlanFor(d)
 		if upd.Stage != nil && *upd.Stage != d.Stage {
 			d.Stage, d.StageChangedAt = *upd.Stage, c.now
 			set("stage", d.Stage)
