@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/store"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -114,6 +115,7 @@ func TestParseCommand(t *testing.T) {
 }
 
 func TestCommandErrors(t *testing.T) {
+	noDB := filepath.Join(t.TempDir(), "never.db")
 	tests := []struct {
 		name string
 		args []string
@@ -125,7 +127,7 @@ func TestCommandErrors(t *testing.T) {
 		{"bad now", []string{"parse", "--now", "monday", "hi"}, "RFC3339"},
 		{"bad zone", []string{"parse", "--tz", "Mars/Olympus", "hi"}, "unknown time zone"},
 		{"parse needs text", []string{"parse"}, "bad arguments"},
-		{"serve without platforms", []string{"serve", "--db", "x.db"}, "no chat platform configured"},
+		{"serve without platforms", []string{"serve", "--db", noDB}, "no chat platform configured"},
 		{"missing config", []string{"migrate", "--config", "/nonexistent/tend.yaml"}, "config"},
 	}
 	for _, tt := range tests {
@@ -135,6 +137,9 @@ func TestCommandErrors(t *testing.T) {
 				t.Errorf("tend %v: error %v, want it to mention %q", tt.args, err, tt.want)
 			}
 		})
+	}
+	if _, err := os.Stat(noDB); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a command that failed on its config left a database behind (%v)", err)
 	}
 }
 

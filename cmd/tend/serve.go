@@ -38,6 +38,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Slack.BotToken == "" && cfg.Telegram.Token == "" {
+		// Before the store opens: a mistyped config must not leave a new
+		// database file behind.
+		return errors.New("serve: no chat platform configured: set slack.bot_token and slack.app_token, or telegram.token " +
+			"(see config.example.yaml); to try Tend without one, run 'tend chat'")
+	}
 	logger := newLogger(cfg.Log, e.stderr)
 	warnExposedConfig(logger, f.configPath)
 	db, err := openStore(ctx, cfg, logger, nil)
@@ -160,10 +166,6 @@ func newAdapters(cfg Config, h bot.Handler, leases telegram.Leases, replica stri
 			return nil, nil, &ConfigError{"telegram", err}
 		}
 		adapters, platforms = append(adapters, a), append(platforms, bot.Telegram)
-	}
-	if len(adapters) == 0 {
-		return nil, nil, errors.New("serve: no chat platform configured: set slack.bot_token and slack.app_token, or telegram.token " +
-			"(see config.example.yaml); to try Tend without one, run 'tend chat'")
 	}
 	return adapters, platforms, nil
 }
