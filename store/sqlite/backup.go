@@ -29,7 +29,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("sqlite: backup: open %s: %w", path, err)
 	}
 	defer dconn.Close()
-	sconn, err := db.read.Conn(ctx)
+	sconn, err := db.readPool.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlite: backup: %w", err)
 	}

@@ -256,14 +256,20 @@ func (db *DB) Deals(ctx context.Context, s store.Scope, f store.DealFilter) ([]s
 
 // AgendaBook implements store.Agendas. Each part is one indexed query; the
 // customers they name are then fetched by id.
-func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilter) (store.Book, error) {
-	b := store.Book{Customers: map[store.CustomerID]store.Customer{}}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for every part
+func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilter) (b store.Book, err error) {
+	err = db.snapshot(ctx, func(tx querier) error { // one state of the book for every part
+		b, err = agendaBook(ctx, tx, s, f)
+		return err
+	})
 	if err != nil {
 		return b, fmt.Errorf("sqlite: agenda: %w", err)
 	}
-	defer tx.Rollback()
+	return b, nil
+}
 
+func agendaBook(ctx context.Context, tx querier, s store.Scope, f store.AgendaFilter) (store.Book, error) {
+	b := store.Book{Customers: map[store.CustomerID]store.Customer{}}
+	var err error
 	// Owner picks the follow-ups and deals that user owns, whoever owns
 	// the customer (a manager's promise on a rep's customer), and
 	// otherwise the customers that user owns.
@@ -288,11 +294,11 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 	b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, "SELECT "+followUpCols+` FROM follow_ups f JOIN customers c ON c.id = f.customer_id
 		WHERE f.status = 'open' AND f.due_at < ?`+fuScope+" ORDER BY f.due_at, f.id", fuArgs...)
 	if err != nil {
-		return b, fmt.Errorf("sqlite: agenda follow-ups: %w", err)
+		return b, fmt.Errorf("follow-ups: %w", err)
 	}
-	stale, err := db.staleCustomers(ctx, tx, f, scope, args)
+	stale, err := staleCustomers(ctx, tx, f, scope, args)
 	if err != nil {
-		return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
+		return b, fmt.Errorf("cadence: %w", err)
 	}
 	for _, c := range stale {
 		b.Customers[c.ID] = c
@@ -301,7 +307,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		b.Deals, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
 			WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?`+dealScope+" ORDER BY d.stage_changed_at", dealArgs...)
 		if err != nil {
-			return b, fmt.Errorf("sqlite: agenda deals: %w", err)
+			return b, fmt.Errorf("deals: %w", err)
 		}
 	}
 	if !f.WonSince.IsZero() {
@@ -317,7 +323,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 				AND NOT EXISTS (SELECT 1 FROM deals l WHERE l.customer_id = d.customer_id AND l.stage = 'won'
 					AND (l.stage_changed_at, l.id) > (d.stage_changed_at, d.id))`+scope+" ORDER BY d.stage_changed_at DESC, d.id", wonArgs...)
 		if err != nil {
-			return b, fmt.Errorf("sqlite: agenda referral asks: %w", err)
+			return b, fmt.Errorf("referral asks: %w", err)
 		}
 	}
 	if len(f.Occasions) > 0 {
@@ -327,7 +333,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 				ON o.month = j.value / 100 % 100 AND o.day = j.value % 100 AND o.lunar = j.value / 10000
 			JOIN customers c ON c.id = o.customer_id WHERE 1`+scope+" ORDER BY o.id", with(string(days))...)
 		if err != nil {
-			return b, fmt.Errorf("sqlite: agenda occasions: %w", err)
+			return b, fmt.Errorf("occasions: %w", err)
 		}
 	}
 
@@ -354,7 +360,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		list, _ := json.Marshal(ids)
 		cs, err := queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+" FROM customers c WHERE c.id IN (SELECT value FROM json_each(?))", list)
 		if err != nil {
-			return b, fmt.Errorf("sqlite: agenda customers: %w", err)
+			return b, fmt.Errorf("customers: %w", err)
 		}
 		for _, c := range cs {
 			b.Customers[c.ID] = c
@@ -366,7 +372,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c
 			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at <= ?`+scope, with(f.Now.Unix())...).Scan(&n); err != nil {
-			return b, fmt.Errorf("sqlite: agenda cadence: %w", err)
+			return b, fmt.Errorf("cadence: %w", err)
 		}
 		for _, c := range b.Customers {
 			if !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && !c.TouchDueAt.After(f.Now) {
@@ -400,12 +406,12 @@ func (db *DB) LastInteractions(ctx context.Context, s store.Scope, ids []store.C
 // staleCustomers loads the customers past their keep-in-touch date: all of
 // them, or under f.Limit the recently overdue ones and the first f.Limit
 // long-overdue ones of each segment by name (AgendaFilter says why).
-func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
+func staleCustomers(ctx context.Context, tx querier, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
 	const stale = ` FROM customers c WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at < ?`
 	if f.Limit <= 0 {
 		return queryAll(ctx, scanCustomer, tx, "SELECT "+customerCols+stale+scope, append([]any{unix(f.Until)}, args...)...)
 	}
-	recent, err := db.recentlyStale(ctx, tx, f, scope, args)
+	recent, err := recentlyStale(ctx, tx, f, scope, args)
 	if err != nil {
 		return nil, err
 	}
@@ -446,7 +452,7 @@ func (db *DB) staleCustomers(ctx context.Context, tx *sql.Tx, f store.AgendaFilt
 // cadence score, as Agenda reckons it (base plus the capped per-day term,
 // times the segment factor) but from instants, within the slack of the
 // f.Limit-th best. Any other scores lower than f.Limit of these.
-func (db *DB) recentlyStale(ctx context.Context, tx *sql.Tx, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
+func recentlyStale(ctx context.Context, tx querier, f store.AgendaFilter, scope string, args []any) ([]store.Customer, error) {
 	w := f.Weights
 	score, scoreArgs := "(CASE c.segment", []any{}
 	for _, seg := range slices.Sorted(maps.Keys(w.Segment)) {
@@ -504,6 +510,11 @@ func queryAll[T any](ctx context.Context, scan func(scanner) (T, error), q queri
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
+		if len(out)%1024 == 1023 {
+			if err := ctx.Err(); err != nil { // the query itself runs on (see uncancelled)
+				return nil, err
+			}
+		}
 		v, err := scan(rows)
 		if err != nil {
 			return nil, err

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -41,23 +40,21 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 	if err := db.indexPending(ctx); err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: search: %w", err)
-	}
-	defer tx.Rollback()
-
-	now := db.Now()
-	cands, err := searchCandidates(ctx, tx, s, matchExpr(terms, " "), now)
-	if err == nil && len(cands) == 0 && len(terms) > 1 {
-		cands, err = searchCandidates(ctx, tx, s, matchExpr(terms, " OR "), now)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: search: %w", err)
-	}
-	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
-	cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
-	hits, err := searchHits(ctx, tx, cands)
+	var hits []store.Hit
+	err := db.snapshot(ctx, func(tx querier) error {
+		now := db.Now()
+		cands, err := searchCandidates(ctx, tx, s, matchExpr(terms, " "), now)
+		if err == nil && len(cands) == 0 && len(terms) > 1 {
+			cands, err = searchCandidates(ctx, tx, s, matchExpr(terms, " OR "), now)
+		}
+		if err != nil {
+			return err
+		}
+		slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
+		cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
+		hits, err = searchHits(ctx, tx, cands)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
