@@ -33,9 +33,11 @@ type AgendaFilter struct {
 	// cadence reasons all weigh the same, the per-day term being capped,
 	// so they rank by segment and then name), and, of the others, those
 	// whose cadence score, reckoned with Weights at Now, is lower than
-	// that of Limit others by more than a day's error. Book.Omitted counts
-	// what was left out. A busy rep's book is thus loaded in bounded time.
-	// Set them with Page.
+	// that of Limit others by more than a day's error; and customers whose
+	// follow-ups, deals, occasions or wins cannot rank them among the
+	// first Limit items either (Shortlist tells from their leads).
+	// Book.Omitted counts what was left out. A busy rep's book is thus
+	// loaded in bounded time. Set them with Page.
 	Limit       int
 	LongOverdue time.Time
 	Now         time.Time
@@ -201,7 +203,7 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 		}
 	}
 	for id, c := range b.Customers {
-		if c.TouchDueAt.IsZero() || c.CadenceDays <= 0 || c.TouchDueAt.After(now) {
+		if !c.CadenceDue(now) {
 			continue
 		}
 		since := c.LastContactAt

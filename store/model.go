@@ -141,6 +141,12 @@ type Customer struct {
 	CreatedAt  time.Time
 }
 
+// CadenceDue reports whether the customer is past their keep-in-touch
+// date at now.
+func (c Customer) CadenceDue(now time.Time) bool {
+	return !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && !c.TouchDueAt.After(now)
+}
+
 // Contact is a person at a customer.
 type Contact struct {
 	ID         ContactID

@@ -378,7 +378,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 			return b, fmt.Errorf("postgres: agenda cadence: %w", err)
 		}
 		for _, c := range b.Customers {
-			if !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && !c.TouchDueAt.After(f.Now) {
+			if c.CadenceDue(f.Now) {
 				n--
 			}
 		}

@@ -56,7 +56,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	traceQuery = trace
 	f := store.AgendaFilter{Owner: rep.UserID, Until: now.Add(15 * time.Hour), StuckSince: now.AddDate(0, 0, -14),
-		Occasions: store.UpcomingDays(now, time.UTC, 4)}
+		Occasions: store.UpcomingDays(now, time.UTC, 4), WonSince: now.AddDate(0, 0, -90)}
 	f.Page(store.DefaultWeights, now, 10)
 	b, err := db.AgendaBook(t.Context(), rep, f)
 	if err != nil {

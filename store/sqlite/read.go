@@ -34,8 +34,8 @@ func scanCustomer(sc scanner) (store.Customer, error) {
 	var c store.Customer
 	var tags string
 	var last, touch, created int64
-	err := sc.Scan(&c.ID, &c.Name, &c.IsPerson, &c.OwnerID, &c.Stage, &c.Segment, &c.CadenceDays, &c.ReferredBy,
-		&tags, &c.Phone, &c.Email, &last, &touch, &created)
+	err := sc.Scan(intInto(&c.ID), &c.Name, &c.IsPerson, intInto(&c.OwnerID), &c.Stage, &c.Segment, intInto(&c.CadenceDays),
+		intInto(&c.ReferredBy), &tags, &c.Phone, &c.Email, &last, &touch, &created)
 	if tags != "" {
 		c.Tags = strings.Split(tags, ",")
 	}
@@ -158,8 +158,8 @@ const followUpCols = `f.id, f.customer_id, COALESCE(f.contact_id, 0), f.owner_id
 func scanFollowUp(sc scanner) (store.FollowUp, error) {
 	var f store.FollowUp
 	var due, created, completed int64
-	err := sc.Scan(&f.ID, &f.CustomerID, &f.ContactID, &f.OwnerID, &due, &f.AllDay, &f.Note, &f.Status,
-		&f.Snoozes, &created, &completed)
+	err := sc.Scan(intInto(&f.ID), intInto(&f.CustomerID), intInto(&f.ContactID), intInto(&f.OwnerID), &due, &f.AllDay, &f.Note,
+		&f.Status, intInto(&f.Snoozes), &created, &completed)
 	f.Due, f.CreatedAt, f.CompletedAt = fromUnix(due), fromUnix(created), fromUnix(completed)
 	return f, err
 }
@@ -214,8 +214,8 @@ const dealCols = `d.id, d.customer_id, d.owner_id, d.title, d.value, d.currency,
 func scanDeal(sc scanner) (store.Deal, error) {
 	var d store.Deal
 	var closeAt, moved, created int64
-	err := sc.Scan(&d.ID, &d.CustomerID, &d.OwnerID, &d.Title, &d.Value, &d.Currency, &d.Stage, &d.Need, &d.Budget,
-		&d.Authority, &closeAt, &moved, &created, &d.LostReason)
+	err := sc.Scan(intInto(&d.ID), intInto(&d.CustomerID), intInto(&d.OwnerID), &d.Title, intInto(&d.Value), &d.Currency, &d.Stage, &d.Need,
+		&d.Budget, &d.Authority, &closeAt, &moved, &created, &d.LostReason)
 	d.ExpectedClose, d.StageChangedAt, d.CreatedAt = fromUnix(closeAt), fromUnix(moved), fromUnix(created)
 	return d, err
 }
@@ -269,33 +269,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 
 func agendaBook(ctx context.Context, tx querier, s store.Scope, f store.AgendaFilter) (store.Book, error) {
 	b := store.Book{Customers: map[store.CustomerID]store.Customer{}}
-	var err error
-	// Owner picks the follow-ups and deals that user owns, whoever owns
-	// the customer (a manager's promise on a rep's customer), and
-	// otherwise the customers that user owns.
-	scope := " AND " + visible
-	args := visArgs(s)
-	if f.Customer != 0 {
-		scope += " AND c.id = ?"
-		args = append(args, f.Customer)
-	}
-	fuScope, fuArgs := scope, append([]any{unix(f.Until)}, args...)
-	dealScope, dealArgs := scope, append([]any{unix(f.StuckSince)}, args...)
-	if f.Owner != 0 {
-		scope += " AND c.owner_id = ?"
-		args = append(args, f.Owner)
-		fuScope += " AND f.owner_id = ?"
-		fuArgs = append(fuArgs, f.Owner)
-		dealScope += " AND d.owner_id = ?"
-		dealArgs = append(dealArgs, f.Owner)
-	}
-	with := func(first ...any) []any { return append(first, args...) }
-
-	b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, "SELECT "+followUpCols+` FROM follow_ups f JOIN customers c ON c.id = f.customer_id
-		WHERE f.status = 'open' AND f.due_at < ?`+fuScope+" ORDER BY f.due_at, f.id", fuArgs...)
-	if err != nil {
-		return b, fmt.Errorf("follow-ups: %w", err)
-	}
+	parts, scope, args := agendaParts(s, f)
 	stale, err := staleCustomers(ctx, tx, f, scope, args)
 	if err != nil {
 		return b, fmt.Errorf("cadence: %w", err)
@@ -303,36 +277,41 @@ func agendaBook(ctx context.Context, tx querier, s store.Scope, f store.AgendaFi
 	for _, c := range stale {
 		b.Customers[c.ID] = c
 	}
-	if !f.StuckSince.IsZero() {
-		b.Deals, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
-			WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?`+dealScope+" ORDER BY d.stage_changed_at", dealArgs...)
+	// A bounded book loads whole only the records of the customers that
+	// may rank among the first items, shortlisted from their leads.
+	var only []byte
+	if f.Limit > 0 {
+		q, qargs := leadsQuery(parts)
+		leads, err := queryAll(ctx, scanLead, tx, q, qargs...)
 		if err != nil {
+			return b, fmt.Errorf("leads: %w", err)
+		}
+		keep, dropped := f.Shortlist(leads, stale)
+		only, _ = json.Marshal(keep)
+		b.Omitted = dropped
+	}
+
+	if p := parts[store.LeadFollowUp]; p != nil {
+		q, qargs := p.query(followUpCols, only)
+		if b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, q, qargs...); err != nil {
+			return b, fmt.Errorf("follow-ups: %w", err)
+		}
+	}
+	if p := parts[store.LeadDeal]; p != nil {
+		q, qargs := p.query(dealCols, only)
+		if b.Deals, err = queryAll(ctx, scanDeal, tx, q, qargs...); err != nil {
 			return b, fmt.Errorf("deals: %w", err)
 		}
 	}
-	if !f.WonSince.IsZero() {
-		// The latest win of each: a customer is asked once, not per deal.
-		// For one owner, their own wins (deals_owner_won), not the team's.
-		won, wonArgs := "", with(unix(f.WonSince))
-		if f.Owner != 0 {
-			won, wonArgs = " AND d.owner_id = ?", with(unix(f.WonSince), f.Owner)
-		}
-		b.ReferralAsks, err = queryAll(ctx, scanDeal, tx, "SELECT "+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id
-			WHERE d.stage = 'won' AND d.stage_changed_at >= ?`+won+` AND c.stage IN ('loyal', 'advocate')
-				AND NOT EXISTS (SELECT 1 FROM customers r WHERE r.referred_by = c.id)
-				AND NOT EXISTS (SELECT 1 FROM deals l WHERE l.customer_id = d.customer_id AND l.stage = 'won'
-					AND (l.stage_changed_at, l.id) > (d.stage_changed_at, d.id))`+scope+" ORDER BY d.stage_changed_at DESC, d.id", wonArgs...)
-		if err != nil {
+	if p := parts[store.LeadReferralAsk]; p != nil {
+		q, qargs := p.query(dealCols, only)
+		if b.ReferralAsks, err = queryAll(ctx, scanDeal, tx, q, qargs...); err != nil {
 			return b, fmt.Errorf("referral asks: %w", err)
 		}
 	}
-	if len(f.Occasions) > 0 {
-		days, _ := json.Marshal(monthDays(f.Occasions))
-		b.Occasions, err = queryAll(ctx, scanOccasion, tx, `SELECT o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label
-			FROM json_each(?) j CROSS JOIN occasions o
-				ON o.month = j.value / 100 % 100 AND o.day = j.value % 100 AND o.lunar = j.value / 10000
-			JOIN customers c ON c.id = o.customer_id WHERE 1`+scope+" ORDER BY o.id", with(string(days))...)
-		if err != nil {
+	if p := parts[store.LeadOccasion]; p != nil {
+		q, qargs := p.query(occasionCols, only)
+		if b.Occasions, err = queryAll(ctx, scanOccasion, tx, q, qargs...); err != nil {
 			return b, fmt.Errorf("occasions: %w", err)
 		}
 	}
@@ -367,21 +346,123 @@ func agendaBook(ctx context.Context, tx querier, s store.Scope, f store.AgendaFi
 		}
 	}
 	if f.Limit > 0 {
-		// Left out: the customers past their cadence by now not loaded for
-		// any reason (Agenda gives those a reason).
+		// Left out too: the customers past their cadence by now not
+		// loaded (Agenda gives those a reason).
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM customers c
-			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at <= ?`+scope, with(f.Now.Unix())...).Scan(&n); err != nil {
+			WHERE c.touch_due_at > 0 AND c.cadence_days > 0 AND c.touch_due_at <= ?`+scope, append([]any{f.Now.Unix()}, args...)...).Scan(&n); err != nil {
 			return b, fmt.Errorf("cadence: %w", err)
 		}
 		for _, c := range b.Customers {
-			if !c.TouchDueAt.IsZero() && c.CadenceDays > 0 && !c.TouchDueAt.After(f.Now) {
+			if c.CadenceDue(f.Now) {
 				n--
 			}
 		}
-		b.Omitted = n
+		b.Omitted += n
 	}
 	return b, nil
+}
+
+// agendaPart is the query of one kind of record that puts customers on
+// the agenda, customers joined as c.
+type agendaPart struct {
+	from  string // FROM and WHERE
+	args  []any
+	order string
+	lead  string // the lead's columns of the record: when, whether qualified
+}
+
+// query selects cols of the part's records, of the customers only lists
+// when not nil (a JSON array).
+func (p *agendaPart) query(cols string, only []byte) (string, []any) {
+	q, args := "SELECT "+cols+" "+p.from, p.args
+	if only != nil {
+		// Driven by the part's index all the same: from the customers'
+		// ids, it took twice the time.
+		q += " AND c.id IN (SELECT value FROM json_each(?))"
+		args = append(slices.Clip(args), only)
+	}
+	return q + " ORDER BY " + p.order, args
+}
+
+// leadsQuery lists the leads of every part in one query.
+func leadsQuery(parts map[store.LeadKind]*agendaPart) (string, []any) {
+	var qs []string
+	var args []any
+	for _, k := range slices.Sorted(maps.Keys(parts)) {
+		p := parts[k]
+		qs = append(qs, fmt.Sprintf("SELECT %d, %s, c.id, c.segment, c.cadence_days, c.last_contact_at, c.touch_due_at, c.created_at %s",
+			k, p.lead, p.from))
+		args = append(args, p.args...)
+	}
+	return strings.Join(qs, " UNION ALL "), args
+}
+
+func scanLead(sc scanner) (store.Lead, error) {
+	var l store.Lead
+	var at, last, touch, created int64
+	err := sc.Scan(intInto(&l.Kind), &at, &l.Qualified, intInto(&l.Customer), &l.Segment, intInto(&l.CadenceDays), &last, &touch, &created)
+	l.At, l.LastContactAt, l.TouchDueAt, l.CreatedAt = fromUnix(at), fromUnix(last), fromUnix(touch), fromUnix(created)
+	return l, err
+}
+
+// agendaParts builds the queries of the records f asks for, and the scope
+// of customers (as c) they and the customers past their cadence share.
+// Owner picks the follow-ups and deals that user owns, whoever owns the
+// customer (a manager's promise on a rep's customer), and otherwise the
+// customers that user owns.
+func agendaParts(s store.Scope, f store.AgendaFilter) (parts map[store.LeadKind]*agendaPart, scope string, args []any) {
+	scope, args = " AND "+visible, visArgs(s)
+	if f.Customer != 0 {
+		scope += " AND c.id = ?"
+		args = append(args, f.Customer)
+	}
+	fuScope, fuArgs := scope, append([]any{unix(f.Until)}, args...)
+	dealScope, dealArgs := scope, append([]any{unix(f.StuckSince)}, args...)
+	if f.Owner != 0 {
+		scope += " AND c.owner_id = ?"
+		args = append(args, f.Owner)
+		fuScope += " AND f.owner_id = ?"
+		fuArgs = append(fuArgs, f.Owner)
+		dealScope += " AND d.owner_id = ?"
+		dealArgs = append(dealArgs, f.Owner)
+	}
+	with := func(first ...any) []any { return append(first, args...) }
+
+	parts = map[store.LeadKind]*agendaPart{store.LeadFollowUp: {
+		from: `FROM follow_ups f JOIN customers c ON c.id = f.customer_id
+			WHERE f.status = 'open' AND f.due_at < ?` + fuScope,
+		args: fuArgs, order: "f.due_at, f.id", lead: "f.due_at, 0"}}
+	if !f.StuckSince.IsZero() {
+		parts[store.LeadDeal] = &agendaPart{
+			from: `FROM deals d JOIN customers c ON c.id = d.customer_id
+				WHERE d.stage NOT IN ('won', 'lost') AND d.stage_changed_at < ?` + dealScope,
+			args: dealArgs, order: "d.stage_changed_at", lead: "d.stage_changed_at, d.need <> '' AND d.budget <> '' AND d.authority <> ''"}
+	}
+	if !f.WonSince.IsZero() {
+		// The latest win of each: a customer is asked once, not per deal.
+		// For one owner, their own wins (deals_owner_won), not the team's.
+		won, wonArgs := "", with(unix(f.WonSince))
+		if f.Owner != 0 {
+			won, wonArgs = " AND d.owner_id = ?", with(unix(f.WonSince), f.Owner)
+		}
+		parts[store.LeadReferralAsk] = &agendaPart{
+			from: `FROM deals d JOIN customers c ON c.id = d.customer_id
+				WHERE d.stage = 'won' AND d.stage_changed_at >= ?` + won + ` AND c.stage IN ('loyal', 'advocate')
+				AND NOT EXISTS (SELECT 1 FROM customers r WHERE r.referred_by = c.id)
+				AND NOT EXISTS (SELECT 1 FROM deals l WHERE l.customer_id = d.customer_id AND l.stage = 'won'
+					AND (l.stage_changed_at, l.id) > (d.stage_changed_at, d.id))` + scope,
+			args: wonArgs, order: "d.stage_changed_at DESC, d.id", lead: "d.stage_changed_at, 0"}
+	}
+	if len(f.Occasions) > 0 {
+		days, _ := json.Marshal(monthDays(f.Occasions))
+		parts[store.LeadOccasion] = &agendaPart{
+			from: `FROM json_each(?) j CROSS JOIN occasions o
+				ON o.month = j.value / 100 % 100 AND o.day = j.value % 100 AND o.lunar = j.value / 10000
+				JOIN customers c ON c.id = o.customer_id WHERE 1` + scope,
+			args: with(string(days)), order: "o.id", lead: "0, 0"}
+	}
+	return parts, scope, args
 }
 
 // LastInteractions implements store.Timeline.
@@ -488,9 +569,12 @@ func monthDays(mds []store.MonthDay) []int {
 	return out
 }
 
+const occasionCols = `o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label`
+
 func scanOccasion(sc scanner) (store.Occasion, error) {
 	var o store.Occasion
-	err := sc.Scan(&o.ID, &o.CustomerID, &o.ContactID, &o.Kind, &o.Month, &o.Day, &o.Year, &o.Lunar, &o.Label)
+	err := sc.Scan(intInto(&o.ID), intInto(&o.CustomerID), intInto(&o.ContactID), &o.Kind, intInto(&o.Month), intInto(&o.Day),
+		intInto(&o.Year), &o.Lunar, &o.Label)
 	return o, err
 }
 

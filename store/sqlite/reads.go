@@ -64,3 +64,20 @@ func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) (err error
 	}()
 	return fn(uncancelled{conn})
 }
+
+// integer scans an integer column into p as it is. database/sql converts
+// into any other type than int64 by reflection, and into one of another
+// size (int, a month, a kind) through a decimal string: a tenth of the
+// agenda's time went there.
+type integer[T ~int | ~int64 | ~uint8] struct{ p *T }
+
+func intInto[T ~int | ~int64 | ~uint8](p *T) integer[T] { return integer[T]{p} }
+
+func (i integer[T]) Scan(src any) error {
+	n, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("sqlite: %T is not an integer", src)
+	}
+	*i.p = T(n)
+	return nil
+}
