@@ -255,7 +255,9 @@ func (db *DB) Deals(ctx context.Context, s store.Scope, f store.DealFilter) ([]s
 }
 
 // AgendaBook implements store.Agendas. Each part is one indexed query; the
-// customers they name are then fetched by id.
+// customers they name are then fetched by id. A bounded book (f.Limit)
+// lists the parts' leads first, in one query, and loads only the records
+// of the customers store.AgendaFilter.Shortlist keeps.
 func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilter) (b store.Book, err error) {
 	err = db.snapshot(ctx, func(tx querier) error { // one state of the book for every part
 		b, err = agendaBook(ctx, tx, s, f)
