@@ -138,25 +138,19 @@ func bookOf(b Book, ids []CustomerID) Book {
 	for _, id := range ids {
 		out.Customers[id] = b.Customers[id]
 	}
-	in := func(id CustomerID) bool { _, ok := out.Customers[id]; return ok }
-	for _, f := range b.FollowUps {
-		if in(f.CustomerID) {
-			out.FollowUps = append(out.FollowUps, f)
-		}
-	}
-	for _, d := range b.Deals {
-		if in(d.CustomerID) {
-			out.Deals = append(out.Deals, d)
-		}
-	}
-	for _, d := range b.ReferralAsks {
-		if in(d.CustomerID) {
-			out.ReferralAsks = append(out.ReferralAsks, d)
-		}
-	}
-	for _, o := range b.Occasions {
-		if in(o.CustomerID) {
-			out.Occasions = append(out.Occasions, o)
+	out.FollowUps = ofCustomers(b.FollowUps, out.Customers, func(f FollowUp) CustomerID { return f.CustomerID })
+	out.Deals = ofCustomers(b.Deals, out.Customers, func(d Deal) CustomerID { return d.CustomerID })
+	out.ReferralAsks = ofCustomers(b.ReferralAsks, out.Customers, func(d Deal) CustomerID { return d.CustomerID })
+	out.Occasions = ofCustomers(b.Occasions, out.Customers, func(o Occasion) CustomerID { return o.CustomerID })
+	return out
+}
+
+// ofCustomers keeps the records of xs whose customer is in cs.
+func ofCustomers[T any](xs []T, cs map[CustomerID]Customer, customer func(T) CustomerID) []T {
+	var out []T
+	for _, x := range xs {
+		if _, ok := cs[customer(x)]; ok {
+			out = append(out, x)
 		}
 	}
 	return out

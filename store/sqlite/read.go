@@ -293,29 +293,17 @@ func agendaBook(ctx context.Context, tx querier, s store.Scope, f store.AgendaFi
 		b.Omitted = dropped
 	}
 
-	if p := parts[store.LeadFollowUp]; p != nil {
-		q, qargs := p.query(followUpCols, only)
-		if b.FollowUps, err = queryAll(ctx, scanFollowUp, tx, q, qargs...); err != nil {
-			return b, fmt.Errorf("follow-ups: %w", err)
-		}
+	if b.FollowUps, err = loadPart(ctx, tx, parts[store.LeadFollowUp], followUpCols, only, scanFollowUp); err != nil {
+		return b, fmt.Errorf("follow-ups: %w", err)
 	}
-	if p := parts[store.LeadDeal]; p != nil {
-		q, qargs := p.query(dealCols, only)
-		if b.Deals, err = queryAll(ctx, scanDeal, tx, q, qargs...); err != nil {
-			return b, fmt.Errorf("deals: %w", err)
-		}
+	if b.Deals, err = loadPart(ctx, tx, parts[store.LeadDeal], dealCols, only, scanDeal); err != nil {
+		return b, fmt.Errorf("deals: %w", err)
 	}
-	if p := parts[store.LeadReferralAsk]; p != nil {
-		q, qargs := p.query(dealCols, only)
-		if b.ReferralAsks, err = queryAll(ctx, scanDeal, tx, q, qargs...); err != nil {
-			return b, fmt.Errorf("referral asks: %w", err)
-		}
+	if b.ReferralAsks, err = loadPart(ctx, tx, parts[store.LeadReferralAsk], dealCols, only, scanDeal); err != nil {
+		return b, fmt.Errorf("referral asks: %w", err)
 	}
-	if p := parts[store.LeadOccasion]; p != nil {
-		q, qargs := p.query(occasionCols, only)
-		if b.Occasions, err = queryAll(ctx, scanOccasion, tx, q, qargs...); err != nil {
-			return b, fmt.Errorf("occasions: %w", err)
-		}
+	if b.Occasions, err = loadPart(ctx, tx, parts[store.LeadOccasion], occasionCols, only, scanOccasion); err != nil {
+		return b, fmt.Errorf("occasions: %w", err)
 	}
 
 	var ids []store.CustomerID
@@ -385,6 +373,15 @@ func (p *agendaPart) query(cols string, only []byte) (string, []any) {
 		args = append(slices.Clip(args), only)
 	}
 	return q + " ORDER BY " + p.order, args
+}
+
+// loadPart reads p's records whole (none when f did not ask for them).
+func loadPart[T any](ctx context.Context, tx querier, p *agendaPart, cols string, only []byte, scan func(scanner) (T, error)) ([]T, error) {
+	if p == nil {
+		return nil, nil
+	}
+	q, args := p.query(cols, only)
+	return queryAll(ctx, scan, tx, q, args...)
 }
 
 // leadsQuery lists the leads of every part in one query.
