@@ -9,10 +9,12 @@ import (
 )
 
 // History implements store.History. The changes are those with an audit
-// row on the customer, on a record that names it (created or deleted rows
-// carry customer_id in the audit), or on a record of it that was updated
-// (CROSS JOIN: from the customer's records to their audit rows, never the
-// other way round through every audit row of the table).
+// row on the customer, on a record of it (CROSS JOIN: from the customer's
+// records to their audit rows, never the other way round through every
+// audit row of the table), or on a record of it that is gone or moved: a
+// deletion or an update names the customer in its audit row, and the
+// audit_customer index holds those (not creations, which every logged
+// call writes), from which every audit row of the record is found.
 func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, limit int) ([]store.HistoryEntry, error) {
 	if _, err := visibleCustomer(ctx, db.read, s, id); err != nil {
 		return nil, fmt.Errorf("sqlite: history of %d: %w", id, err)
@@ -22,7 +24,9 @@ func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, l
 		FROM changes ch JOIN users u ON u.id = ch.user_id
 		WHERE ch.id IN (
 			SELECT change_id FROM audit WHERE entity = 'customers' AND entity_id = ?1
-			UNION SELECT change_id FROM audit WHERE coalesce(json_extract(after, '$.customer_id'), json_extract(before, '$.customer_id')) = ?1`
+			UNION SELECT a.change_id FROM audit g CROSS JOIN audit a
+				WHERE coalesce(json_extract(g.after, '$.customer_id'), json_extract(g.before, '$.customer_id')) = ?1 AND g.action <> 'create'
+				AND a.entity = g.entity AND a.entity_id = g.entity_id`
 	for _, table := range []string{"contacts", "follow_ups", "interactions", "deals", "occasions", "customer_aliases"} {
 		q += fmt.Sprintf(updated, table)
 	}

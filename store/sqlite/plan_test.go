@@ -71,6 +71,9 @@ func TestQueryPlans(t *testing.T) {
 	if _, err := db.LastInteractions(t.Context(), rep, []store.CustomerID{names[0].ID, names[1].ID}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.History(t.Context(), rep, names[0].ID, 10); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range queries {
 		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 		if err != nil {

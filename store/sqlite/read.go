@@ -502,15 +502,14 @@ func staleCustomers(ctx context.Context, tx querier, f store.AgendaFilter, scope
 		return append(recent, first...), err
 	}
 	// One owner's: the first names of each segment straight from the
-	// customers_owner_segment_name index.
 	// customers_owner_segment_name index. The segments are found by
 	// seeking from one to the next, not by reading every row.
 	segments, err := queryAll(ctx, func(sc scanner) (s string, err error) { return s, sc.Scan(&s) }, tx, `
 		WITH RECURSIVE seg(s) AS (
-			SELECT MIN(segment) FROM customers INDEXED BY customers_owner_segment_name WHERE owner_id = ?1 AND touch_due_at > 0
+			SELECT MIN(segment) FROM customers INDEXED BY customers_owner_segment_name WHERE owner_id = ?1 AND cadence_days > 0
 			UNION ALL
 			SELECT (SELECT MIN(segment) FROM customers INDEXED BY customers_owner_segment_name
-				WHERE owner_id = ?1 AND touch_due_at > 0 AND segment > seg.s) FROM seg WHERE seg.s IS NOT NULL)
+				WHERE owner_id = ?1 AND cadence_days > 0 AND segment > seg.s) FROM seg WHERE seg.s IS NOT NULL)
 		SELECT s FROM seg WHERE s IS NOT NULL`, f.Owner)
 	if err != nil {
 		return nil, err

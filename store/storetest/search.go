@@ -97,6 +97,16 @@ func testSearchRanking(t *testing.T, f *fixture) {
 	if len(got) == 0 || got[0] != "customer Acme" {
 		t.Errorf("Search(acme) = %q, want the customer first: the name is the best match", got)
 	}
+
+	// A customer ranks by their last contact, which every call moves.
+	north := f.record(f.rep1, store.Activity{Customer: named("Umbrella North"), Interaction: call(T0, "met")}).Customer
+	f.record(f.rep1, store.Activity{Customer: named("Umbrella South"), Interaction: call(T0, "met")})
+	f.setNow(T0.Add(10 * day))
+	f.record(f.rep1, store.Activity{Customer: byID(north.ID), Interaction: call(T0.Add(10*day), "met again")})
+	got = slices.DeleteFunc(f.search(f.rep1, "umbrella"), func(h string) bool { return !strings.HasPrefix(h, "customer ") })
+	if want := []string{"customer Umbrella North", "customer Umbrella South"}; !slices.Equal(got, want) {
+		t.Errorf("Search(umbrella) = %q, want %q: the customer called lately first", got, want)
+	}
 }
 
 func testSearchScope(t *testing.T, f *fixture) {
