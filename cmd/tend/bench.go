@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/bot/slack"
 	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/postgres"
 	"github.com/tend-crm/tend/store/sqlite"
@@ -37,7 +38,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	f.IntVar(&size.HeavyRep, "heavy", size.HeavyRep, "customers of rep1, whose follow-ups are asked for")
 	messages := f.Int("messages", 5000, "messages to log through the router")
 	queries := f.Int("queries", 300, "follow-up questions to time")
-	workers := f.Int("workers", 4, "messages handled at once, as by the adapters' dispatchers")
+	workers := f.Int("workers", slack.DefaultWorkers, "messages handled at once, as by one adapter's dispatcher (its default)")
 	syncMode := f.String("synchronous", "normal", "SQLite synchronous setting: normal or full")
 	profile := f.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	dsn := f.String("postgres", "", "also measure this PostgreSQL database, after the SQLite file, and compare (the book is generated into it when it has none)")

@@ -436,7 +436,7 @@ func TestBench(t *testing.T) {
 			t.Fatalf("run %d: %v", run, err)
 		}
 		for _, figure := range []string{"| start-up on the file |", "| raw inserts, one row per transaction |",
-			"| messages logged end to end (4 workers) |", "| CPU time per logged message |", "| ratio end to end / raw |",
+			"| messages logged end to end (8 workers) |", "| CPU time per logged message |", "| ratio end to end / raw |",
 			"| follow-ups answer for rep1 (p50 / p99) |", "| digests of all ", "| peak RSS while answering |"} {
 			if !strings.Contains(out, figure) {
 				t.Errorf("run %d: no %q in\n%s", run, figure, out)

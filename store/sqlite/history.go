@@ -12,9 +12,10 @@ import (
 // row on the customer, on a record of it (CROSS JOIN: from the customer's
 // records to their audit rows, never the other way round through every
 // audit row of the table), or on a record of it that is gone or moved: a
-// deletion or an update names the customer in its audit row, and the
-// audit_customer index holds those (not creations, which every logged
-// call writes), from which every audit row of the record is found.
+// deletion, or an update of customer_id, names the customer in its audit
+// row, and the audit_customer index holds only those (not creations,
+// which every logged call writes); every audit row of the record is found
+// from them.
 func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, limit int) ([]store.HistoryEntry, error) {
 	if _, err := visibleCustomer(ctx, db.read, s, id); err != nil {
 		return nil, fmt.Errorf("sqlite: history of %d: %w", id, err)

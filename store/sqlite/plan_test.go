@@ -74,6 +74,8 @@ func TestQueryPlans(t *testing.T) {
 	if _, err := db.History(t.Context(), rep, names[0].ID, 10); err != nil {
 		t.Fatal(err)
 	}
+	// The search triggers' list of a customer's documents, on a rename.
+	queries = append(queries, query{"SELECT docid FROM search_customer_docs WHERE customer_id = ?", []any{names[0].ID}})
 	for _, q := range queries {
 		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q.sql, q.args...)
 		if err != nil {

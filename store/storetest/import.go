@@ -132,6 +132,20 @@ func testReimport(t *testing.T, st store.Store, _ func() store.Store) {
 	if cs, _ := st.FindCustomers(ctx, ann, "acme corp", 1); len(cs) != 1 || cs[0].Phone != "" {
 		t.Errorf("after undo: %+v", cs)
 	}
+	// A new name for the same id: the customer and their contact are found
+	// by it, no longer by the old one.
+	if res := mustImport(t, st, ann, "ID,Name,Contact\nC-9,Brolly Ltd,Alice\n", store.ImportOptions{}); res.Created != 1 {
+		t.Errorf("import = %+v", res)
+	}
+	if ren := mustImport(t, st, ann, "ID,Name\nC-9,Umbrella Holdings\n", store.ImportOptions{}); ren.Updated != 1 || !ren.Committed {
+		t.Errorf("rename = %+v", ren)
+	}
+	for word, want := range map[string]int{"holdings": 2, "brolly": 0} {
+		hits, err := st.Search(ctx, ann, store.SearchQuery{Text: word, Limit: 10})
+		if err != nil || len(hits) != want {
+			t.Errorf("after the rename, Search(%s) = %+v, %v; want %d hits", word, hits, err, want)
+		}
+	}
 	// A dry run does everything and keeps nothing.
 	dry := mustImport(t, st, ann, "name\nNew One\n", store.ImportOptions{DryRun: true})
 	if dry.Created != 1 || dry.Committed {
