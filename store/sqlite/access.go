@@ -50,7 +50,7 @@ func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.
 	if len(u.Identities) == 0 {
 		return u, kind, fmt.Errorf("sqlite: redeem code: %w: no identity", store.ErrInvalid)
 	}
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 		now := db.Now().Unix()
 		var role store.Role
 		var maker store.UserID

@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Group commit. A message's write is a handful of small statements and a
@@ -28,9 +31,16 @@ var (
 	errPanic = errors.New("sqlite: write panicked")
 )
 
+// txConn is what a write runs its statements on: the write connection,
+// inside the transaction the committer began.
+type txConn interface {
+	querier
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
 type txRequest struct {
 	ctx  context.Context
-	fn   func(context.Context, *sql.Tx) error
+	fn   func(context.Context, txConn) error
 	done chan error
 }
 
@@ -42,7 +52,7 @@ type txRequest struct {
 // of its own (twice the import's time, for one). A write whose caller
 // gave up before it started is not run; a long one, such as an import,
 // checks its caller's context between rows itself.
-func (db *DB) tx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+func (db *DB) tx(ctx context.Context, fn func(context.Context, txConn) error) error {
 	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- req:
@@ -78,13 +88,21 @@ func (db *DB) commitLoop() {
 	}
 }
 
-// commit runs a batch in one transaction and answers every request.
+// commit runs a batch in one transaction and answers every request. The
+// transaction is BEGIN … COMMIT on the write connection rather than a
+// database/sql transaction, whose context is always cancellable: every
+// query in one cost a goroutine to watch it.
 func (db *DB) commit(batch []*txRequest) {
-	tx, err := db.write.BeginTx(context.Background(), nil)
+	ctx := context.Background()
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
-		for _, r := range batch {
-			r.done <- mapErr(err)
-		}
+		answer(batch, mapErr(err))
+		return
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		end(ctx, conn)
+		answer(batch, mapErr(err))
 		return
 	}
 	var ok []*txRequest
@@ -93,14 +111,12 @@ func (db *DB) commit(batch []*txRequest) {
 			r.done <- err
 			continue
 		}
-		if err := db.runOne(tx, r); err != nil {
+		if err := db.runOne(conn, r); err != nil {
 			var broken *brokenTxError
 			if errors.As(err, &broken) {
 				// The transaction itself failed: nothing of the batch stands.
-				tx.Rollback()
-				for _, r := range append(ok, batch[i:]...) {
-					r.done <- mapErr(broken.err)
-				}
+				end(ctx, conn)
+				answer(append(ok, batch[i:]...), mapErr(broken.err))
 				return
 			}
 			r.done <- mapErr(err)
@@ -108,12 +124,29 @@ func (db *DB) commit(batch []*txRequest) {
 		}
 		ok = append(ok, r)
 	}
-	if len(ok) == 0 {
-		tx.Rollback()
-		return
+	if len(ok) > 0 {
+		_, err = conn.ExecContext(ctx, "COMMIT")
 	}
-	err = mapErr(tx.Commit())
-	for _, r := range ok {
+	if len(ok) == 0 || err != nil {
+		end(ctx, conn)
+	}
+	answer(ok, mapErr(err))
+}
+
+// end rolls back whatever transaction conn still has open. A connection
+// left inside one (the rollback failed) is dropped, never pooled.
+func end(ctx context.Context, conn *sql.Conn) {
+	conn.ExecContext(ctx, "ROLLBACK") // fails when there is nothing to roll back
+	conn.Raw(func(dc any) error {
+		if c, ok := dc.(*sqlite3.SQLiteConn); ok && !c.AutoCommit() {
+			return driver.ErrBadConn
+		}
+		return nil
+	})
+}
+
+func answer(reqs []*txRequest, err error) {
+	for _, r := range reqs {
 		r.done <- err
 	}
 }
@@ -126,7 +159,7 @@ func (e *brokenTxError) Error() string { return e.err.Error() }
 
 // runOne runs one request in a savepoint of tx, rolling back to it when
 // the request fails.
-func (db *DB) runOne(tx *sql.Tx, r *txRequest) (err error) {
+func (db *DB) runOne(tx txConn, r *txRequest) (err error) {
 	ctx := context.WithoutCancel(r.ctx)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return &brokenTxError{fmt.Errorf("savepoint: %w", err)}

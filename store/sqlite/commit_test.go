@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -23,8 +22,8 @@ func TestGroupCommit(t *testing.T) {
 	if _, err := db.write.ExecContext(t.Context(), "CREATE TABLE t (v TEXT UNIQUE)"); err != nil {
 		t.Fatal(err)
 	}
-	insert := func(vs ...string) func(context.Context, *sql.Tx) error {
-		return func(ctx context.Context, tx *sql.Tx) error {
+	insert := func(vs ...string) func(context.Context, txConn) error {
+		return func(ctx context.Context, tx txConn) error {
 			for _, v := range vs {
 				if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v); err != nil {
 					return err
@@ -39,17 +38,17 @@ func TestGroupCommit(t *testing.T) {
 	tests := []struct {
 		name string
 		ctx  context.Context
-		fn   func(context.Context, *sql.Tx) error
+		fn   func(context.Context, txConn) error
 		want error
 	}{
 		{"commits", t.Context(), insert("a"), nil},
-		{"fails after writing", t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		{"fails after writing", t.Context(), func(ctx context.Context, tx txConn) error {
 			insert("b")(ctx, tx)
 			return errNo
 		}, errNo},
 		{"conflicts with an earlier write of the batch", t.Context(), insert("x", "a"), store.ErrConflict},
 		{"caller gave up before it ran", cancelled, insert("y"), context.Canceled},
-		{"panics after writing", t.Context(), func(ctx context.Context, tx *sql.Tx) error {
+		{"panics after writing", t.Context(), func(ctx context.Context, tx txConn) error {
 			insert("z")(ctx, tx)
 			panic("bug")
 		}, errPanic},
@@ -82,6 +81,57 @@ func TestGroupCommit(t *testing.T) {
 	}
 }
 
+// TestBrokenBatch: a write that ends the transaction under the batch fails
+// the whole batch, and the connection goes on to the next batch outside
+// any transaction.
+func TestBrokenBatch(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "tend.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(t.Context(), "CREATE TABLE t (v TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(v string) func(context.Context, txConn) error {
+		return func(ctx context.Context, tx txConn) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v)
+			return err
+		}
+	}
+	run := func(fns ...func(context.Context, txConn) error) []error {
+		var batch []*txRequest
+		for _, fn := range fns {
+			batch = append(batch, &txRequest{ctx: t.Context(), fn: fn, done: make(chan error, 1)})
+		}
+		db.commit(batch)
+		errs := make([]error, len(batch))
+		for i, r := range batch {
+			errs[i] = <-r.done
+		}
+		return errs
+	}
+	errs := run(insert("before"), func(ctx context.Context, tx txConn) error {
+		_, err := tx.ExecContext(ctx, "ROLLBACK; BEGIN")
+		return err
+	}, insert("after"))
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("write %d of the broken batch: no error", i)
+		}
+	}
+	if errs := run(insert("next")); errs[0] != nil {
+		t.Fatalf("the next batch: %v", errs[0])
+	}
+	var stored string
+	if err := db.read.QueryRowContext(t.Context(), "SELECT group_concat(v) FROM t").Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != "next" {
+		t.Errorf("stored %q, want only the next batch's write", stored)
+	}
+}
+
 // TestWriteAfterClose: a write that comes after Close fails plainly
 // rather than hanging or panicking.
 func TestWriteAfterClose(t *testing.T) {
@@ -90,7 +140,7 @@ func TestWriteAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	err = db.tx(t.Context(), func(context.Context, *sql.Tx) error { return nil })
+	err = db.tx(t.Context(), func(context.Context, txConn) error { return nil })
 	if !errors.Is(err, errClosed) {
 		t.Errorf("write after Close: %v, want errClosed", err)
 	}

@@ -219,7 +219,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	sort.Strings(names)
 	for _, name := range names {
 		base := path.Base(name)
-		err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM migrations WHERE name = ?", base).Scan(&n); err != nil || n > 0 {
 				return err

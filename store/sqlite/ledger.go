@@ -84,7 +84,7 @@ func (db *DB) updateDelivery(ctx context.Context, op, q string, args ...any) err
 // Prune implements store.Housekeeping.
 func (db *DB) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 		for _, q := range []string{"DELETE FROM processed_events WHERE at < ?", "DELETE FROM drafts WHERE created_at < ?"} {
 			res, err := tx.ExecContext(ctx, q, before.Unix())
 			if err != nil {

@@ -17,7 +17,7 @@ import (
 type Loader struct {
 	ctx   context.Context // for statements: not cancellable (DB.tx)
 	outer context.Context // the caller's, checked before each row
-	tx    *sql.Tx
+	tx    txConn
 	stmts map[string]*sql.Stmt
 	now   int64
 }
@@ -25,7 +25,7 @@ type Loader struct {
 // Load runs fill with a Loader and commits what it added, or nothing if
 // fill fails.
 func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
-	err := db.tx(ctx, func(txctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(txctx context.Context, tx txConn) error {
 		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
 		defer func() {
 			for _, st := range l.stmts {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -45,7 +44,7 @@ func TestSnapshot(t *testing.T) {
 	}
 	insert := func() {
 		t.Helper()
-		if err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 			_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (1)")
 			return err
 		}); err != nil {

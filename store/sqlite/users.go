@@ -75,7 +75,7 @@ func (e extra) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.dest...
 
 // CreateUser implements store.Users.
 func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 		var err error
 		u, err = db.insertUser(ctx, tx, u)
 		return err
@@ -87,7 +87,7 @@ func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) 
 }
 
 // insertUser adds u and its identities in tx.
-func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u store.User) (store.User, error) {
+func (db *DB) insertUser(ctx context.Context, tx txConn, u store.User) (store.User, error) {
 	if u.Name == "" || u.Role == "" {
 		return u, fmt.Errorf("%w: name and role are required", store.ErrInvalid)
 	}
@@ -119,7 +119,7 @@ func (db *DB) insertUser(ctx context.Context, tx *sql.Tx, u store.User) (store.U
 
 // UpdateUser implements store.Users.
 func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpdate) (store.User, error) {
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE id = ?", id).Scan(&n); err != nil {
 			return err

@@ -19,7 +19,7 @@ import (
 // reverts.
 type change struct {
 	ctx context.Context
-	tx  *sql.Tx
+	tx  txConn
 	id  store.ChangeID
 	now time.Time
 }
@@ -38,7 +38,7 @@ func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary
 		return 0, fmt.Errorf("%w: no user", store.ErrNotFound)
 	}
 	var id store.ChangeID
-	err := db.tx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
 		now := db.Now().UTC().Truncate(time.Second)
 		if err := claimEvent(ctx, tx, o, now); err != nil {
 			return err
