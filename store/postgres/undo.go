@@ -3,13 +3,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -18,7 +15,6 @@ import (
 // from the audit's table and column names, so it accepts only these.
 var (
 	undoable = []string{"customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "customer_aliases", "deal_bindings", "users"}
-	columnRE = regexp.MustCompile(`^[a-z_]+$`)
 	errLater = errors.New("changed since")
 )
 
@@ -167,31 +163,12 @@ func scanAudit(sc scanner) (auditRow, error) {
 	if err := sc.Scan(&a.table, &a.id, &a.action, &before, &after); err != nil {
 		return a, err
 	}
-	if err := decodeCols(before, &a.before); err != nil {
+	var err error
+	if a.before, err = store.DecodeAuditJSON(before); err != nil {
 		return a, err
 	}
-	return a, decodeCols(after, &a.after)
-}
-
-func decodeCols(s string, m *map[string]any) error {
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	if err := d.Decode(m); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	for k, v := range *m {
-		if !columnRE.MatchString(k) {
-			return fmt.Errorf("audit: bad column %q", k)
-		}
-		if n, ok := v.(json.Number); ok {
-			i, err := n.Int64()
-			if err != nil {
-				return fmt.Errorf("audit: column %s: %w", k, err)
-			}
-			(*m)[k] = i
-		}
-	}
-	return nil
+	a.after, err = store.DecodeAuditJSON(after)
+	return a, err
 }
 
 // revertRow undoes one audited write of change target, refusing when the

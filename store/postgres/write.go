@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -178,12 +177,7 @@ func (c *change) audit(table string, id int64, action string, before, after []co
 }
 
 func colsJSON(cols []col) string {
-	m := make(map[string]any, len(cols))
-	for _, c := range cols {
-		m[c.name] = c.val
-	}
-	b, _ := json.Marshal(m) // int64, string and nil always marshal
-	return string(b)
+	return store.AuditJSON(len(cols), func(i int) (string, any) { return cols[i].name, cols[i].val })
 }
 
 func b2i(b bool) int64 {

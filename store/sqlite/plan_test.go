@@ -23,20 +23,8 @@ var smallScans = []string{"json_each", "j", "seg"}
 // and checks that SQLite answers each query from an index: the answer
 // must not grow with the size of the company's book.
 func TestQueryPlans(t *testing.T) {
-	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "book.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	var book storegen.Book
-	err = db.Load(t.Context(), func(l *Loader) (err error) {
-		book, err = storegen.Generate(t.Context(), l, storegen.Size{Reps: 20, Customers: 4000, Interactions: 20000, HeavyRep: 1000, Seed: 1}, now)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, book := generatedBook(t, storegen.Size{Reps: 20, Customers: 4000, Interactions: 20000, HeavyRep: 1000, Seed: 1}, now)
 	if _, err := db.write.ExecContext(t.Context(), "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +88,24 @@ func TestQueryPlans(t *testing.T) {
 	if len(queries) < 6 {
 		t.Errorf("only %d queries traced", len(queries))
 	}
+}
+
+// generatedBook opens a new file holding a book of size, dated before now.
+func generatedBook(tb testing.TB, size storegen.Size, now time.Time) (*DB, storegen.Book) {
+	tb.Helper()
+	db, err := Open(tb.Context(), filepath.Join(tb.TempDir(), "book.db"), Options{Synchronous: "normal"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	db.Now = func() time.Time { return now }
+	var book storegen.Book
+	err = db.Load(tb.Context(), func(l *Loader) (err error) {
+		book, err = storegen.Generate(tb.Context(), l, size, now)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db, book
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,21 +18,8 @@ import (
 // at once, as an adapter's dispatcher runs them, share commits; the time
 // per op is the committer's per call.
 func BenchmarkRecord(b *testing.B) {
-	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "book.db"), Options{Synchronous: "normal"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now }
-	var book storegen.Book
-	err = db.Load(b.Context(), func(l *Loader) (err error) {
-		book, err = storegen.Generate(b.Context(), l, storegen.Size{Reps: 50, Customers: 20000, Interactions: 100000, HeavyRep: 2000, Seed: 1}, now)
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, book := generatedBook(b, storegen.Size{Reps: 50, Customers: 20000, Interactions: 100000, HeavyRep: 2000, Seed: 1}, now)
 	type target struct {
 		scope    store.Scope
 		customer store.CustomerID

@@ -3,13 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -179,49 +176,8 @@ func (c *change) audit(table string, id int64, action string, before, after []co
 	return nil
 }
 
-// colsJSON is the audit's JSON of a row's columns, written without
-// encoding/json's map encoder, which cost a logged call as much as one of
-// its statements (and an import a fifth of its time).
 func colsJSON(cols []col) string {
-	b := make([]byte, 0, 256)
-	b = append(b, '{')
-	for i, c := range cols {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, c.name)
-		b = append(b, ':')
-		switch v := c.val.(type) {
-		case int64:
-			b = strconv.AppendInt(b, v, 10)
-		case string:
-			b = appendJSONString(b, v)
-		case nil:
-			b = append(b, "null"...)
-		default: // not written by Tend's tables, but kept if a column holds it
-			j, _ := json.Marshal(v)
-			b = append(b, j...)
-		}
-	}
-	return string(append(b, '}'))
-}
-
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[r>>4], hex[r&0xF])
-		case r == utf8.RuneError:
-			b = append(b, "\\ufffd"...)
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, '"')
+	return store.AuditJSON(len(cols), func(i int) (string, any) { return cols[i].name, cols[i].val })
 }
 
 func b2i(b bool) int64 {

@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"encoding/json"
@@ -7,8 +7,12 @@ import (
 	"testing"
 )
 
-// TestColsJSON: what the audit writes, Undo reads back as it was.
-func TestColsJSON(t *testing.T) {
+// TestAuditJSON: what the audit writes, Undo reads back as it was.
+func TestAuditJSON(t *testing.T) {
+	type col struct {
+		name string
+		val  any
+	}
 	tests := []struct {
 		name string
 		cols []col
@@ -22,12 +26,12 @@ func TestColsJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := colsJSON(tt.cols)
+			s := AuditJSON(len(tt.cols), func(i int) (string, any) { return tt.cols[i].name, tt.cols[i].val })
 			if !json.Valid([]byte(s)) {
-				t.Fatalf("colsJSON = %s: not JSON", s)
+				t.Fatalf("AuditJSON = %s: not JSON", s)
 			}
-			var got map[string]any
-			if err := decodeCols(s, &got); err != nil {
+			got, err := DecodeAuditJSON(s)
+			if err != nil {
 				t.Fatal(err)
 			}
 			want := tt.want
@@ -38,8 +42,17 @@ func TestColsJSON(t *testing.T) {
 				}
 			}
 			if !maps.Equal(got, want) {
-				t.Errorf("colsJSON = %s, read back as %#v, want %#v", s, got, want)
+				t.Errorf("AuditJSON = %s, read back as %#v, want %#v", s, got, want)
 			}
 		})
+	}
+}
+
+// TestDecodeAuditJSONRefuses what Undo must not build SQL from.
+func TestDecodeAuditJSONRefuses(t *testing.T) {
+	for _, s := range []string{`{"name; DROP TABLE users":1}`, `{"Name":1}`, `{"a":1.5}`, `[1]`, `{`} {
+		if m, err := DecodeAuditJSON(s); err == nil {
+			t.Errorf("DecodeAuditJSON(%s) = %v, want an error", s, m)
+		}
 	}
 }
