@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -227,39 +226,4 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// TestImportCancelled: an import whose caller gives up half way stops at
-// the next row and keeps nothing, though its statements run without
-// cancellation.
-func TestImportCancelled(t *testing.T) {
-	db := openAt(t, filepath.Join(t.TempDir(), "tend.db"), sqlite.Options{})
-	admin := mustUser(t, db, "Ann", store.RoleAdmin)
-	var file bytes.Buffer
-	file.WriteString("Mã KH,Tên khách hàng,Số điện thoại\n")
-	for i := range 200 {
-		fmt.Fprintf(&file, "KH%03d,Công ty Số %d,09%08d\n", i, i, i)
-	}
-	rd, err := transfer.NewReader(&file, transfer.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	rows := func(yield func(store.ImportRow, error) bool) {
-		for r, err := range rd.Rows() {
-			if r.Line == 100 {
-				cancel()
-			}
-			if !yield(r, err) {
-				return
-			}
-		}
-	}
-	if _, err := db.Import(ctx, admin, store.ImportOptions{Kind: rd.Kind}, rows); !errors.Is(err, context.Canceled) {
-		t.Errorf("Import cancelled half way = %v, want context.Canceled", err)
-	}
-	if n := count(t, db, "customers"); n != 0 {
-		t.Errorf("%d customers kept from a cancelled import", n)
-	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +23,7 @@ func RunImport(t *testing.T, open func(t *testing.T) Harness) {
 	}{
 		{"ReimportIsNoop", testReimport},
 		{"AllOrNothing", testAllOrNothing},
+		{"Cancelled", testImportCancelled},
 		{"RoundTrip", testRoundTrip},
 	}
 	for _, tt := range tests {
@@ -205,6 +207,39 @@ func testAllOrNothing(t *testing.T, st store.Store, _ func() store.Store) {
 	res = mustImport(t, st, ann, good.String()+"Bad,1,friendly\n", store.ImportOptions{Partial: true})
 	if !res.Committed || res.Failed != 1 || res.Created != 500 || countCustomers(t, st, ann) != 500 {
 		t.Errorf("partial = %+v", res)
+	}
+}
+
+// testImportCancelled: an import whose caller gives up half way keeps
+// nothing, and says why.
+func testImportCancelled(t *testing.T, st store.Store, _ func() store.Store) {
+	ann := admin(t, st, "Ann", store.RoleAdmin)
+	var file bytes.Buffer
+	file.WriteString("Mã KH,Tên khách hàng,Số điện thoại\n")
+	for i := range 200 {
+		fmt.Fprintf(&file, "KH%03d,Công ty Số %d,09%08d\n", i, i, i)
+	}
+	rd, err := transfer.NewReader(&file, transfer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	rows := func(yield func(store.ImportRow, error) bool) {
+		for r, err := range rd.Rows() {
+			if r.Line == 100 {
+				cancel()
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+	if _, err := st.Import(ctx, ann, store.ImportOptions{Kind: rd.Kind}, rows); !errors.Is(err, context.Canceled) {
+		t.Errorf("Import cancelled half way = %v, want context.Canceled", err)
+	}
+	if n := countCustomers(t, st, ann); n != 0 {
+		t.Errorf("%d customers kept from a cancelled import", n)
 	}
 }
 
