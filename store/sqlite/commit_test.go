@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tend-crm/tend/store"
 )
@@ -144,4 +145,33 @@ func TestWriteAfterClose(t *testing.T) {
 	if !errors.Is(err, errClosed) {
 		t.Errorf("write after Close: %v, want errClosed", err)
 	}
+}
+
+// TestOpenBesideBusyWriter: a second process opening an up-to-date file
+// (another replica, `tend backup`) does not wait for the write lock, which
+// a busy server may hold for longer than any timeout.
+func TestOpenBesideBusyWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tend.db")
+	db, err := Open(t.Context(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.write.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(t.Context(), "ROLLBACK")
+	other, err := Open(t.Context(), path, Options{BusyTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("open beside a writer holding the lock: %v", err)
+	}
+	if _, err := other.UserByIdentity(t.Context(), store.Identity{Platform: "console", ExternalID: "nobody"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a read beside the writer: %v, want ErrNotFound", err)
+	}
+	other.Close()
 }

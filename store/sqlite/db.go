@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -209,14 +210,25 @@ func (db *DB) Migrations(ctx context.Context) ([]string, error) {
 // each in its own transaction with its record, so a crash leaves the file
 // at one version or the next.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	sort.Strings(names)
+	// Which are applied is read first, without the write lock: a process
+	// opening a file that is up to date (a second replica, `tend backup`
+	// beside a busy server) never waits on the writer.
+	applied, err := db.applied(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names = slices.DeleteFunc(names, func(name string) bool { return applied[path.Base(name)] })
+	if len(names) == 0 {
+		return nil
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	for _, name := range names {
 		base := path.Base(name)
 		err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
@@ -239,6 +251,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// applied reads the names of the migrations applied, none on a new file.
+func (db *DB) applied(ctx context.Context) (map[string]bool, error) {
+	var n int
+	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'migrations'").Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
+	rows, err := db.write.QueryContext(ctx, "SELECT name FROM migrations")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		applied[name] = true
+	}
+	return applied, rows.Err()
 }
 
 // mapErr turns driver errors the domain cares about into store sentinels,
