@@ -134,15 +134,22 @@ func (db *DB) commit(batch []*txRequest) {
 }
 
 // end rolls back whatever transaction conn still has open. A connection
-// left inside one (the rollback failed) is dropped, never pooled.
-func end(ctx context.Context, conn *sql.Conn) {
-	conn.ExecContext(ctx, "ROLLBACK") // fails when there is nothing to roll back
+// left inside one (the rollback failed) is dropped, never pooled, and the
+// rollback's error returned.
+func end(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, "ROLLBACK") // fails when there is nothing to roll back
+	stuck := false
 	conn.Raw(func(dc any) error {
 		if c, ok := dc.(*sqlite3.SQLiteConn); ok && !c.AutoCommit() {
+			stuck = true
 			return driver.ErrBadConn
 		}
 		return nil
 	})
+	if stuck {
+		return fmt.Errorf("end: %w", err)
+	}
+	return nil
 }
 
 func answer(reqs []*txRequest, err error) {

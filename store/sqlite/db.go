@@ -222,7 +222,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	names = slices.DeleteFunc(names, func(name string) bool { return applied[path.Base(name)] })
+	names = slices.DeleteFunc(names, func(name string) bool { return slices.Contains(applied, path.Base(name)) })
 	if len(names) == 0 {
 		return nil
 	}
@@ -253,26 +253,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// applied reads the names of the migrations applied, none on a new file.
-func (db *DB) applied(ctx context.Context) (map[string]bool, error) {
+// applied returns the names of the migrations applied, none on a new file.
+func (db *DB) applied(ctx context.Context) ([]string, error) {
 	var n int
 	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'migrations'").Scan(&n); err != nil || n == 0 {
 		return nil, err
 	}
-	rows, err := db.write.QueryContext(ctx, "SELECT name FROM migrations")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	applied := map[string]bool{}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		applied[name] = true
-	}
-	return applied, rows.Err()
+	return db.Migrations(ctx)
 }
 
 // mapErr turns driver errors the domain cares about into store sentinels,

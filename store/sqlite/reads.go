@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 )
@@ -55,13 +54,7 @@ func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) (err error
 	if _, err := conn.ExecContext(bg, "BEGIN"); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer func() {
-		if _, rerr := conn.ExecContext(bg, "ROLLBACK"); rerr != nil {
-			// Never back into the pool inside a transaction.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-			err = errors.Join(err, fmt.Errorf("end: %w", rerr))
-		}
-	}()
+	defer func() { err = errors.Join(err, end(bg, conn)) }()
 	return fn(uncancelled{conn})
 }
 
