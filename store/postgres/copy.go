@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // ErrNotEmpty is CopyFrom's refusal of a database that holds a book.
@@ -21,8 +22,8 @@ func (db *DB) Tables(ctx context.Context) ([]string, error) {
 	return bookTables(ctx, db.read)
 }
 
-func bookTables(ctx context.Context, q querier) ([]string, error) {
-	names, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
+func bookTables(ctx context.Context, q sqlstore.Querier) ([]string, error) {
+	names, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
 		`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
 			AND table_name NOT LIKE 'search%' AND table_name NOT IN ('migrations', 'bench_raw', 'leases') ORDER BY table_name`)
 	if err != nil {
@@ -46,7 +47,7 @@ func (db *DB) ReadTable(ctx context.Context, table string, each func(cols []stri
 }
 
 // tableColumns lists a book table's columns in their order.
-func tableColumns(ctx context.Context, q querier, table string) ([]string, error) {
+func tableColumns(ctx context.Context, q sqlstore.Querier, table string) ([]string, error) {
 	tables, err := bookTables(ctx, q)
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func tableColumns(ctx context.Context, q querier, table string) ([]string, error
 	if !slices.Contains(tables, table) {
 		return nil, fmt.Errorf("postgres: no table %q", table)
 	}
-	cols, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
+	cols, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
 		`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
 			ORDER BY ordinal_position`, table)
 	if err != nil {
@@ -65,8 +66,8 @@ func tableColumns(ctx context.Context, q querier, table string) ([]string, error
 
 // readTable reads cols of table in primary-key order, text compared byte by
 // byte (COLLATE "C") as SQLite compares it.
-func readTable(ctx context.Context, q querier, table string, cols []string, each func(cols []string, row []any) error) error {
-	key, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
+func readTable(ctx context.Context, q sqlstore.Querier, table string, cols []string, each func(cols []string, row []any) error) error {
+	key, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, q,
 		`SELECT a.attname || CASE WHEN a.atttypid = 'text'::regtype THEN ' COLLATE "C"' ELSE '' END
 			FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
 			WHERE i.indrelid = ?::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`, table)

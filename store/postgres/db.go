@@ -1,8 +1,9 @@
 // Package postgres implements store.Store on PostgreSQL with
-// github.com/jackc/pgx/v5, through its database/sql driver: the queries are
-// store/sqlite's, in PostgreSQL's dialect, so that both stores keep one
-// shape. Several processes may share one database: claims rely on unique
-// keys and row locks, never on a lock in one process.
+// github.com/jackc/pgx/v5, through its database/sql driver. Most queries
+// are store/internal/sqlstore's, shared with store/sqlite; this package
+// brings the transactions, the search, the agenda's queries and the
+// migrations. Several processes may share one database: claims rely on
+// unique keys and row locks, never on a lock in one process.
 package postgres
 
 import (
@@ -23,12 +24,23 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
 var _ store.Store = (*DB)(nil)
+
+// dialect is PostgreSQL's, for the shared queries: several writers at
+// once, so writes lock what they decide from; lists of ids as arrays.
+var dialect = sqlstore.Dialect{
+	RowLocks: true,
+	MapErr:   mapErr,
+	IDs: func(ids []int64) (string, any) {
+		return "unnest(CAST(? AS bigint[])) j (value)", ids
+	},
+}
 
 // migrationLock is the advisory lock migrations hold (with the schema's
 // name), so that replicas starting together migrate once: the others
@@ -38,17 +50,13 @@ const migrationLock = 0x7465_6e64 // "tend"
 // DB is a store.Store on a PostgreSQL database (or one schema of it, named
 // by search_path in the DSN).
 type DB struct {
-	// Now is the clock for created_at and similar stamps. Defaults to
-	// time.Now; tests pin it.
-	Now    func() time.Time
+	sqlstore.Store
 	Logger *slog.Logger
-	// Stages are those a deal may be at, in order: the first is a new
-	// deal's. Defaults to store.DefaultStages; won and lost must be in it.
-	Stages []string
 
 	sql *sql.DB
 	// read and write are the same pool: PostgreSQL has many writers. Two
-	// names keep the queries read like store/sqlite's.
+	// names keep the queries read like store/sqlite's, and sqlstore.New
+	// takes both.
 	read, write conn
 }
 
@@ -77,7 +85,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	pool.SetMaxOpenConns(opts.MaxConns)
 	pool.SetMaxIdleConns(opts.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{Now: time.Now, Logger: slog.New(slog.DiscardHandler), sql: pool, read: conn{pool}, write: conn{pool}}
+	db := &DB{Logger: slog.New(slog.DiscardHandler), sql: pool, read: conn{pool}, write: conn{pool}}
+	db.Store = sqlstore.New(dialect, db.read, db.write, func(ctx context.Context, fn func(context.Context, sqlstore.Tx) error) error {
+		return db.tx(ctx, func(tx *txn) error { return fn(ctx, tx) })
+	})
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", cfg.Database, err)
@@ -116,7 +127,7 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
 // Migrations returns the names of the migrations applied, in order.
 func (db *DB) Migrations(ctx context.Context) ([]string, error) {
-	names, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, db.read,
+	names, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, db.read,
 		"SELECT name FROM migrations ORDER BY name")
 	if err != nil {
 		return nil, fmt.Errorf("postgres: migrations: %w", err)
@@ -205,7 +216,7 @@ func mapErr(err error) error {
 }
 
 // conn and txn run queries written with SQLite's ? placeholders (and ?N
-// for a numbered one), as store/sqlite's are, rewritten to PostgreSQL's $N.
+// for a numbered one), as the shared queries are, rewritten to PostgreSQL's $N.
 type (
 	conn struct{ *sql.DB }
 	txn  struct{ *sql.Tx }
@@ -274,27 +285,4 @@ func rebind(q string) string {
 		b.WriteByte(ch)
 	}
 	return b.String()
-}
-
-// unix and fromUnix convert the schema's Unix seconds, 0 meaning unset.
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromUnix(s int64) time.Time {
-	if s == 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
-}
-
-// nullID stores an optional reference: 0 is NULL.
-func nullID[T ~int64](id T) any {
-	if id == 0 {
-		return nil
-	}
-	return int64(id)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // History implements store.History. The changes are those with an audit
@@ -14,7 +15,7 @@ import (
 // (CROSS JOIN: from the customer's records to their audit rows, never the
 // other way round through every audit row of the table).
 func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, limit int) ([]store.HistoryEntry, error) {
-	if _, err := visibleCustomer(ctx, db.read, s, id); err != nil {
+	if _, err := sqlstore.VisibleCustomer(ctx, db.read, s, id); err != nil {
 		return nil, fmt.Errorf("postgres: history of %d: %w", id, err)
 	}
 	const updated = ` UNION SELECT a.change_id FROM %[1]s r CROSS JOIN audit a WHERE r.customer_id = ?1 AND a.entity = '%[1]s' AND a.entity_id = r.id`
@@ -27,12 +28,12 @@ func (db *DB) History(ctx context.Context, s store.Scope, id store.CustomerID, l
 		q += fmt.Sprintf(updated, table)
 	}
 	q += `) ORDER BY ch.id DESC LIMIT ?2`
-	out, err := queryAll(ctx, func(sc scanner) (e store.HistoryEntry, err error) {
+	out, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (e store.HistoryEntry, err error) {
 		var at, undone int64
 		err = sc.Scan(&e.ID, &e.UserID, &e.UserName, &at, &e.Summary, &undone)
-		e.At, e.UndoneAt = fromUnix(at), fromUnix(undone)
+		e.At, e.UndoneAt = sqlstore.FromUnix(at), sqlstore.FromUnix(undone)
 		return e, err
-	}, db.read, q, int64(id), limitOr(limit, 10))
+	}, db.read, q, int64(id), sqlstore.LimitOr(limit, 10))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: history of %d: %w", id, err)
 	}
@@ -44,7 +45,7 @@ func (db *DB) AuditLog(ctx context.Context, since time.Time, each func(store.Aud
 	rows, err := db.read.QueryContext(ctx, `SELECT ch.id, ch.user_id, u.name, ch.at, ch.summary, ch.undone_at,
 			a.entity, a.entity_id, a.action, a.before, a.after
 		FROM changes ch JOIN users u ON u.id = ch.user_id JOIN audit a ON a.change_id = ch.id
-		WHERE ch.at >= ? ORDER BY ch.id, a.id`, unix(since))
+		WHERE ch.at >= ? ORDER BY ch.id, a.id`, sqlstore.Unix(since))
 	if err != nil {
 		return fmt.Errorf("postgres: audit log: %w", err)
 	}
@@ -55,7 +56,7 @@ func (db *DB) AuditLog(ctx context.Context, since time.Time, each func(store.Aud
 		if err := rows.Scan(&r.ID, &r.UserID, &r.UserName, &at, &r.Summary, &undone, &r.Entity, &r.EntityID, &r.Action, &r.Before, &r.After); err != nil {
 			return fmt.Errorf("postgres: audit log: %w", err)
 		}
-		r.At, r.UndoneAt = fromUnix(at), fromUnix(undone)
+		r.At, r.UndoneAt = sqlstore.FromUnix(at), sqlstore.FromUnix(undone)
 		if err := each(r); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // Search ranking: ts_rank over the document's weighted words (a word in a
@@ -50,7 +51,7 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 		return nil, fmt.Errorf("postgres: search: %w", err)
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
-	cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
+	cands = cands[:min(len(cands), sqlstore.LimitOr(q.Limit, 10))]
 	hits, err := searchHits(ctx, tx, cands)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: search: %w", err)
@@ -78,25 +79,25 @@ type candidate struct {
 	score float64
 }
 
-func searchCandidates(ctx context.Context, q querier, s store.Scope, query string, now time.Time) ([]candidate, error) {
-	return queryAll(ctx, func(sc scanner) (candidate, error) {
+func searchCandidates(ctx context.Context, q sqlstore.Querier, s store.Scope, query string, now time.Time) ([]candidate, error) {
+	return sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (candidate, error) {
 		var c candidate
 		var at int64
 		var rank float64
 		if err := sc.Scan(&c.doc, &at, &rank); err != nil {
 			return c, err
 		}
-		c.at = fromUnix(at)
+		c.at = sqlstore.FromUnix(at)
 		c.score = rank * store.Recency(c.at, now)
 		return c, nil
 	}, q, `SELECT d.id, d.at, ts_rank('`+rankWeights+`', d.words, q.q)
 		FROM to_tsquery('simple', ?) q (q), search_docs d JOIN customers c ON c.id = d.customer_id
-		WHERE d.words @@ q.q AND `+visible+` ORDER BY d.at DESC, d.id DESC LIMIT ?`,
-		append(append([]any{query}, visArgs(s)...), maxCandidates)...)
+		WHERE d.words @@ q.q AND `+sqlstore.Visible+` ORDER BY d.at DESC, d.id DESC LIMIT ?`,
+		append(append([]any{query}, sqlstore.VisArgs(s)...), maxCandidates)...)
 }
 
 // searchHits reads what the chosen documents show, in their order.
-func searchHits(ctx context.Context, q querier, cands []candidate) ([]store.Hit, error) {
+func searchHits(ctx context.Context, q sqlstore.Querier, cands []candidate) ([]store.Hit, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -104,7 +105,7 @@ func searchHits(ctx context.Context, q querier, cands []candidate) ([]store.Hit,
 	for i, c := range cands {
 		ids[i] = c.doc
 	}
-	found, err := queryAll(ctx, func(sc scanner) (h store.Hit, err error) {
+	found, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (h store.Hit, err error) {
 		var doc int64
 		err = sc.Scan(&doc, &h.CustomerID, &h.Customer, &h.Title, &h.Type, &h.Text)
 		h.Kind, h.ID = hitKinds[doc%8], doc/8

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/mattn/go-sqlite3"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // Group commit. A message's write is a handful of small statements and a
@@ -31,16 +32,9 @@ var (
 	errPanic = errors.New("sqlite: write panicked")
 )
 
-// txConn is what a write runs its statements on: the write connection,
-// inside the transaction the committer began.
-type txConn interface {
-	querier
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
-}
-
 type txRequest struct {
 	ctx  context.Context
-	fn   func(context.Context, txConn) error
+	fn   func(context.Context, sqlstore.Tx) error
 	done chan error
 }
 
@@ -52,7 +46,7 @@ type txRequest struct {
 // of its own (twice the import's time, for one). A write whose caller
 // gave up before it started is not run; a long one, such as an import,
 // checks its caller's context between rows itself.
-func (db *DB) tx(ctx context.Context, fn func(context.Context, txConn) error) error {
+func (db *DB) tx(ctx context.Context, fn func(context.Context, sqlstore.Tx) error) error {
 	req := &txRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- req:
@@ -166,7 +160,7 @@ func (e *brokenTxError) Error() string { return e.err.Error() }
 
 // runOne runs one request in a savepoint of tx, rolling back to it when
 // the request fails.
-func (db *DB) runOne(tx txConn, r *txRequest) (err error) {
+func (db *DB) runOne(tx sqlstore.Tx, r *txRequest) (err error) {
 	ctx := context.WithoutCancel(r.ctx)
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return &brokenTxError{fmt.Errorf("savepoint: %w", err)}

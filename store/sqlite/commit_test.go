@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // TestGroupCommit runs one batch of writes, as commitLoop does when they
@@ -23,8 +24,8 @@ func TestGroupCommit(t *testing.T) {
 	if _, err := db.write.ExecContext(t.Context(), "CREATE TABLE t (v TEXT UNIQUE)"); err != nil {
 		t.Fatal(err)
 	}
-	insert := func(vs ...string) func(context.Context, txConn) error {
-		return func(ctx context.Context, tx txConn) error {
+	insert := func(vs ...string) func(context.Context, sqlstore.Tx) error {
+		return func(ctx context.Context, tx sqlstore.Tx) error {
 			for _, v := range vs {
 				if _, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v); err != nil {
 					return err
@@ -39,17 +40,17 @@ func TestGroupCommit(t *testing.T) {
 	tests := []struct {
 		name string
 		ctx  context.Context
-		fn   func(context.Context, txConn) error
+		fn   func(context.Context, sqlstore.Tx) error
 		want error
 	}{
 		{"commits", t.Context(), insert("a"), nil},
-		{"fails after writing", t.Context(), func(ctx context.Context, tx txConn) error {
+		{"fails after writing", t.Context(), func(ctx context.Context, tx sqlstore.Tx) error {
 			insert("b")(ctx, tx)
 			return errNo
 		}, errNo},
 		{"conflicts with an earlier write of the batch", t.Context(), insert("x", "a"), store.ErrConflict},
 		{"caller gave up before it ran", cancelled, insert("y"), context.Canceled},
-		{"panics after writing", t.Context(), func(ctx context.Context, tx txConn) error {
+		{"panics after writing", t.Context(), func(ctx context.Context, tx sqlstore.Tx) error {
 			insert("z")(ctx, tx)
 			panic("bug")
 		}, errPanic},
@@ -94,13 +95,13 @@ func TestBrokenBatch(t *testing.T) {
 	if _, err := db.write.ExecContext(t.Context(), "CREATE TABLE t (v TEXT)"); err != nil {
 		t.Fatal(err)
 	}
-	insert := func(v string) func(context.Context, txConn) error {
-		return func(ctx context.Context, tx txConn) error {
+	insert := func(v string) func(context.Context, sqlstore.Tx) error {
+		return func(ctx context.Context, tx sqlstore.Tx) error {
 			_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v)
 			return err
 		}
 	}
-	run := func(fns ...func(context.Context, txConn) error) []error {
+	run := func(fns ...func(context.Context, sqlstore.Tx) error) []error {
 		var batch []*txRequest
 		for _, fn := range fns {
 			batch = append(batch, &txRequest{ctx: t.Context(), fn: fn, done: make(chan error, 1)})
@@ -112,7 +113,7 @@ func TestBrokenBatch(t *testing.T) {
 		}
 		return errs
 	}
-	errs := run(insert("before"), func(ctx context.Context, tx txConn) error {
+	errs := run(insert("before"), func(ctx context.Context, tx sqlstore.Tx) error {
 		_, err := tx.ExecContext(ctx, "ROLLBACK; BEGIN")
 		return err
 	}, insert("after"))
@@ -141,7 +142,7 @@ func TestWriteAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	err = db.tx(t.Context(), func(context.Context, txConn) error { return nil })
+	err = db.tx(t.Context(), func(context.Context, sqlstore.Tx) error { return nil })
 	if !errors.Is(err, errClosed) {
 		t.Errorf("write after Close: %v, want errClosed", err)
 	}

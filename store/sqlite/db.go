@@ -1,11 +1,15 @@
 // Package sqlite implements store.Store on one SQLite file with
-// github.com/mattn/go-sqlite3. It is the only package with SQL in it.
+// github.com/mattn/go-sqlite3. Most queries are store/internal/sqlstore's,
+// shared with store/postgres; this package brings the single writer and its
+// group commit, the read pool, the search index, the agenda's queries,
+// backups and the migrations.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,6 +25,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // DefaultBusyTimeout is how long a connection waits for another's lock.
@@ -44,18 +49,23 @@ var migrations embed.FS
 
 var _ store.Store = (*DB)(nil)
 
+// dialect is SQLite's, for the shared queries: one writer at a time, so no
+// row locks; lists of ids as JSON arrays.
+var dialect = sqlstore.Dialect{
+	MapErr: mapErr,
+	IDs: func(ids []int64) (string, any) {
+		list, _ := json.Marshal(ids)
+		return "json_each(?) j", string(list)
+	},
+}
+
 // DB is a store.Store on one SQLite file. Writes go through a single
 // connection (SQLite has one writer, and _txlock=immediate makes every
 // transaction take the write lock at BEGIN, so two writers never deadlock
 // on lock upgrade); reads use a pool of read-only connections, which WAL
 // lets run beside the writer.
 type DB struct {
-	// Now is the clock for created_at and similar stamps. Defaults to
-	// time.Now; tests and `tend chat --now` pin it.
-	Now func() time.Time
-	// Stages are those a deal may be at, in order: the first is a new
-	// deal's. Defaults to store.DefaultStages; won and lost must be in it.
-	Stages []string
+	sqlstore.Store
 
 	path  string
 	log   *slog.Logger
@@ -128,7 +138,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{Now: time.Now, log: opts.Logger, path: path,
+	db := &DB{log: opts.Logger, path: path,
 		writes: make(chan *txRequest), quit: make(chan struct{}), stopped: make(chan struct{})}
 	var err error
 	if db.write, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
@@ -148,6 +158,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.read = uncancelled{db.readPool}
+	db.Store = sqlstore.New(dialect, db.read, db.write, db.tx)
 	db.readPool.SetMaxOpenConns(opts.ReadConns)
 	db.readPool.SetMaxIdleConns(opts.ReadConns)
 	if db.ckpt, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
@@ -231,7 +242,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	for _, name := range names {
 		base := path.Base(name)
-		err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
+		err := db.tx(ctx, func(ctx context.Context, tx sqlstore.Tx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM migrations WHERE name = ?", base).Scan(&n); err != nil || n > 0 {
 				return err
@@ -243,7 +254,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", base, db.Now().Unix())
+			_, err = tx.ExecContext(ctx, "INSERT INTO migrations (name, applied_at) VALUES (?, ?)", base, time.Now().Unix())
 			return err
 		})
 		if err != nil {
@@ -276,27 +287,4 @@ func mapErr(err error) error {
 		return fmt.Errorf("%w: %v", store.ErrInvalid, err)
 	}
 	return err
-}
-
-// unix and fromUnix convert the schema's Unix seconds, 0 meaning unset.
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromUnix(s int64) time.Time {
-	if s == 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
-}
-
-// nullID stores an optional reference: 0 is NULL.
-func nullID[T ~int64](id T) any {
-	if id == 0 {
-		return nil
-	}
-	return int64(id)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // Loader writes rows in bulk inside one transaction, with no change
@@ -17,7 +18,7 @@ import (
 type Loader struct {
 	ctx   context.Context // for statements: not cancellable (DB.tx)
 	outer context.Context // the caller's, checked before each row
-	tx    txConn
+	tx    sqlstore.Tx
 	stmts map[string]*sql.Stmt
 	now   int64
 }
@@ -25,7 +26,7 @@ type Loader struct {
 // Load runs fill with a Loader and commits what it added, or nothing if
 // fill fails.
 func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
-	err := db.tx(ctx, func(txctx context.Context, tx txConn) error {
+	err := db.tx(ctx, func(txctx context.Context, tx sqlstore.Tx) error {
 		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
 		defer func() {
 			for _, st := range l.stmts {
@@ -68,7 +69,7 @@ func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
 func (l *Loader) AddUser(u store.User) (store.UserID, error) {
 	id, err := l.exec("users", "name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id",
 		u.Name, u.Role, orDefault(u.TimeZone, "UTC"), orDefault(u.Lang, "en"), u.DigestTime, u.DigestWeekends,
-		unixOr(u.CreatedAt, l.now), nullID(u.ManagerID))
+		unixOr(u.CreatedAt, l.now), sqlstore.NullID(u.ManagerID))
 	if err != nil {
 		return 0, err
 	}
@@ -84,8 +85,8 @@ func (l *Loader) AddUser(u store.User) (store.UserID, error) {
 // keep-in-touch dates.
 func (l *Loader) AddCustomer(c store.Customer) (store.CustomerID, error) {
 	id, err := l.exec("customers", "name, name_key, is_person, owner_id, stage, segment, cadence_days, referred_by, tags, phone, email, last_contact_at, touch_due_at, created_at",
-		c.Name, store.NameKey(c.Name), c.IsPerson, c.OwnerID, c.Stage, c.Segment, c.CadenceDays, nullID(c.ReferredBy),
-		strings.Join(c.Tags, ","), c.Phone, c.Email, unix(c.LastContactAt), unix(c.TouchDueAt), unixOr(c.CreatedAt, l.now))
+		c.Name, store.NameKey(c.Name), c.IsPerson, c.OwnerID, c.Stage, c.Segment, c.CadenceDays, sqlstore.NullID(c.ReferredBy),
+		strings.Join(c.Tags, ","), c.Phone, c.Email, sqlstore.Unix(c.LastContactAt), sqlstore.Unix(c.TouchDueAt), unixOr(c.CreatedAt, l.now))
 	return store.CustomerID(id), err
 }
 
@@ -100,15 +101,15 @@ func (l *Loader) AddContact(p store.Contact) (store.ContactID, error) {
 // last contact, which the caller sets on the customer.
 func (l *Loader) AddInteraction(i store.Interaction) error {
 	_, err := l.exec("interactions", "customer_id, contact_id, user_id, kind, at, summary",
-		i.CustomerID, nullID(i.ContactID), i.UserID, i.Kind, unix(i.At), i.Summary)
+		i.CustomerID, sqlstore.NullID(i.ContactID), i.UserID, i.Kind, sqlstore.Unix(i.At), i.Summary)
 	return err
 }
 
 // AddFollowUp adds a follow-up.
 func (l *Loader) AddFollowUp(f store.FollowUp) error {
 	_, err := l.exec("follow_ups", "customer_id, contact_id, owner_id, due_at, all_day, note, status, snoozes, created_at, completed_at",
-		f.CustomerID, nullID(f.ContactID), f.OwnerID, unix(f.Due), f.AllDay, f.Note, f.Status, f.Snoozes,
-		unixOr(f.CreatedAt, l.now), unix(f.CompletedAt))
+		f.CustomerID, sqlstore.NullID(f.ContactID), f.OwnerID, sqlstore.Unix(f.Due), f.AllDay, f.Note, f.Status, f.Snoozes,
+		unixOr(f.CreatedAt, l.now), sqlstore.Unix(f.CompletedAt))
 	return err
 }
 
@@ -116,7 +117,7 @@ func (l *Loader) AddFollowUp(f store.FollowUp) error {
 func (l *Loader) AddDeal(d store.Deal) error {
 	_, err := l.exec("deals", "customer_id, owner_id, title, title_key, value, currency, stage, need, budget, authority, expected_close, stage_changed_at, created_at",
 		d.CustomerID, d.OwnerID, d.Title, store.NameKey(d.Title), d.Value, d.Currency, d.Stage, d.Need, d.Budget, d.Authority,
-		unix(d.ExpectedClose), unixOr(d.StageChangedAt, l.now), unixOr(d.CreatedAt, l.now))
+		sqlstore.Unix(d.ExpectedClose), unixOr(d.StageChangedAt, l.now), unixOr(d.CreatedAt, l.now))
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 	"github.com/tend-crm/tend/store/storegen"
 )
 
@@ -34,7 +35,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	var queries []query
 	trace := func(q string, args []any) { queries = append(queries, query{q, slices.Clone(args)}) }
-	defer func() { traceQuery = nil }()
+	defer func() { sqlstore.TraceQuery = nil }()
 
 	// The names list is read whole on purpose, for fuzzy matching.
 	rep := store.Scope{UserID: book.Logins["rep1"], Role: store.RoleRep}
@@ -42,7 +43,7 @@ func TestQueryPlans(t *testing.T) {
 	if err != nil || len(names) < 2 {
 		t.Fatalf("rep1's names: %d, %v", len(names), err)
 	}
-	traceQuery = trace
+	sqlstore.TraceQuery = trace
 	f := store.AgendaFilter{Owner: rep.UserID, Until: now.Add(15 * time.Hour), StuckSince: now.AddDate(0, 0, -14),
 		Occasions: store.UpcomingDays(now, time.UTC, 4), WonSince: now.AddDate(0, 0, -90)}
 	f.Page(store.DefaultWeights, now, 10)

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // TestPlansIgnoreBoundValues: with the query planner stability guarantee
@@ -18,7 +20,7 @@ func TestPlansIgnoreBoundValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	plan := func(q querier, status string) string {
+	plan := func(q sqlstore.Querier, status string) string {
 		t.Helper()
 		rows, err := q.QueryContext(ctx, "EXPLAIN QUERY PLAN SELECT id FROM follow_ups WHERE owner_id = 1 AND status = "+status+" ORDER BY due_at", "open")
 		if err != nil {
@@ -36,7 +38,7 @@ func TestPlansIgnoreBoundValues(t *testing.T) {
 		}
 		return strings.Join(details, "; ")
 	}
-	for name, q := range map[string]querier{"read": db.read, "write": db.write} {
+	for name, q := range map[string]sqlstore.Querier{"read": db.read, "write": db.write} {
 		if p := plan(q, "'open'"); !strings.Contains(p, "follow_ups_owner_open") {
 			t.Fatalf("%s: the literal does not select the partial index (%s): the check below tests nothing", name, p)
 		}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // uncancelled runs queries without their caller's cancellation, having
@@ -13,8 +15,8 @@ import (
 // transaction for every query whatever its context: on a one-row read
 // that doubled the cost (BenchmarkQueryContext). Tend's queries are
 // short; a request cancelled mid-way stops at its next query, and
-// queryAll checks between rows.
-type uncancelled struct{ q querier }
+// sqlstore.QueryAll checks between rows.
+type uncancelled struct{ q sqlstore.Querier }
 
 func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if err := ctx.Err(); err != nil {
@@ -41,7 +43,7 @@ func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any)
 // every query of fn sees the book in the same state. It is not a
 // database/sql transaction, whose cancellable context would cost every
 // query a goroutine (see uncancelled).
-func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) (err error) {
+func (db *DB) snapshot(ctx context.Context, fn func(q sqlstore.Querier) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -56,21 +58,4 @@ func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) (err error
 	}
 	defer func() { err = errors.Join(err, end(bg, conn)) }()
 	return fn(uncancelled{conn})
-}
-
-// integer scans an integer column into p as it is. database/sql converts
-// into any other type than int64 by reflection, and into one of another
-// size (int, a month, a kind) through a decimal string: a tenth of the
-// agenda's time went there.
-type integer[T ~int | ~int64 | ~uint8] struct{ p *T }
-
-func intInto[T ~int | ~int64 | ~uint8](p *T) integer[T] { return integer[T]{p} }
-
-func (i integer[T]) Scan(src any) error {
-	n, ok := src.(int64)
-	if !ok {
-		return fmt.Errorf("sqlite: %T is not an integer", src)
-	}
-	*i.p = T(n)
-	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
+
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // BenchmarkQueryContext compares a one-row read given a cancellable
@@ -17,7 +19,7 @@ func BenchmarkQueryContext(b *testing.B) {
 	defer db.Close()
 	ctx, cancel := context.WithCancel(b.Context())
 	defer cancel()
-	for name, q := range map[string]querier{"database-sql": db.readPool, "uncancelled": db.read} {
+	for name, q := range map[string]sqlstore.Querier{"database-sql": db.readPool, "uncancelled": db.read} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				var n int
@@ -44,14 +46,14 @@ func TestSnapshot(t *testing.T) {
 	}
 	insert := func() {
 		t.Helper()
-		if err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
+		if err := db.tx(ctx, func(ctx context.Context, tx sqlstore.Tx) error {
 			_, err := tx.ExecContext(ctx, "INSERT INTO t (v) VALUES (1)")
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	count := func(q querier) int {
+	count := func(q sqlstore.Querier) int {
 		t.Helper()
 		var n int
 		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil {
@@ -61,7 +63,7 @@ func TestSnapshot(t *testing.T) {
 	}
 	insert()
 	var before, after int
-	if err := db.snapshot(ctx, func(q querier) error {
+	if err := db.snapshot(ctx, func(q sqlstore.Querier) error {
 		before = count(q)
 		insert()
 		after = count(q)
@@ -81,12 +83,12 @@ func TestSnapshot(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	ran := false
-	err = db.snapshot(cancelled, func(querier) error { ran = true; return nil })
+	err = db.snapshot(cancelled, func(sqlstore.Querier) error { ran = true; return nil })
 	if !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("snapshot for a cancelled caller: %v, ran %v; want context.Canceled, not run", err, ran)
 	}
 	live, stop := context.WithCancel(ctx)
-	err = db.snapshot(live, func(q querier) error {
+	err = db.snapshot(live, func(q sqlstore.Querier) error {
 		stop()
 		_, err := q.QueryContext(live, "SELECT v FROM t")
 		return err
@@ -94,7 +96,7 @@ func TestSnapshot(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("query after the caller gave up: %v, want context.Canceled", err)
 	}
-	if _, err := queryAll(live, func(sc scanner) (v int, err error) { return v, sc.Scan(&v) }, db.read, "SELECT v FROM t"); !errors.Is(err, context.Canceled) {
+	if _, err := sqlstore.QueryAll(live, func(sc sqlstore.Scanner) (v int, err error) { return v, sc.Scan(&v) }, db.read, "SELECT v FROM t"); !errors.Is(err, context.Canceled) {
 		t.Errorf("queryAll after the caller gave up: %v, want context.Canceled", err)
 	}
 }

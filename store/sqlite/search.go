@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // Search ranking. Relevance is a BM25-like sum over the query's words and
@@ -41,7 +42,7 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 		return nil, fmt.Errorf("sqlite: search: %w", err)
 	}
 	var hits []store.Hit
-	err := db.snapshot(ctx, func(tx querier) error {
+	err := db.snapshot(ctx, func(tx sqlstore.Querier) error {
 		now := db.Now()
 		cands, err := searchCandidates(ctx, tx, s, matchExpr(terms, " "), now)
 		if err == nil && len(cands) == 0 && len(terms) > 1 {
@@ -51,7 +52,7 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 			return err
 		}
 		slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
-		cands = cands[:min(len(cands), limitOr(q.Limit, 10))]
+		cands = cands[:min(len(cands), sqlstore.LimitOr(q.Limit, 10))]
 		hits, err = searchHits(ctx, tx, cands)
 		return err
 	})
@@ -86,21 +87,21 @@ type candidate struct {
 // than copied into search_docs on every call; the others by search_docs.at.
 const docAt = `CASE WHEN d.id % 8 IN (1, 2) THEN max(c.last_contact_at, c.created_at) ELSE d.at END`
 
-func searchCandidates(ctx context.Context, q querier, s store.Scope, match string, now time.Time) ([]candidate, error) {
-	return queryAll(ctx, func(sc scanner) (candidate, error) {
+func searchCandidates(ctx context.Context, q sqlstore.Querier, s store.Scope, match string, now time.Time) ([]candidate, error) {
+	return sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (candidate, error) {
 		var c candidate
 		var at int64
 		var info []byte
 		if err := sc.Scan(&c.doc, &at, &info); err != nil {
 			return c, err
 		}
-		c.at = fromUnix(at)
+		c.at = sqlstore.FromUnix(at)
 		c.score = relevance(info) * store.Recency(c.at, now)
 		return c, nil
 	}, q, `SELECT d.id, `+docAt+` AS at, matchinfo(search_fts, 'pcnx')
 		FROM search_fts JOIN search_docs d ON d.id = search_fts.docid JOIN customers c ON c.id = d.customer_id
-		WHERE search_fts MATCH ? AND `+visible+` ORDER BY at DESC, d.id DESC LIMIT ?`,
-		append(append([]any{match}, visArgs(s)...), maxCandidates)...)
+		WHERE search_fts MATCH ? AND `+sqlstore.Visible+` ORDER BY at DESC, d.id DESC LIMIT ?`,
+		append(append([]any{match}, sqlstore.VisArgs(s)...), maxCandidates)...)
 }
 
 // relevance scores one row from FTS4's matchinfo 'pcnx': the number of
@@ -131,7 +132,7 @@ func relevance(info []byte) float64 {
 }
 
 // searchHits reads what the chosen documents show, in their order.
-func searchHits(ctx context.Context, q querier, cands []candidate) ([]store.Hit, error) {
+func searchHits(ctx context.Context, q sqlstore.Querier, cands []candidate) ([]store.Hit, error) {
 	if len(cands) == 0 {
 		return nil, nil
 	}
@@ -140,7 +141,7 @@ func searchHits(ctx context.Context, q querier, cands []candidate) ([]store.Hit,
 		ids[i] = c.doc
 	}
 	list, _ := json.Marshal(ids)
-	found, err := queryAll(ctx, func(sc scanner) (h store.Hit, err error) {
+	found, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (h store.Hit, err error) {
 		var doc int64
 		err = sc.Scan(&doc, &h.CustomerID, &h.Customer, &h.Title, &h.Type, &h.Text)
 		h.Kind, h.ID = hitKinds[doc%8], doc/8

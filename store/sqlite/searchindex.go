@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // The search index's pending documents (migration 0015): indexed in
@@ -26,7 +28,7 @@ func (db *DB) indexPending(ctx context.Context) error {
 		if err != nil || !last.Valid {
 			return err
 		}
-		if err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
+		if err := db.tx(ctx, func(ctx context.Context, tx sqlstore.Tx) error {
 			return indexPendingTo(ctx, tx, last.Int64)
 		}); err != nil {
 			return err
@@ -46,7 +48,7 @@ var pendingSources = []struct {
 // document replaces what the index held for it, so one indexed meanwhile
 // by another path (an edit, a rename) is not indexed twice; one deleted
 // meanwhile is simply dropped from the queue.
-func indexPendingTo(ctx context.Context, tx txConn, last int64) error {
+func indexPendingTo(ctx context.Context, tx sqlstore.Tx, last int64) error {
 	qs := []string{"DELETE FROM search_fts WHERE docid IN (SELECT docid FROM search_pending WHERE docid <= ?1)"}
 	for _, src := range pendingSources {
 		// In docid order: FTS4 writes out its pending terms whenever a

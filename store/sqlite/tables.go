@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 
 // Tables implements store.TableSource.
 func (db *DB) Tables(ctx context.Context) ([]string, error) {
-	names, err := queryAll(ctx, func(sc scanner) (n string, err error) { return n, sc.Scan(&n) }, db.read,
+	names, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, db.read,
 		`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search%'
 			AND name NOT IN ('migrations', 'bench_raw', 'leases') ORDER BY name`)
 	if err != nil {
@@ -32,7 +34,7 @@ func (db *DB) ReadTable(ctx context.Context, table string, each func(cols []stri
 		pk   int
 	}
 	// The name was checked against the schema's.
-	info, err := queryAll(ctx, func(sc scanner) (c column, err error) { return c, sc.Scan(&c.name, &c.pk) }, db.read,
+	info, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (c column, err error) { return c, sc.Scan(&c.name, &c.pk) }, db.read,
 		"SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", table)
 	if err != nil {
 		return fmt.Errorf("sqlite: read %s: %w", table, err)

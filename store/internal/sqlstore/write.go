@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -16,9 +16,10 @@ import (
 // reverts.
 type change struct {
 	ctx context.Context
-	tx  txConn
+	tx  Tx
 	id  store.ChangeID
 	now time.Time
+	st  *Store
 }
 
 // col is a column and its value, as written. Values are int64, string or
@@ -30,20 +31,23 @@ type col struct {
 
 // change runs fn as one recorded change by s, applying o's event to the
 // ledger in the same transaction.
-func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary string, fn func(*change) error) (store.ChangeID, error) {
+func (st *Store) change(ctx context.Context, s store.Scope, o store.Origin, summary string, fn func(*change) error) (store.ChangeID, error) {
 	if s.UserID == 0 {
 		return 0, fmt.Errorf("%w: no user", store.ErrNotFound)
 	}
 	var id store.ChangeID
-	err := db.tx(ctx, func(ctx context.Context, tx txConn) error {
-		now := db.Now().UTC().Truncate(time.Second)
+	err := st.tx(ctx, func(ctx context.Context, tx Tx) error {
+		now := st.Now().UTC().Truncate(time.Second)
 		if err := claimEvent(ctx, tx, o, now); err != nil {
 			return err
 		}
 		// A user removed since the caller looked them up writes nothing: a
 		// customer created now would be owned by someone who has left.
+		// Shared (with row locks), so that removing the user (which locks
+		// the row to update it) waits for the user's writes under way, and
+		// the writes after it see that the user has left.
 		var left int64
-		switch err := tx.QueryRowContext(ctx, "SELECT left_at FROM users WHERE id = ?", s.UserID).Scan(&left); {
+		switch err := tx.QueryRowContext(ctx, "SELECT left_at FROM users WHERE id = ?"+st.lock(forShare), s.UserID).Scan(&left); {
 		case errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("%w: user %d", store.ErrNotFound, s.UserID)
 		case err != nil:
@@ -52,21 +56,16 @@ func (db *DB) change(ctx context.Context, s store.Scope, o store.Origin, summary
 		if left != 0 {
 			return fmt.Errorf("%w: user %d has left", store.ErrForbidden, s.UserID)
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?)", s.UserID, now.Unix(), summary)
-		if err != nil {
+		if err := tx.QueryRowContext(ctx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?) RETURNING id",
+			s.UserID, now.Unix(), summary).Scan(&id); err != nil {
 			return err
 		}
-		cid, err := res.LastInsertId()
-		if err != nil {
-			return err
-		}
-		id = store.ChangeID(cid)
-		return fn(&change{ctx: ctx, tx: tx, id: id, now: now})
+		return fn(&change{ctx: ctx, tx: tx, id: id, now: now, st: st})
 	})
 	return id, err
 }
 
-func claimEvent(ctx context.Context, q querier, o store.Origin, now time.Time) error {
+func claimEvent(ctx context.Context, q Querier, o store.Origin, now time.Time) error {
 	if o.IsZero() {
 		return nil
 	}
@@ -112,14 +111,10 @@ func (c *change) insert(table string, cols ...col) (int64, error) {
 	for i, cl := range cols {
 		names[i], vals[i] = cl.name, cl.val
 	}
-	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ")"
-	res, err := c.tx.ExecContext(c.ctx, q, vals...)
-	if err != nil {
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ") RETURNING id"
+	var id int64
+	if err := c.tx.QueryRowContext(c.ctx, q, vals...).Scan(&id); err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	return id, c.audit(table, id, "create", nil, cols)
 }
@@ -149,7 +144,13 @@ func (c *change) row(table string, id int64, names []string) ([]col, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	err := c.tx.QueryRowContext(c.ctx, "SELECT "+strings.Join(names, ", ")+" FROM "+table+" WHERE id = ?", id).Scan(ptrs...)
+	// Locked: the values audited as before are those the update replaces,
+	// even with another writer on the row. NO KEY: the lock an update of
+	// non-key columns takes anyway, which does not conflict with the key
+	// share lock that inserting a child row (a call about the customer)
+	// takes; FOR UPDATE would, and two calls logged about one customer at
+	// once would deadlock.
+	err := c.tx.QueryRowContext(c.ctx, "SELECT "+strings.Join(names, ", ")+" FROM "+table+" WHERE id = ?"+c.st.lock(forUpdate), id).Scan(ptrs...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("%s %d: %w", table, id, store.ErrNotFound)
 	}
@@ -180,7 +181,8 @@ func colsJSON(cols []col) string {
 	return store.AuditJSON(len(cols), func(i int) (string, any) { return cols[i].name, cols[i].val })
 }
 
-func b2i(b bool) int64 {
+// Bit stores a bool as the schema does, 0 or 1.
+func Bit(b bool) int64 {
 	if b {
 		return 1
 	}
@@ -188,23 +190,23 @@ func b2i(b bool) int64 {
 }
 
 // Record implements store.Writer.
-func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store.Activity) (store.Recorded, error) {
+func (st *Store) Record(ctx context.Context, s store.Scope, o store.Origin, a store.Activity) (store.Recorded, error) {
 	var r store.Recorded
 	if a.Interaction == nil && a.FollowUp == nil && a.Occasion == nil && a.Fulfils == 0 {
-		return r, fmt.Errorf("sqlite: record: %w: nothing to record", store.ErrInvalid)
+		return r, fmt.Errorf("store: record: %w: nothing to record", store.ErrInvalid)
 	}
 	if a.Interaction != nil {
 		if err := store.CheckText("summary", a.Interaction.Summary); err != nil {
-			return r, fmt.Errorf("sqlite: record: %w", err)
+			return r, fmt.Errorf("store: record: %w", err)
 		}
 	}
 	if a.FollowUp != nil {
 		if err := store.CheckText("note", a.FollowUp.Note); err != nil {
-			return r, fmt.Errorf("sqlite: record: %w", err)
+			return r, fmt.Errorf("store: record: %w", err)
 		}
 	}
 	var err error
-	r.Change, err = db.change(ctx, s, o, "record", func(c *change) error {
+	r.Change, err = st.change(ctx, s, o, "record", func(c *change) error {
 		r = store.Recorded{}
 		if err := c.resolveCustomer(s, a.Customer, &r); err != nil {
 			return err
@@ -242,15 +244,15 @@ func (db *DB) Record(ctx context.Context, s store.Scope, o store.Origin, a store
 		return c.describe(a.Summary(r.Customer.Name))
 	})
 	if err != nil {
-		return store.Recorded{}, fmt.Errorf("sqlite: record: %w", err)
+		return store.Recorded{}, fmt.Errorf("store: record: %w", err)
 	}
 	return r, nil
 }
 
 func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.Recorded) error {
 	if ref.ID != 0 {
-		cu, err := visibleCustomer(c.ctx, c.tx, s, ref.ID)
-		r.Customer = cu
+		var err error
+		r.Customer, err = c.lockVisibleCustomer(s, ref.ID)
 		return err
 	}
 	name := strings.TrimSpace(store.Normalize(ref.Name))
@@ -258,15 +260,25 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	if key == "" || len(name) > 200 {
 		return &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("customer name %q", ref.Name)}
 	}
-	found, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+" FROM customers c WHERE c.name_key = ? AND "+visible+" ORDER BY c.id LIMIT 5",
-		append([]any{key}, visArgs(s)...)...)
+	named := func() ([]store.Customer, error) {
+		return QueryAll(c.ctx, ScanCustomer, c.tx, "SELECT "+CustomerCols+" FROM customers c WHERE c.name_key = ? AND "+Visible+" ORDER BY c.id LIMIT 5",
+			append([]any{key}, VisArgs(s)...)...)
+	}
+	found, err := named()
+	if err == nil && len(found) == 0 && c.st.dialect.RowLocks {
+		// Not found: look again under the name's lock, which a writer
+		// creating it holds.
+		if err = c.lockKey(newCustomerLock, key); err == nil {
+			found, err = named()
+		}
+	}
 	if err != nil {
 		return err
 	}
 	switch len(found) {
 	case 1:
-		r.Customer = found[0]
-		return nil
+		r.Customer, err = c.lockCustomer(found[0].ID)
+		return err
 	case 0:
 	default:
 		return &store.AmbiguousError{Query: ref.Name, Matches: found}
@@ -277,7 +289,7 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 		TouchDueAt: c.now.AddDate(0, 0, cadence)}
 	id, err := c.insert("customers",
 		col{"name", cu.Name}, col{"name_key", key}, col{"owner_id", int64(cu.OwnerID)}, col{"stage", string(cu.Stage)},
-		col{"cadence_days", int64(cadence)}, col{"touch_due_at", unix(cu.TouchDueAt)}, col{"created_at", c.now.Unix()})
+		col{"cadence_days", int64(cadence)}, col{"touch_due_at", Unix(cu.TouchDueAt)}, col{"created_at", c.now.Unix()})
 	cu.ID = store.CustomerID(id)
 	r.Customer, r.NewCustomer = cu, true
 	return err
@@ -327,9 +339,9 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 	in.At = in.At.UTC().Truncate(time.Second)
 	in.Summary = store.Normalize(in.Summary)
 	id, err := c.insert("interactions",
-		col{"customer_id", int64(in.CustomerID)}, col{"contact_id", nullID(in.ContactID)}, col{"user_id", int64(in.UserID)},
+		col{"customer_id", int64(in.CustomerID)}, col{"contact_id", NullID(in.ContactID)}, col{"user_id", int64(in.UserID)},
 		col{"kind", string(in.Kind)}, col{"at", in.At.Unix()}, col{"summary", in.Summary},
-		col{"src_platform", o.Platform}, col{"src_event", o.EventID}, col{"deal_id", nullID(in.DealID)})
+		col{"src_platform", o.Platform}, col{"src_event", o.EventID}, col{"deal_id", NullID(in.DealID)})
 	if err != nil {
 		return err
 	}
@@ -344,7 +356,7 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 		if cu.CadenceDays > 0 {
 			cu.TouchDueAt = in.At.AddDate(0, 0, cu.CadenceDays)
 		}
-		return c.update("customers", int64(cu.ID), col{"last_contact_at", unix(cu.LastContactAt)}, col{"touch_due_at", unix(cu.TouchDueAt)})
+		return c.update("customers", int64(cu.ID), col{"last_contact_at", Unix(cu.LastContactAt)}, col{"touch_due_at", Unix(cu.TouchDueAt)})
 	}
 	return nil
 }
@@ -360,8 +372,8 @@ func (c *change) addFollowUp(s store.Scope, f store.FollowUp, r *store.Recorded)
 	f.Due = f.Due.UTC().Truncate(time.Second)
 	f.Note = store.Normalize(f.Note)
 	id, err := c.insert("follow_ups",
-		col{"customer_id", int64(f.CustomerID)}, col{"contact_id", nullID(f.ContactID)}, col{"owner_id", int64(f.OwnerID)},
-		col{"due_at", f.Due.Unix()}, col{"all_day", b2i(f.AllDay)}, col{"note", f.Note}, col{"status", string(f.Status)},
+		col{"customer_id", int64(f.CustomerID)}, col{"contact_id", NullID(f.ContactID)}, col{"owner_id", int64(f.OwnerID)},
+		col{"due_at", f.Due.Unix()}, col{"all_day", Bit(f.AllDay)}, col{"note", f.Note}, col{"status", string(f.Status)},
 		col{"created_at", c.now.Unix()})
 	f.ID = store.FollowUpID(id)
 	r.FollowUp = &f
@@ -370,6 +382,11 @@ func (c *change) addFollowUp(s store.Scope, f store.FollowUp, r *store.Recorded)
 
 // openFollowUp reads a follow-up s may see and checks it is open.
 func (c *change) openFollowUp(s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
+	// Locked first, so that of two changes to one follow-up at once (Done
+	// pressed on two phones) the second reads what the first left.
+	if err := c.lockRows("follow_ups", int64(id)); err != nil {
+		return store.FollowUp{}, err
+	}
 	f, err := visibleFollowUp(c.ctx, c.tx, s, id)
 	if err == nil && f.Status != store.FollowUpOpen {
 		err = fmt.Errorf("follow-up %d is %s: %w", id, f.Status, store.ErrConflict)
@@ -388,14 +405,16 @@ func (c *change) completeFollowUp(s store.Scope, id store.FollowUpID) (store.Fol
 }
 
 // UpdateCustomer implements store.Writer.
-func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, upd store.CustomerUpdate) (store.Customer, store.ChangeID, error) {
+func (st *Store) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, upd store.CustomerUpdate) (store.Customer, store.ChangeID, error) {
 	var cu store.Customer
 	if err := upd.Validate(); err != nil {
-		return cu, 0, fmt.Errorf("sqlite: update customer: %w", err)
+		return cu, 0, fmt.Errorf("store: update customer: %w", err)
 	}
-	cid, err := db.change(ctx, s, o, "update customer", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "update customer", func(c *change) error {
 		var err error
-		if cu, err = visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+		// Locked: the keep-in-touch date is computed from the last contact,
+		// which a call logged at the same time moves.
+		if cu, err = c.lockVisibleCustomer(s, id); err != nil {
 			return err
 		}
 		var cols []col
@@ -434,7 +453,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin,
 			if cu.CadenceDays > 0 {
 				cu.TouchDueAt = since.AddDate(0, 0, cu.CadenceDays)
 			}
-			cols = append(cols, col{"cadence_days", int64(cu.CadenceDays)}, col{"touch_due_at", unix(cu.TouchDueAt)})
+			cols = append(cols, col{"cadence_days", int64(cu.CadenceDays)}, col{"touch_due_at", Unix(cu.TouchDueAt)})
 		}
 		if len(cols) == 0 {
 			return fmt.Errorf("%w: nothing to change", store.ErrInvalid)
@@ -445,15 +464,15 @@ func (db *DB) UpdateCustomer(ctx context.Context, s store.Scope, o store.Origin,
 		return c.update("customers", int64(cu.ID), cols...)
 	})
 	if err != nil {
-		return store.Customer{}, 0, fmt.Errorf("sqlite: update customer: %w", err)
+		return store.Customer{}, 0, fmt.Errorf("store: update customer: %w", err)
 	}
 	return cu, cid, nil
 }
 
 // CompleteFollowUp implements store.Writer.
-func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID) (store.FollowUp, store.ChangeID, error) {
+func (st *Store) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
-	cid, err := db.change(ctx, s, o, "complete follow-up", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "complete follow-up", func(c *change) error {
 		var err error
 		if f, err = c.completeFollowUp(s, id); err != nil {
 			return err
@@ -461,18 +480,18 @@ func (db *DB) CompleteFollowUp(ctx context.Context, s store.Scope, o store.Origi
 		return c.describeFollowUp("complete", f)
 	})
 	if err != nil {
-		return f, 0, fmt.Errorf("sqlite: complete follow-up: %w", err)
+		return f, 0, fmt.Errorf("store: complete follow-up: %w", err)
 	}
 	return f, cid, nil
 }
 
 // SnoozeFollowUp implements store.Writer.
-func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID, due time.Time, allDay bool) (store.FollowUp, store.ChangeID, error) {
+func (st *Store) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin, id store.FollowUpID, due time.Time, allDay bool) (store.FollowUp, store.ChangeID, error) {
 	var f store.FollowUp
 	if due.IsZero() {
-		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w", &store.InvalidError{Field: store.FieldDate, Reason: "no due time"})
+		return f, 0, fmt.Errorf("store: snooze follow-up: %w", &store.InvalidError{Field: store.FieldDate, Reason: "no due time"})
 	}
-	cid, err := db.change(ctx, s, o, "snooze follow-up", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "snooze follow-up", func(c *change) error {
 		var err error
 		if f, err = c.openFollowUp(s, id); err != nil {
 			return err
@@ -481,30 +500,30 @@ func (db *DB) SnoozeFollowUp(ctx context.Context, s store.Scope, o store.Origin,
 			return err
 		}
 		f.Due, f.AllDay, f.Snoozes = due.UTC().Truncate(time.Second), allDay, f.Snoozes+1
-		return c.update("follow_ups", int64(id), col{"due_at", f.Due.Unix()}, col{"all_day", b2i(allDay)}, col{"snoozes", int64(f.Snoozes)})
+		return c.update("follow_ups", int64(id), col{"due_at", f.Due.Unix()}, col{"all_day", Bit(allDay)}, col{"snoozes", int64(f.Snoozes)})
 	})
 	if err != nil {
-		return f, 0, fmt.Errorf("sqlite: snooze follow-up: %w", err)
+		return f, 0, fmt.Errorf("store: snooze follow-up: %w", err)
 	}
 	return f, cid, nil
 }
 
 // AddAlias implements store.Writer.
-func (db *DB) AddAlias(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, alias string) (store.ChangeID, error) {
+func (st *Store) AddAlias(ctx context.Context, s store.Scope, o store.Origin, id store.CustomerID, alias string) (store.ChangeID, error) {
 	alias = strings.TrimSpace(store.Normalize(alias))
 	key := store.NameKey(alias)
 	if key == "" || len(alias) > 200 {
-		return 0, fmt.Errorf("sqlite: add alias: %w", &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("alias %q", alias)})
+		return 0, fmt.Errorf("store: add alias: %w", &store.InvalidError{Field: store.FieldName, Reason: fmt.Sprintf("alias %q", alias)})
 	}
-	cid, err := db.change(ctx, s, o, "alias: "+alias, func(c *change) error {
-		if _, err := visibleCustomer(c.ctx, c.tx, s, id); err != nil {
+	cid, err := st.change(ctx, s, o, "alias: "+alias, func(c *change) error {
+		if _, err := VisibleCustomer(c.ctx, c.tx, s, id); err != nil {
 			return err
 		}
 		_, err := c.insert("customer_aliases", col{"customer_id", int64(id)}, col{"alias", alias}, col{"alias_key", key})
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: add alias: %w", err)
+		return 0, fmt.Errorf("store: add alias: %w", err)
 	}
 	return cid, nil
 }
@@ -525,9 +544,9 @@ func (c *change) addOccasion(oc store.Occasion, r *store.Recorded) error {
 	if r.Contact != nil {
 		oc.ContactID = r.Contact.ID
 	}
-	id, err := c.insert("occasions", col{"customer_id", int64(oc.CustomerID)}, col{"contact_id", nullID(oc.ContactID)},
+	id, err := c.insert("occasions", col{"customer_id", int64(oc.CustomerID)}, col{"contact_id", NullID(oc.ContactID)},
 		col{"kind", oc.Kind}, col{"month", int64(oc.Month)}, col{"day", int64(oc.Day)}, col{"year", int64(oc.Year)},
-		col{"lunar", b2i(oc.Lunar)}, col{"label", oc.Label})
+		col{"lunar", Bit(oc.Lunar)}, col{"label", oc.Label})
 	oc.ID = store.OccasionID(id)
 	r.Occasion = &oc
 	return err

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -10,18 +10,26 @@ import (
 )
 
 // PlanSegment implements store.Campaigns.
-func (db *DB) PlanSegment(ctx context.Context, s store.Scope, o store.Origin, segment string, f store.FollowUp) ([]store.FollowUp, store.ChangeID, error) {
+func (st *Store) PlanSegment(ctx context.Context, s store.Scope, o store.Origin, segment string, f store.FollowUp) ([]store.FollowUp, store.ChangeID, error) {
 	segment = strings.TrimSpace(segment)
 	f.Note = store.Normalize(f.Note)
 	if segment == "" || f.Note == "" || f.Due.IsZero() {
-		return nil, 0, fmt.Errorf("sqlite: plan segment: %w", &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("segment %q, note %q", segment, f.Note)})
+		return nil, 0, fmt.Errorf("store: plan segment: %w", &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("segment %q, note %q", segment, f.Note)})
 	}
 	due := f.Due.UTC().Truncate(time.Second)
 	var added []store.FollowUp
-	cid, err := db.change(ctx, s, o, fmt.Sprintf("plan segment %s: %s", segment, f.Note), func(c *change) error {
-		// Segments are letters the user types: "a" is segment A.
-		cs, err := queryAll(c.ctx, scanCustomer, c.tx, "SELECT "+customerCols+` FROM customers c
-			WHERE c.owner_id = ? AND c.segment = ? COLLATE NOCASE ORDER BY c.name, c.id`, s.UserID, segment)
+	cid, err := st.change(ctx, s, o, fmt.Sprintf("plan segment %s: %s", segment, f.Note), func(c *change) error {
+		// Segments are letters the user types: "a" is segment A. The
+		// customers are locked, so that a campaign planned twice at once
+		// finds the first plan.
+		if c.st.dialect.RowLocks {
+			if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM customers WHERE owner_id = ? AND lower(segment) = lower(?) ORDER BY id"+forUpdate,
+				s.UserID, segment); err != nil {
+				return err
+			}
+		}
+		cs, err := QueryAll(c.ctx, ScanCustomer, c.tx, "SELECT "+CustomerCols+` FROM customers c
+			WHERE c.owner_id = ? AND lower(c.segment) = lower(?) ORDER BY c.name, c.id`, s.UserID, segment)
 		if err != nil {
 			return err
 		}
@@ -49,7 +57,7 @@ func (db *DB) PlanSegment(ctx context.Context, s store.Scope, o store.Origin, se
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("sqlite: plan segment: %w", err)
+		return nil, 0, fmt.Errorf("store: plan segment: %w", err)
 	}
 	return added, cid, nil
 }

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -11,24 +11,24 @@ import (
 )
 
 // CreateCode implements store.Access.
-func (db *DB) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind, role store.Role, expires time.Time) (string, error) {
+func (st *Store) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind, role store.Role, expires time.Time) (string, error) {
 	switch {
 	case kind == store.CodeInvite && s.Role != store.RoleAdmin:
-		return "", fmt.Errorf("postgres: create code: invites are for admins: %w", store.ErrForbidden)
+		return "", fmt.Errorf("store: create code: invites are for admins: %w", store.ErrForbidden)
 	case kind == store.CodeInvite && role != store.RoleRep && role != store.RoleManager && role != store.RoleAdmin:
-		return "", fmt.Errorf("postgres: create code: %w: role %q", store.ErrInvalid, role)
+		return "", fmt.Errorf("store: create code: %w: role %q", store.ErrInvalid, role)
 	case kind == store.CodeLink:
 		role = ""
 	case kind != store.CodeInvite:
-		return "", fmt.Errorf("postgres: create code: %w: kind %q", store.ErrInvalid, kind)
+		return "", fmt.Errorf("store: create code: %w: kind %q", store.ErrInvalid, kind)
 	}
 	if s.UserID == 0 {
-		return "", fmt.Errorf("postgres: create code: no user: %w", store.ErrForbidden)
+		return "", fmt.Errorf("store: create code: no user: %w", store.ErrForbidden)
 	}
 	code := store.NewAccessCode()
-	res, err := db.write.ExecContext(ctx, `INSERT INTO access_codes (hash, kind, role, user_id, created_at, expires_at)
-		SELECT ?::text, ?::text, ?::text, id, ?::bigint, ?::bigint FROM users WHERE id = ? AND left_at = 0`,
-		store.HashAccessCode(code), kind, role, db.Now().Unix(), expires.Unix(), s.UserID)
+	res, err := st.write.ExecContext(ctx, `INSERT INTO access_codes (hash, kind, role, user_id, created_at, expires_at)
+		SELECT CAST(? AS text), CAST(? AS text), CAST(? AS text), id, CAST(? AS bigint), CAST(? AS bigint) FROM users WHERE id = ? AND left_at = 0`,
+		store.HashAccessCode(code), kind, role, st.Now().Unix(), expires.Unix(), s.UserID)
 	if err == nil {
 		var n int64
 		if n, err = res.RowsAffected(); err == nil && n == 0 {
@@ -36,7 +36,7 @@ func (db *DB) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("postgres: create code: %w", mapErr(err))
+		return "", fmt.Errorf("store: create code: %w", st.dialect.MapErr(err))
 	}
 	return code, nil
 }
@@ -45,13 +45,13 @@ func (db *DB) CreateCode(ctx context.Context, s store.Scope, kind store.CodeKind
 // statement that checks it is unused, in the transaction that creates the
 // user or adds the identity: a second redeemer finds it used, and a
 // refused identity leaves it unused.
-func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.User, store.CodeKind, error) {
+func (st *Store) RedeemCode(ctx context.Context, code string, u store.User) (store.User, store.CodeKind, error) {
 	var kind store.CodeKind
 	if len(u.Identities) == 0 {
-		return u, kind, fmt.Errorf("postgres: redeem code: %w: no identity", store.ErrInvalid)
+		return u, kind, fmt.Errorf("store: redeem code: %w: no identity", store.ErrInvalid)
 	}
-	err := db.tx(ctx, func(tx *txn) error {
-		now := db.Now().Unix()
+	err := st.tx(ctx, func(ctx context.Context, tx Tx) error {
+		now := st.Now().Unix()
 		var role store.Role
 		var maker store.UserID
 		err := tx.QueryRowContext(ctx, `UPDATE access_codes SET used_at = ?
@@ -66,7 +66,7 @@ func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.
 		switch kind {
 		case store.CodeInvite:
 			u.Role, u.ManagerID = role, 0
-			if u, err = db.insertUser(ctx, tx, u); err != nil {
+			if u, err = st.insertUser(ctx, tx, u); err != nil {
 				return err
 			}
 		case store.CodeLink:
@@ -83,23 +83,23 @@ func (db *DB) RedeemCode(ctx context.Context, code string, u store.User) (store.
 		return err
 	})
 	if err != nil {
-		return u, kind, fmt.Errorf("postgres: redeem code: %w", err)
+		return u, kind, fmt.Errorf("store: redeem code: %w", err)
 	}
-	u, err = db.User(ctx, u.ID)
+	u, err = st.User(ctx, u.ID)
 	return u, kind, err
 }
 
 // RemoveUser implements store.Access.
-func (db *DB) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id, to store.UserID) (store.Handover, error) {
+func (st *Store) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id, to store.UserID) (store.Handover, error) {
 	var h store.Handover
 	switch {
 	case s.Role != store.RoleAdmin:
-		return h, fmt.Errorf("postgres: remove user: %w", store.ErrForbidden)
+		return h, fmt.Errorf("store: remove user: %w", store.ErrForbidden)
 	case id == to:
-		return h, fmt.Errorf("postgres: remove user: %w: a user cannot hand over to themselves", store.ErrInvalid)
+		return h, fmt.Errorf("store: remove user: %w: a user cannot hand over to themselves", store.ErrInvalid)
 	}
 	var err error
-	h.Change, err = db.change(ctx, s, o, "remove user", func(c *change) error {
+	h.Change, err = st.change(ctx, s, o, "remove user", func(c *change) error {
 		var leaver, heir string
 		users := []struct {
 			id   store.UserID
@@ -112,7 +112,7 @@ func (db *DB) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id,
 			// Locked, in id order: a user removed twice at once is handed
 			// over once, and one handed what a leaver had at the same time
 			// is not left with it.
-			err := c.tx.QueryRowContext(c.ctx, "SELECT name FROM users WHERE id = ? AND left_at = 0 FOR NO KEY UPDATE", u.id).Scan(u.name)
+			err := c.tx.QueryRowContext(c.ctx, "SELECT name FROM users WHERE id = ? AND left_at = 0"+st.lock(forUpdate), u.id).Scan(u.name)
 			if errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("user %d: %w", u.id, store.ErrNotFound)
 			}
@@ -132,7 +132,7 @@ func (db *DB) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id,
 		}
 		for _, m := range moves {
 			// Table and column names come from the list above, never from input.
-			ids, err := queryAll(c.ctx, func(sc scanner) (n int64, err error) {
+			ids, err := QueryAll(c.ctx, func(sc Scanner) (n int64, err error) {
 				err = sc.Scan(&n)
 				return n, err
 			}, c.tx, "SELECT id FROM "+m.table+" WHERE "+m.where+" ORDER BY id", id)
@@ -156,7 +156,7 @@ func (db *DB) RemoveUser(ctx context.Context, s store.Scope, o store.Origin, id,
 		return c.describe(fmt.Sprintf("remove user: %s, hand over to %s", leaver, heir))
 	})
 	if err != nil {
-		return store.Handover{}, fmt.Errorf("postgres: remove user: %w", err)
+		return store.Handover{}, fmt.Errorf("store: remove user: %w", err)
 	}
 	return h, nil
 }

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -21,14 +21,14 @@ var (
 // Undo implements store.Writer: it reverts the audit rows of a change in
 // reverse order (a created row is deleted, an updated one gets its old
 // values back), as a change of its own.
-func (db *DB) Undo(ctx context.Context, s store.Scope, o store.Origin, id store.ChangeID) (store.Change, error) {
+func (st *Store) Undo(ctx context.Context, s store.Scope, o store.Origin, id store.ChangeID) (store.Change, error) {
 	var target store.Change
-	_, err := db.change(ctx, s, o, "undo", func(c *change) error {
+	_, err := st.change(ctx, s, o, "undo", func(c *change) error {
 		var err error
 		if target, err = c.undoTarget(s, id); err != nil {
 			return err
 		}
-		if _, err := c.tx.ExecContext(ctx, "UPDATE changes SET summary = 'undo: ' || ?::text, undoes = ? WHERE id = ?", target.Summary, target.ID, c.id); err != nil {
+		if _, err := c.tx.ExecContext(ctx, "UPDATE changes SET summary = 'undo: ' || CAST(? AS text), undoes = ? WHERE id = ?", target.Summary, target.ID, c.id); err != nil {
 			return err
 		}
 		if err := c.revert(s, target.ID); err != nil {
@@ -39,7 +39,7 @@ func (db *DB) Undo(ctx context.Context, s store.Scope, o store.Origin, id store.
 		return err
 	})
 	if err != nil {
-		return target, fmt.Errorf("postgres: undo: %w", err)
+		return target, fmt.Errorf("store: undo: %w", err)
 	}
 	return target, nil
 }
@@ -52,15 +52,16 @@ func (c *change) undoTarget(s store.Scope, id store.ChangeID) (store.Change, err
 	q := "SELECT id, user_id, at, summary, undone_at FROM changes WHERE user_id = ? AND undoes IS NULL AND id <> ?"
 	args := []any{s.UserID, c.id}
 	if id == 0 {
-		q += " AND undone_at = 0 ORDER BY id DESC LIMIT 1 FOR NO KEY UPDATE"
+		q += " AND undone_at = 0 ORDER BY id DESC LIMIT 1"
 	} else {
-		q += " AND id = ? FOR NO KEY UPDATE"
+		q += " AND id = ?"
 		args = append(args, id)
 	}
+	q += c.st.lock(forUpdate)
 	var ch store.Change
 	var at, undone int64
 	err := c.tx.QueryRowContext(c.ctx, q, args...).Scan(&ch.ID, &ch.UserID, &at, &ch.Summary, &undone)
-	ch.At, ch.UndoneAt = fromUnix(at), fromUnix(undone)
+	ch.At, ch.UndoneAt = FromUnix(at), FromUnix(undone)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ch, fmt.Errorf("change to undo: %w", store.ErrNotFound)
@@ -79,7 +80,7 @@ type auditRow struct {
 }
 
 func (c *change) revert(s store.Scope, id store.ChangeID) error {
-	rows, err := queryAll(c.ctx, scanAudit, c.tx, "SELECT entity, entity_id, action, before, after FROM audit WHERE change_id = ? ORDER BY id DESC", id)
+	rows, err := QueryAll(c.ctx, scanAudit, c.tx, "SELECT entity, entity_id, action, before, after FROM audit WHERE change_id = ? ORDER BY id DESC", id)
 	if err != nil {
 		return err
 	}
@@ -98,21 +99,15 @@ func (c *change) revert(s store.Scope, id store.ChangeID) error {
 			customers = append(customers, cid)
 		}
 	}
-	// The users and customers the rows belong to are locked first, in id
-	// order, as RemoveUser and Record lock them before their records:
-	// locking a follow-up, then its customer, would deadlock with a call
-	// that fulfils the follow-up.
-	for _, l := range []struct {
-		table string
-		ids   []int64
-	}{{"users", users}, {"customers", customers}} {
-		slices.Sort(l.ids)
-		for _, rid := range slices.Compact(l.ids) {
-			// Table names come from the list above, never from input.
-			if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM "+l.table+" WHERE id = ? FOR NO KEY UPDATE", rid); err != nil {
-				return err
-			}
-		}
+	// The users and customers the rows belong to are locked first, as
+	// RemoveUser and Record lock them before their records: locking a
+	// follow-up, then its customer, would deadlock with a call that fulfils
+	// the follow-up.
+	if err := c.lockRows("users", users...); err != nil {
+		return err
+	}
+	if err := c.lockRows("customers", customers...); err != nil {
+		return err
 	}
 	for _, a := range rows {
 		if err := c.revertRow(id, a); err != nil {
@@ -149,7 +144,7 @@ func (c *change) mayRevert(s store.Scope, a auditRow) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := visibleCustomer(c.ctx, c.tx, s, store.CustomerID(cid)); errors.Is(err, store.ErrNotFound) {
+	if _, err := VisibleCustomer(c.ctx, c.tx, s, store.CustomerID(cid)); errors.Is(err, store.ErrNotFound) {
 		return 0, fmt.Errorf("undo: customer %d: %w", cid, store.ErrNotFound)
 	} else if err != nil {
 		return 0, err
@@ -157,7 +152,7 @@ func (c *change) mayRevert(s store.Scope, a auditRow) (int64, error) {
 	return cid, nil
 }
 
-func scanAudit(sc scanner) (auditRow, error) {
+func scanAudit(sc Scanner) (auditRow, error) {
 	var a auditRow
 	var before, after string
 	if err := sc.Scan(&a.table, &a.id, &a.action, &before, &after); err != nil {
@@ -177,8 +172,8 @@ func scanAudit(sc scanner) (auditRow, error) {
 // created row, when later records refer to it (the foreign key refuses the
 // delete). Later changes that were undone, and undos, do not count.
 func (c *change) revertRow(target store.ChangeID, a auditRow) error {
-	// The row is locked (c.row) before the later changes are counted: one
-	// that held it while the count ran would commit unseen, and be lost.
+	// The row is read (and locked) before the later changes are counted:
+	// one that held it while the count ran would commit unseen, and be lost.
 	names := slices.Sorted(maps.Keys(a.after))
 	current, err := c.row(a.table, a.id, names)
 	if errors.Is(err, store.ErrNotFound) { // gone since
@@ -206,7 +201,7 @@ func (c *change) revertRow(target store.ChangeID, a auditRow) error {
 		if _, err := c.tx.ExecContext(c.ctx, "DELETE FROM "+a.table+" WHERE id = ?", a.id); err != nil {
 			// mapErr makes a foreign key refusal (later records use this
 			// row) ErrConflict; anything else stays what it is.
-			return fmt.Errorf("undo: delete %s %d: %w", a.table, a.id, mapErr(err))
+			return fmt.Errorf("undo: delete %s %d: %w", a.table, a.id, c.st.dialect.MapErr(err))
 		}
 		return c.audit(a.table, a.id, "delete", current, nil)
 	case "update":

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -13,64 +13,64 @@ import (
 )
 
 // Deal implements store.Deals.
-func (db *DB) Deal(ctx context.Context, s store.Scope, id store.DealID) (store.Deal, error) {
-	d, err := visibleDeal(ctx, db.read, s, id)
+func (st *Store) Deal(ctx context.Context, s store.Scope, id store.DealID) (store.Deal, error) {
+	d, err := visibleDeal(ctx, st.read, s, id)
 	if err != nil {
-		return d, fmt.Errorf("postgres: deal %d: %w", id, err)
+		return d, fmt.Errorf("store: deal %d: %w", id, err)
 	}
 	return d, nil
 }
 
-func visibleDeal(ctx context.Context, q querier, s store.Scope, id store.DealID) (store.Deal, error) {
-	return visibleRow(ctx, q, s, scanDeal, "SELECT "+dealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?", int64(id))
+func visibleDeal(ctx context.Context, q Querier, s store.Scope, id store.DealID) (store.Deal, error) {
+	return visibleRow(ctx, q, s, ScanDeal, "SELECT "+DealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?", int64(id))
 }
 
 // FindDeals implements store.Deals. A deal is found by its title ("Acme
 // renewal") or by its customer's name or alias ("Acme").
-func (db *DB) FindDeals(ctx context.Context, s store.Scope, name string, limit int) ([]store.Deal, error) {
+func (st *Store) FindDeals(ctx context.Context, s store.Scope, name string, limit int) ([]store.Deal, error) {
 	key := store.NameKey(name)
 	if key == "" {
 		return nil, nil
 	}
-	q := "SELECT " + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id
+	q := "SELECT " + DealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id
 		WHERE (d.title_key = ? OR d.title_key LIKE ? OR c.name_key = ?
-			OR EXISTS (SELECT 1 FROM customer_aliases a WHERE a.customer_id = c.id AND a.alias_key = ?)) AND ` + visible + `
+			OR EXISTS (SELECT 1 FROM customer_aliases a WHERE a.customer_id = c.id AND a.alias_key = ?)) AND ` + Visible + `
 		ORDER BY d.title_key <> ?, d.stage IN ('won', 'lost'), d.created_at DESC, d.id DESC LIMIT ?`
-	args := append([]any{key, key + " %", key, key}, visArgs(s)...)
-	args = append(args, key, limitOr(limit, 10))
-	out, err := queryAll(ctx, scanDeal, db.read, q, args...)
+	args := append([]any{key, key + " %", key, key}, VisArgs(s)...)
+	args = append(args, key, LimitOr(limit, 10))
+	out, err := QueryAll(ctx, ScanDeal, st.read, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: find deals: %w", err)
+		return nil, fmt.Errorf("store: find deals: %w", err)
 	}
 	return out, nil
 }
 
 // stages are the pipeline's; its words and weights are the
 // conversation's business.
-func (db *DB) stages() []string {
-	if len(db.Stages) == 0 {
+func (st *Store) stages() []string {
+	if len(st.Stages) == 0 {
 		return store.DefaultStages
 	}
-	return db.Stages
+	return st.Stages
 }
 
-func (db *DB) checkStage(stage string) error {
-	if !slices.Contains(db.stages(), stage) {
+func (st *Store) checkStage(stage string) error {
+	if !slices.Contains(st.stages(), stage) {
 		return &store.InvalidError{Field: store.FieldStage, Reason: fmt.Sprintf("stage %q", stage)}
 	}
 	return nil
 }
 
 // CreateDeal implements store.Deals.
-func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd store.NewDeal) (store.Deal, store.ChangeID, error) {
+func (st *Store) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd store.NewDeal) (store.Deal, store.ChangeID, error) {
 	var d store.Deal
 	if nd.Stage == "" {
-		nd.Stage = db.stages()[0]
+		nd.Stage = st.stages()[0]
 	}
-	if err := errors.Join(db.checkStage(nd.Stage), store.CheckMoney(nd.Value, nd.Currency)); err != nil {
-		return d, 0, fmt.Errorf("postgres: create deal: %w", err)
+	if err := errors.Join(st.checkStage(nd.Stage), store.CheckMoney(nd.Value, nd.Currency)); err != nil {
+		return d, 0, fmt.Errorf("store: create deal: %w", err)
 	}
-	cid, err := db.change(ctx, s, o, "new deal", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "new deal", func(c *change) error {
 		var r store.Recorded
 		if err := c.resolveCustomer(s, nd.Customer, &r); err != nil {
 			return err
@@ -87,7 +87,7 @@ func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd 
 			Stage: nd.Stage, ExpectedClose: nd.ExpectedClose.UTC().Truncate(time.Second), StageChangedAt: c.now, CreatedAt: c.now}
 		id, err := c.insert("deals", col{"customer_id", int64(d.CustomerID)}, col{"owner_id", int64(d.OwnerID)},
 			col{"title", d.Title}, col{"title_key", key}, col{"value", d.Value}, col{"currency", d.Currency},
-			col{"stage", d.Stage}, col{"expected_close", unix(d.ExpectedClose)}, col{"stage_changed_at", c.now.Unix()},
+			col{"stage", d.Stage}, col{"expected_close", Unix(d.ExpectedClose)}, col{"stage_changed_at", c.now.Unix()},
 			col{"created_at", c.now.Unix()})
 		d.ID = store.DealID(id)
 		if err != nil {
@@ -96,30 +96,30 @@ func (db *DB) CreateDeal(ctx context.Context, s store.Scope, o store.Origin, nd 
 		return c.describe("new deal: " + d.Title)
 	})
 	if err != nil {
-		return store.Deal{}, 0, fmt.Errorf("postgres: create deal: %w", err)
+		return store.Deal{}, 0, fmt.Errorf("store: create deal: %w", err)
 	}
 	return d, cid, nil
 }
 
 // UpdateDeal implements store.Deals.
-func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id store.DealID, upd store.DealUpdate) (store.Deal, store.ChangeID, error) {
+func (st *Store) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id store.DealID, upd store.DealUpdate) (store.Deal, store.ChangeID, error) {
 	var d store.Deal
 	if upd.Stage != nil {
-		if err := db.checkStage(*upd.Stage); err != nil {
-			return d, 0, fmt.Errorf("postgres: update deal: %w", err)
+		if err := st.checkStage(*upd.Stage); err != nil {
+			return d, 0, fmt.Errorf("store: update deal: %w", err)
 		}
 	}
 	for _, t := range []*string{upd.Need, upd.Budget, upd.Authority, upd.LostReason} {
 		if t != nil {
 			if err := store.CheckText("qualification", *t); err != nil {
-				return d, 0, fmt.Errorf("postgres: update deal: %w", err)
+				return d, 0, fmt.Errorf("store: update deal: %w", err)
 			}
 		}
 	}
-	cid, err := db.change(ctx, s, o, "update deal", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "update deal", func(c *change) error {
 		// Locked first: the stage, lost reason and currency written are
 		// decided from those read, which another move of the deal changes.
-		if _, err := c.tx.ExecContext(c.ctx, "SELECT 1 FROM deals WHERE id = ? FOR NO KEY UPDATE", int64(id)); err != nil {
+		if err := c.lockRows("deals", int64(id)); err != nil {
 			return err
 		}
 		var err error
@@ -163,7 +163,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 		text("authority", upd.Authority, &d.Authority)
 		if upd.ExpectedClose != nil {
 			d.ExpectedClose = upd.ExpectedClose.UTC().Truncate(time.Second)
-			set("expected_close", unix(d.ExpectedClose))
+			set("expected_close", Unix(d.ExpectedClose))
 		}
 		if upd.Owner != nil {
 			var n int
@@ -192,7 +192,7 @@ func (db *DB) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, id 
 		return c.describe(upd.Summary() + ": " + d.Title)
 	})
 	if err != nil {
-		return store.Deal{}, 0, fmt.Errorf("postgres: update deal: %w", err)
+		return store.Deal{}, 0, fmt.Errorf("store: update deal: %w", err)
 	}
 	return d, cid, nil
 }
@@ -214,14 +214,14 @@ func (c *change) carePlan(d store.Deal, p store.CarePlan) error {
 }
 
 // BindChat implements store.Deals.
-func (db *DB) BindChat(ctx context.Context, s store.Scope, o store.Origin, b store.ChatBinding) (store.ChangeID, error) {
+func (st *Store) BindChat(ctx context.Context, s store.Scope, o store.Origin, b store.ChatBinding) (store.ChangeID, error) {
 	if b.Capture == "" {
 		b.Capture = store.CaptureMentions
 	}
 	if b.Platform == "" || b.ChatID == "" || (b.Capture != store.CaptureMentions && b.Capture != store.CaptureAll) {
-		return 0, fmt.Errorf("postgres: bind chat: %w", &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("binding %+v", b)})
+		return 0, fmt.Errorf("store: bind chat: %w", &store.InvalidError{Field: store.FieldValue, Reason: fmt.Sprintf("binding %+v", b)})
 	}
-	cid, err := db.change(ctx, s, o, "bind chat", func(c *change) error {
+	cid, err := st.change(ctx, s, o, "bind chat", func(c *change) error {
 		d, err := visibleDeal(c.ctx, c.tx, s, b.DealID)
 		if err != nil {
 			return err
@@ -248,53 +248,53 @@ func (db *DB) BindChat(ctx context.Context, s store.Scope, o store.Origin, b sto
 		return c.describe("link chat: " + d.Title)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("postgres: bind chat: %w", err)
+		return 0, fmt.Errorf("store: bind chat: %w", err)
 	}
 	return cid, nil
 }
 
 const bindingCols = "platform, chat_id, thread_id, deal_id, capture, bound_by"
 
-func scanBinding(sc scanner) (store.ChatBinding, error) {
+func scanBinding(sc Scanner) (store.ChatBinding, error) {
 	var b store.ChatBinding
 	err := sc.Scan(&b.Platform, &b.ChatID, &b.ThreadID, &b.DealID, &b.Capture, &b.BoundBy)
 	return b, err
 }
 
 // ChatBinding implements store.Deals.
-func (db *DB) ChatBinding(ctx context.Context, platform, chat, thread string) (store.ChatBinding, error) {
-	return chatBinding(ctx, db.read, platform, chat, thread)
+func (st *Store) ChatBinding(ctx context.Context, platform, chat, thread string) (store.ChatBinding, error) {
+	return chatBinding(ctx, st.read, platform, chat, thread)
 }
 
-func chatBinding(ctx context.Context, q querier, platform, chat, thread string) (store.ChatBinding, error) {
+func chatBinding(ctx context.Context, q Querier, platform, chat, thread string) (store.ChatBinding, error) {
 	// A thread's own binding wins over its chat's.
 	b, err := scanBinding(q.QueryRowContext(ctx, "SELECT "+bindingCols+` FROM deal_bindings
 		WHERE platform = ? AND chat_id = ? AND thread_id IN (?, '') ORDER BY thread_id = '' LIMIT 1`, platform, chat, thread))
 	if errors.Is(err, sql.ErrNoRows) {
-		return b, fmt.Errorf("postgres: chat binding: %w", store.ErrNotFound)
+		return b, fmt.Errorf("store: chat binding: %w", store.ErrNotFound)
 	}
 	if err != nil {
-		return b, fmt.Errorf("postgres: chat binding: %w", err)
+		return b, fmt.Errorf("store: chat binding: %w", err)
 	}
 	return b, nil
 }
 
 // BindingsOf implements store.Deals.
-func (db *DB) BindingsOf(ctx context.Context, id store.DealID) ([]store.ChatBinding, error) {
-	out, err := queryAll(ctx, scanBinding, db.read, "SELECT "+bindingCols+" FROM deal_bindings WHERE deal_id = ? ORDER BY id", id)
+func (st *Store) BindingsOf(ctx context.Context, id store.DealID) ([]store.ChatBinding, error) {
+	out, err := QueryAll(ctx, scanBinding, st.read, "SELECT "+bindingCols+" FROM deal_bindings WHERE deal_id = ? ORDER BY id", id)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: bindings of deal %d: %w", id, err)
+		return nil, fmt.Errorf("store: bindings of deal %d: %w", id, err)
 	}
 	return out, nil
 }
 
 // CaptureMessage implements store.Deals.
-func (db *DB) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin, b store.ChatBinding, in store.Interaction) (store.Interaction, error) {
+func (st *Store) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin, b store.ChatBinding, in store.Interaction) (store.Interaction, error) {
 	if err := store.CheckText("message", in.Summary); err != nil {
-		return in, fmt.Errorf("postgres: capture: %w", err)
+		return in, fmt.Errorf("store: capture: %w", err)
 	}
 	var r store.Recorded
-	_, err := db.change(ctx, s, o, "capture", func(c *change) error {
+	_, err := st.change(ctx, s, o, "capture", func(c *change) error {
 		bound, err := chatBinding(c.ctx, c.tx, b.Platform, b.ChatID, b.ThreadID)
 		if err != nil {
 			return err
@@ -315,35 +315,35 @@ func (db *DB) CaptureMessage(ctx context.Context, s store.Scope, o store.Origin,
 		return c.describe("capture message: " + d.Title)
 	})
 	if err != nil {
-		return in, fmt.Errorf("postgres: capture: %w", err)
+		return in, fmt.Errorf("store: capture: %w", err)
 	}
 	return *r.Interaction, nil
 }
 
 // DealInteractions implements store.Deals.
-func (db *DB) DealInteractions(ctx context.Context, s store.Scope, id store.DealID, limit int) ([]store.Interaction, error) {
-	out, err := queryAll(ctx, scanInteraction, db.read, "SELECT "+interactionCols+` FROM interactions i
-		JOIN customers c ON c.id = i.customer_id WHERE i.deal_id = ? AND `+visible+" ORDER BY i.at DESC, i.id DESC LIMIT ?",
-		append(append([]any{id}, visArgs(s)...), limitOr(limit, 50))...)
+func (st *Store) DealInteractions(ctx context.Context, s store.Scope, id store.DealID, limit int) ([]store.Interaction, error) {
+	out, err := QueryAll(ctx, ScanInteraction, st.read, "SELECT "+InteractionCols+` FROM interactions i
+		JOIN customers c ON c.id = i.customer_id WHERE i.deal_id = ? AND `+Visible+" ORDER BY i.at DESC, i.id DESC LIMIT ?",
+		append(append([]any{id}, VisArgs(s)...), LimitOr(limit, 50))...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: interactions of deal %d: %w", id, err)
+		return nil, fmt.Errorf("store: interactions of deal %d: %w", id, err)
 	}
 	return out, nil
 }
 
 // ActivitySince implements store.Deals.
-func (db *DB) ActivitySince(ctx context.Context, s store.Scope, since time.Time) ([]store.RepActivity, error) {
-	out, err := queryAll(ctx, func(sc scanner) (a store.RepActivity, err error) {
+func (st *Store) ActivitySince(ctx context.Context, s store.Scope, since time.Time) ([]store.RepActivity, error) {
+	out, err := QueryAll(ctx, func(sc Scanner) (a store.RepActivity, err error) {
 		err = sc.Scan(&a.UserID, &a.Name, &a.Calls, &a.Meetings, &a.FollowUpsDone)
 		return a, err
-	}, db.read, `SELECT u.id, u.name,
+	}, st.read, `SELECT u.id, u.name,
 			(SELECT COUNT(*) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'call' AND i.at >= ?1),
 			(SELECT COUNT(*) FROM interactions i WHERE i.user_id = u.id AND i.kind = 'meeting' AND i.at >= ?1),
 			(SELECT COUNT(*) FROM follow_ups f WHERE f.owner_id = u.id AND f.status = 'done' AND f.completed_at >= ?1)
 		FROM users u WHERE (u.id = ?2 OR ?3 OR (?4 AND u.manager_id = ?2)) AND u.left_at = 0 ORDER BY u.name, u.id`,
 		since.Unix(), s.UserID, s.SeesAll(), s.Role == store.RoleManager)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: activity: %w", err)
+		return nil, fmt.Errorf("store: activity: %w", err)
 	}
 	return out, nil
 }

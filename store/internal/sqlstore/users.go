@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -11,36 +11,34 @@ import (
 
 const userCols = "id, name, role, time_zone, lang, digest_time, digest_weekends, created_at, COALESCE(manager_id, 0), left_at"
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanUser(sc scanner) (store.User, error) {
+func scanUser(sc Scanner) (store.User, error) {
 	var u store.User
 	var created, left int64
 	err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &u.DigestTime, &u.DigestWeekends, &created, &u.ManagerID, &left)
-	u.CreatedAt, u.LeftAt = fromUnix(created), fromUnix(left)
+	u.CreatedAt, u.LeftAt = FromUnix(created), FromUnix(left)
 	return u, err
 }
 
 // User implements store.Users.
-func (db *DB) User(ctx context.Context, id store.UserID) (store.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
+func (st *Store) User(ctx context.Context, id store.UserID) (store.User, error) {
+	u, err := scanUser(st.read.QueryRowContext(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("postgres: user %d: %w", id, store.ErrNotFound)
+		return u, fmt.Errorf("store: user %d: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
-		return u, fmt.Errorf("postgres: user %d: %w", id, err)
+		return u, fmt.Errorf("store: user %d: %w", id, err)
 	}
-	u.Identities, err = db.identities(ctx, db.read, u.ID)
+	u.Identities, err = st.identities(ctx, st.read, u.ID)
 	return u, err
 }
 
 // UserByIdentity implements store.Users.
-func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User, error) {
+func (st *Store) UserByIdentity(ctx context.Context, id store.Identity) (store.User, error) {
 	// One query, the user on every row with one of their identities: every
 	// message starts with it.
 	var u store.User
 	var idents []store.Identity
-	rows, err := db.read.QueryContext(ctx, "SELECT "+userCols+`, i.platform, i.external_id, i.chat_id
+	rows, err := st.read.QueryContext(ctx, "SELECT "+userCols+`, i.platform, i.external_id, i.chat_id
 		FROM users JOIN identities i ON i.user_id = users.id
 		WHERE users.id = (SELECT user_id FROM identities WHERE platform = ? AND external_id = ?)
 		ORDER BY i.platform, i.external_id`, id.Platform, id.ExternalID)
@@ -60,34 +58,34 @@ func (db *DB) UserByIdentity(ctx context.Context, id store.Identity) (store.User
 	}
 	u.Identities = idents
 	if err != nil {
-		return store.User{}, fmt.Errorf("postgres: user by %s identity: %w", id.Platform, err)
+		return store.User{}, fmt.Errorf("store: user by %s identity: %w", id.Platform, err)
 	}
 	return u, nil
 }
 
 // extra scans a row's further columns into dest after a scanner's own.
 type extra struct {
-	sc   scanner
+	sc   Scanner
 	dest []any
 }
 
 func (e extra) Scan(dest ...any) error { return e.sc.Scan(append(dest, e.dest...)...) }
 
 // CreateUser implements store.Users.
-func (db *DB) CreateUser(ctx context.Context, u store.User) (store.User, error) {
-	err := db.tx(ctx, func(tx *txn) error {
+func (st *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	err := st.tx(ctx, func(ctx context.Context, tx Tx) error {
 		var err error
-		u, err = db.insertUser(ctx, tx, u)
+		u, err = st.insertUser(ctx, tx, u)
 		return err
 	})
 	if err != nil {
-		return u, fmt.Errorf("postgres: create user: %w", err)
+		return u, fmt.Errorf("store: create user: %w", err)
 	}
 	return u, nil
 }
 
 // insertUser adds u and its identities in tx.
-func (db *DB) insertUser(ctx context.Context, tx *txn, u store.User) (store.User, error) {
+func (st *Store) insertUser(ctx context.Context, tx Tx, u store.User) (store.User, error) {
 	if u.Name == "" || u.Role == "" {
 		return u, fmt.Errorf("%w: name and role are required", store.ErrInvalid)
 	}
@@ -97,10 +95,10 @@ func (db *DB) insertUser(ctx context.Context, tx *txn, u store.User) (store.User
 	if u.Lang == "" {
 		u.Lang = "en"
 	}
-	u.CreatedAt = db.Now().UTC().Truncate(1e9)
+	u.CreatedAt = st.Now().UTC().Truncate(1e9)
 	if err := tx.QueryRowContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, b2i(u.DigestWeekends), u.CreatedAt.Unix(),
-		nullID(u.ManagerID)).Scan(&u.ID); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, Bit(u.DigestWeekends), u.CreatedAt.Unix(),
+		NullID(u.ManagerID)).Scan(&u.ID); err != nil {
 		return u, err
 	}
 	for _, ident := range u.Identities {
@@ -113,8 +111,8 @@ func (db *DB) insertUser(ctx context.Context, tx *txn, u store.User) (store.User
 }
 
 // UpdateUser implements store.Users.
-func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpdate) (store.User, error) {
-	err := db.tx(ctx, func(tx *txn) error {
+func (st *Store) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpdate) (store.User, error) {
+	err := st.tx(ctx, func(ctx context.Context, tx Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE id = ?", id).Scan(&n); err != nil {
 			return err
@@ -132,8 +130,8 @@ func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpd
 			{"time_zone", deref(upd.TimeZone), upd.TimeZone != nil},
 			{"lang", deref(upd.Lang), upd.Lang != nil},
 			{"digest_time", deref(upd.DigestTime), upd.DigestTime != nil},
-			{"digest_weekends", b2i(deref(upd.DigestWeekends)), upd.DigestWeekends != nil},
-			{"manager_id", nullID(deref(upd.ManagerID)), upd.ManagerID != nil},
+			{"digest_weekends", Bit(deref(upd.DigestWeekends)), upd.DigestWeekends != nil},
+			{"manager_id", NullID(deref(upd.ManagerID)), upd.ManagerID != nil},
 		}
 		for _, s := range sets {
 			if !s.ok {
@@ -158,39 +156,32 @@ func (db *DB) UpdateUser(ctx context.Context, id store.UserID, upd store.UserUpd
 		return nil
 	})
 	if err != nil {
-		return store.User{}, fmt.Errorf("postgres: update user %d: %w", id, err)
+		return store.User{}, fmt.Errorf("store: update user %d: %w", id, err)
 	}
-	return db.User(ctx, id)
+	return st.User(ctx, id)
 }
 
 // ListUsers implements store.Users.
-func (db *DB) ListUsers(ctx context.Context) ([]store.User, error) {
-	users, err := queryAll(ctx, scanUser, db.read, "SELECT "+userCols+" FROM users WHERE left_at = 0 ORDER BY id")
+func (st *Store) ListUsers(ctx context.Context) ([]store.User, error) {
+	users, err := QueryAll(ctx, scanUser, st.read, "SELECT "+userCols+" FROM users WHERE left_at = 0 ORDER BY id")
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list users: %w", err)
+		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	for i := range users {
-		if users[i].Identities, err = db.identities(ctx, db.read, users[i].ID); err != nil {
+		if users[i].Identities, err = st.identities(ctx, st.read, users[i].ID); err != nil {
 			return nil, err
 		}
 	}
 	return users, nil
 }
 
-// querier is a conn or a txn: either rewrites the placeholders.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func (db *DB) identities(ctx context.Context, q querier, id store.UserID) ([]store.Identity, error) {
-	ids, err := queryAll(ctx, func(sc scanner) (i store.Identity, err error) {
+func (st *Store) identities(ctx context.Context, q Querier, id store.UserID) ([]store.Identity, error) {
+	ids, err := QueryAll(ctx, func(sc Scanner) (i store.Identity, err error) {
 		err = sc.Scan(&i.Platform, &i.ExternalID, &i.ChatID)
 		return i, err
 	}, q, "SELECT platform, external_id, chat_id FROM identities WHERE user_id = ? ORDER BY platform, external_id", id)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: identities of user %d: %w", id, err)
+		return nil, fmt.Errorf("store: identities of user %d: %w", id, err)
 	}
 	return ids, nil
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -20,16 +20,16 @@ var errRollback = errors.New("roll back")
 // Import implements store.Importer. It reads the keys it matches on into
 // memory once, with one scan per table, so that a line costs only its own
 // writes, through statements prepared once per file.
-func (db *DB) Import(ctx context.Context, s store.Scope, opts store.ImportOptions, rows iter.Seq2[store.ImportRow, error]) (store.ImportResult, error) {
+func (st *Store) Import(ctx context.Context, s store.Scope, opts store.ImportOptions, rows iter.Seq2[store.ImportRow, error]) (store.ImportResult, error) {
 	var res store.ImportResult
 	if !slices.Contains(store.ImportKinds, opts.Kind) {
-		return res, fmt.Errorf("sqlite: import: %w: kind %q", store.ErrInvalid, opts.Kind)
+		return res, fmt.Errorf("store: import: %w: kind %q", store.ErrInvalid, opts.Kind)
 	}
 	summary := opts.Summary
 	if summary == "" {
 		summary = "import " + string(opts.Kind)
 	}
-	cid, err := db.change(ctx, s, store.Origin{}, summary, func(c *change) error {
+	cid, err := st.change(ctx, s, store.Origin{}, summary, func(c *change) error {
 		res = store.ImportResult{}
 		im, err := newImporter(c, s, opts, &res)
 		if err != nil {
@@ -59,7 +59,7 @@ func (db *DB) Import(ctx context.Context, s store.Scope, opts store.ImportOption
 		return res, nil
 	}
 	if err != nil {
-		return store.ImportResult{}, fmt.Errorf("sqlite: import %s: %w", opts.Kind, err)
+		return store.ImportResult{}, fmt.Errorf("store: import %s: %w", opts.Kind, err)
 	}
 	res.Change, res.Committed = cid, true
 	return res, nil
@@ -158,7 +158,7 @@ func (im *importer) close() {
 }
 
 func (im *importer) loadUsers() error {
-	rows, err := queryAll(im.ctx, func(sc scanner) (*userRec, error) {
+	rows, err := QueryAll(im.ctx, func(sc Scanner) (*userRec, error) {
 		var u userRec
 		var ext sql.NullString
 		err := sc.Scan(&u.ID, &u.Name, &u.Role, &u.ManagerID, &ext)
@@ -185,7 +185,7 @@ func (im *importer) addUser(u *userRec) {
 }
 
 func (im *importer) loadCustomers() error {
-	rows, err := queryAll(im.ctx, func(sc scanner) (*custRec, error) {
+	rows, err := QueryAll(im.ctx, func(sc Scanner) (*custRec, error) {
 		var c custRec
 		var ext sql.NullString
 		var tags string
@@ -194,10 +194,10 @@ func (im *importer) loadCustomers() error {
 		if tags != "" {
 			c.Tags = strings.Split(tags, ",")
 		}
-		c.LastContactAt, c.ext = fromUnix(last), ext.String
+		c.LastContactAt, c.ext = FromUnix(last), ext.String
 		return &c, err
 	}, im.tx, `SELECT c.id, c.name, c.is_person, c.owner_id, c.stage, c.segment, c.cadence_days, c.tags, c.phone, c.email,
-		c.last_contact_at, c.external_id FROM customers c WHERE `+visible+" ORDER BY c.id", visArgs(im.s)...)
+		c.last_contact_at, c.external_id FROM customers c WHERE `+Visible+" ORDER BY c.id", VisArgs(im.s)...)
 	if err != nil {
 		return fmt.Errorf("load customers: %w", err)
 	}
@@ -217,12 +217,12 @@ func (im *importer) addCustomer(c *custRec) {
 
 // visibleCustomers is the filter on customers for tables joined to them as c.
 func (im *importer) visibleCustomers() (string, []any) {
-	return "JOIN customers c ON c.id = x.customer_id WHERE " + visible, visArgs(im.s)
+	return "JOIN customers c ON c.id = x.customer_id WHERE " + Visible, VisArgs(im.s)
 }
 
 func (im *importer) loadContacts() error {
 	join, args := im.visibleCustomers()
-	rows, err := queryAll(im.ctx, func(sc scanner) (*contactRec, error) {
+	rows, err := QueryAll(im.ctx, func(sc Scanner) (*contactRec, error) {
 		var p contactRec
 		var ext sql.NullString
 		err := sc.Scan(&p.ID, &p.CustomerID, &p.Name, &p.Role, &p.Phone, &p.Email, &ext)
@@ -255,12 +255,12 @@ func (im *importer) addContact(p *contactRec) {
 
 func (im *importer) loadDeals() error {
 	join, args := im.visibleCustomers()
-	rows, err := queryAll(im.ctx, func(sc scanner) (*dealRec, error) {
+	rows, err := QueryAll(im.ctx, func(sc Scanner) (*dealRec, error) {
 		var d dealRec
 		var ext sql.NullString
 		var closeAt int64
 		err := sc.Scan(&d.ID, &d.CustomerID, &d.OwnerID, &d.Title, &d.Value, &d.Currency, &d.Stage, &d.Need, &d.Budget, &d.Authority, &closeAt, &ext)
-		d.ExpectedClose, d.ext = fromUnix(closeAt), ext.String
+		d.ExpectedClose, d.ext = FromUnix(closeAt), ext.String
 		return &d, err
 	}, im.tx, `SELECT x.id, x.customer_id, x.owner_id, x.title, x.value, x.currency, x.stage, x.need, x.budget, x.authority,
 		x.expected_close, x.external_id FROM deals x `+join+" ORDER BY x.id", args...)
@@ -285,12 +285,12 @@ func (im *importer) addDeal(d *dealRec) {
 
 func (im *importer) loadInteractions() error {
 	join, args := im.visibleCustomers()
-	rows, err := queryAll(im.ctx, func(sc scanner) (*interRec, error) {
+	rows, err := QueryAll(im.ctx, func(sc Scanner) (*interRec, error) {
 		var in interRec
 		var ext sql.NullString
 		var at int64
 		err := sc.Scan(&in.ID, &in.CustomerID, &in.ContactID, &in.UserID, &in.Kind, &at, &in.Summary, &ext)
-		in.At, in.ext = fromUnix(at), ext.String
+		in.At, in.ext = FromUnix(at), ext.String
 		return &in, err
 	}, im.tx, `SELECT x.id, x.customer_id, COALESCE(x.contact_id, 0), x.user_id, x.kind, x.at, x.summary, x.external_id
 		FROM interactions x `+join+" ORDER BY x.id", args...)
@@ -315,8 +315,8 @@ func (im *importer) addInteraction(in *interRec) {
 	im.inters[interKey(in.Interaction)] = int64(in.ID)
 }
 
-// exec runs a statement prepared once per import.
-func (im *importer) exec(q string, args ...any) (sql.Result, error) {
+// stmt prepares q once per import.
+func (im *importer) stmt(q string) (*sql.Stmt, error) {
 	st := im.stmts[q]
 	if st == nil {
 		var err error
@@ -325,7 +325,26 @@ func (im *importer) exec(q string, args ...any) (sql.Result, error) {
 		}
 		im.stmts[q] = st
 	}
+	return st, nil
+}
+
+// exec runs a statement prepared once per import.
+func (im *importer) exec(q string, args ...any) (sql.Result, error) {
+	st, err := im.stmt(q)
+	if err != nil {
+		return nil, err
+	}
 	return st.ExecContext(im.ctx, args...)
+}
+
+// insertID runs an INSERT … RETURNING id prepared once per import.
+func (im *importer) insertID(q string, args ...any) (int64, error) {
+	st, err := im.stmt(q)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	return id, st.QueryRowContext(im.ctx, args...).Scan(&id)
 }
 
 // insert adds an audited row, like change.insert, with prepared statements.
@@ -335,13 +354,9 @@ func (im *importer) insert(table string, cols ...col) (int64, error) {
 	for i, cl := range cols {
 		names[i], vals[i] = cl.name, cl.val
 	}
-	res, err := im.exec("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", vals...)
+	id, err := im.insertID("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+") RETURNING id", vals...)
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, err
 	}
 	if _, err := im.exec("INSERT INTO audit (change_id, entity, entity_id, action, after) VALUES (?, ?, ?, 'create', ?)",
 		im.id, table, id, colsJSON(cols)); err != nil {
@@ -522,9 +537,9 @@ func (im *importer) customerRow(r store.ImportRow) (*custRec, string, error) {
 		if cu.CadenceDays > 0 {
 			touch = im.now.AddDate(0, 0, cu.CadenceDays)
 		}
-		id, err := im.insert("customers", col{"name", name}, col{"name_key", key}, col{"is_person", b2i(cu.IsPerson)},
+		id, err := im.insert("customers", col{"name", name}, col{"name_key", key}, col{"is_person", Bit(cu.IsPerson)},
 			col{"owner_id", int64(owner)}, col{"stage", string(cu.Stage)}, col{"segment", cu.Segment}, col{"cadence_days", int64(cu.CadenceDays)},
-			col{"tags", tags}, col{"phone", phone}, col{"email", email}, col{"touch_due_at", unix(touch)},
+			col{"tags", tags}, col{"phone", phone}, col{"email", email}, col{"touch_due_at", Unix(touch)},
 			col{"created_at", im.now.Unix()}, col{"external_id", nullStr(r.ExternalID)})
 		if err != nil {
 			return nil, "", err
@@ -726,7 +741,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 			}
 			id, err := im.insert("deals", col{"customer_id", int64(cu.ID)}, col{"owner_id", int64(owner)}, col{"title", title},
 				col{"title_key", store.NameKey(title)}, col{"value", d.Value}, col{"currency", d.Currency}, col{"stage", d.Stage}, col{"need", d.Need}, col{"budget", d.Budget},
-				col{"authority", d.Authority}, col{"expected_close", unix(d.ExpectedClose)}, col{"stage_changed_at", d.StageChangedAt.Unix()},
+				col{"authority", d.Authority}, col{"expected_close", Unix(d.ExpectedClose)}, col{"stage_changed_at", d.StageChangedAt.Unix()},
 				col{"created_at", d.CreatedAt.Unix()}, col{"external_id", nullStr(r.ExternalID)})
 			if err != nil {
 				return "", err
@@ -757,7 +772,7 @@ func (im *importer) deal(r store.ImportRow) (string, error) {
 		set, existing.Stage = append(set, col{"stage", d.Stage}, col{"stage_changed_at", moved.Unix()}), d.Stage
 	}
 	if !d.ExpectedClose.Equal(existing.ExpectedClose) {
-		set, existing.ExpectedClose = append(set, col{"expected_close", unix(d.ExpectedClose)}), d.ExpectedClose
+		set, existing.ExpectedClose = append(set, col{"expected_close", Unix(d.ExpectedClose)}), d.ExpectedClose
 	}
 	for _, f := range []struct {
 		col  string
@@ -834,7 +849,7 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 		}
 		in.ContactID = p.ID
 	}
-	id, err := im.insert("interactions", col{"customer_id", int64(in.CustomerID)}, col{"contact_id", nullID(in.ContactID)},
+	id, err := im.insert("interactions", col{"customer_id", int64(in.CustomerID)}, col{"contact_id", NullID(in.ContactID)},
 		col{"user_id", int64(in.UserID)}, col{"kind", string(in.Kind)}, col{"at", in.At.Unix()}, col{"summary", in.Summary},
 		col{"external_id", nullStr(r.ExternalID)})
 	if err != nil {
@@ -938,14 +953,10 @@ func (im *importer) newUser(u store.User, ext string) (*userRec, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	res, err := im.exec(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		u.Name, string(u.Role), zone, lang, im.now.Unix(), nullID(u.ManagerID), nullStr(ext))
+	id, err := im.insertID(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Name, string(u.Role), zone, lang, im.now.Unix(), NullID(u.ManagerID), nullStr(ext))
 	if err != nil {
 		return nil, fmt.Errorf("insert user: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, err
 	}
 	u.ID = store.UserID(id)
 	rec := &userRec{u, ext}
@@ -977,43 +988,43 @@ func (im *importer) finish() error {
 
 // Export implements store.Exporter. Users are exported whole only to a
 // scope that sees everyone; a rep gets their own line.
-func (db *DB) Export(ctx context.Context, s store.Scope, kind store.ImportKind, fn func(store.ImportRow) error) error {
+func (st *Store) Export(ctx context.Context, s store.Scope, kind store.ImportKind, fn func(store.ImportRow) error) error {
 	q, scan, ok := exportQuery(kind)
 	if !ok {
-		return fmt.Errorf("sqlite: export: %w: kind %q", store.ErrInvalid, kind)
+		return fmt.Errorf("store: export: %w: kind %q", store.ErrInvalid, kind)
 	}
-	args := visArgs(s)
+	args := VisArgs(s)
 	if kind == store.ImportUsers {
 		args = []any{s.UserID, s.SeesAll()}
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := st.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("sqlite: export %s: %w", kind, err)
+		return fmt.Errorf("store: export %s: %w", kind, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return fmt.Errorf("sqlite: export %s: %w", kind, err)
+			return fmt.Errorf("store: export %s: %w", kind, err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: export %s: %w", kind, err)
+		return fmt.Errorf("store: export %s: %w", kind, err)
 	}
 	return nil
 }
 
 // exportQuery is the query for one kind, with the names of the records it
-// refers to joined in, and its scanner.
-func exportQuery(kind store.ImportKind) (string, func(scanner) (store.ImportRow, error), bool) {
+// refers to joined in, and its Scanner.
+func exportQuery(kind store.ImportKind) (string, func(Scanner) (store.ImportRow, error), bool) {
 	switch kind {
 	case store.ImportUsers:
 		return `SELECT u.id, COALESCE(u.external_id, ''), u.name, u.role, u.time_zone, u.lang, COALESCE(m.name, '')
 			FROM users u LEFT JOIN users m ON m.id = u.manager_id WHERE u.id = ? OR ? ORDER BY u.id`,
-			func(sc scanner) (store.ImportRow, error) {
+			func(sc Scanner) (store.ImportRow, error) {
 				var r store.ImportRow
 				var u store.User
 				err := sc.Scan(&u.ID, &r.ExternalID, &u.Name, &u.Role, &u.TimeZone, &u.Lang, &r.ManagerName)
@@ -1021,19 +1032,19 @@ func exportQuery(kind store.ImportKind) (string, func(scanner) (store.ImportRow,
 				return r, err
 			}, true
 	case store.ImportCustomers:
-		return `SELECT COALESCE(c.external_id, ''), ` + customerCols + `, u.name FROM customers c JOIN users u ON u.id = c.owner_id
-			WHERE ` + visible + ` ORDER BY c.id`,
-			func(sc scanner) (store.ImportRow, error) {
+		return `SELECT COALESCE(c.external_id, ''), ` + CustomerCols + `, u.name FROM customers c JOIN users u ON u.id = c.owner_id
+			WHERE ` + Visible + ` ORDER BY c.id`,
+			func(sc Scanner) (store.ImportRow, error) {
 				var r store.ImportRow
 				var ext string
-				cu, err := scanCustomer(prefixed{sc, []any{&ext}, []any{&r.OwnerName}})
+				cu, err := ScanCustomer(prefixed{sc, []any{&ext}, []any{&r.OwnerName}})
 				r.ExternalID, r.Customer = ext, &cu
 				return r, err
 			}, true
 	case store.ImportContacts:
 		return `SELECT COALESCE(x.external_id, ''), c.name, x.name, x.role, x.phone, x.email FROM contacts x
-			JOIN customers c ON c.id = x.customer_id WHERE ` + visible + ` ORDER BY x.id`,
-			func(sc scanner) (store.ImportRow, error) {
+			JOIN customers c ON c.id = x.customer_id WHERE ` + Visible + ` ORDER BY x.id`,
+			func(sc Scanner) (store.ImportRow, error) {
 				var r store.ImportRow
 				var p store.Contact
 				err := sc.Scan(&r.ExternalID, &r.CustomerName, &p.Name, &p.Role, &p.Phone, &p.Email)
@@ -1041,35 +1052,35 @@ func exportQuery(kind store.ImportKind) (string, func(scanner) (store.ImportRow,
 				return r, err
 			}, true
 	case store.ImportDeals:
-		return `SELECT COALESCE(d.external_id, ''), c.name, u.name, ` + dealCols + ` FROM deals d
-			JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = d.owner_id WHERE ` + visible + ` ORDER BY d.id`,
-			func(sc scanner) (store.ImportRow, error) {
+		return `SELECT COALESCE(d.external_id, ''), c.name, u.name, ` + DealCols + ` FROM deals d
+			JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = d.owner_id WHERE ` + Visible + ` ORDER BY d.id`,
+			func(sc Scanner) (store.ImportRow, error) {
 				var r store.ImportRow
 				var ext, cname, oname string
-				d, err := scanDeal(prefixed{sc, []any{&ext, &cname, &oname}, nil})
+				d, err := ScanDeal(prefixed{sc, []any{&ext, &cname, &oname}, nil})
 				r.ExternalID, r.CustomerName, r.OwnerName, r.Deal = ext, cname, oname, &d
 				return r, err
 			}, true
 	case store.ImportInteractions:
 		return `SELECT COALESCE(x.external_id, ''), c.name, COALESCE(p.name, ''), u.name, x.kind, x.at, x.summary FROM interactions x
 			JOIN customers c ON c.id = x.customer_id JOIN users u ON u.id = x.user_id LEFT JOIN contacts p ON p.id = x.contact_id
-			WHERE ` + visible + ` ORDER BY x.id`,
-			func(sc scanner) (store.ImportRow, error) {
+			WHERE ` + Visible + ` ORDER BY x.id`,
+			func(sc Scanner) (store.ImportRow, error) {
 				var r store.ImportRow
 				var in store.Interaction
 				var at int64
 				err := sc.Scan(&r.ExternalID, &r.CustomerName, &r.ContactName, &r.OwnerName, &in.Kind, &at, &in.Summary)
-				in.At, r.Interaction = fromUnix(at), &in
+				in.At, r.Interaction = FromUnix(at), &in
 				return r, err
 			}, true
 	}
 	return "", nil, false
 }
 
-// prefixed lets a record's scanner read a row with columns before and
+// prefixed lets a record's Scanner read a row with columns before and
 // after its own.
 type prefixed struct {
-	sc            scanner
+	sc            Scanner
 	before, after []any
 }
 

@@ -1,0 +1,120 @@
+// Package sqlstore is the part of store.Store that SQLite and PostgreSQL
+// share: the queries (written with ? placeholders, which PostgreSQL's
+// connections rewrite), the audit and Undo, import and export, the ledger.
+// store/sqlite and store/postgres embed a Store and bring what differs: how
+// a write transaction runs, the search index, the agenda's queries, errors
+// of their drivers, and the migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Dialect is what differs between the databases inside the shared queries.
+type Dialect struct {
+	// RowLocks says that several writers run at once (PostgreSQL), so a
+	// write locks the rows it decides from (SELECT … FOR NO KEY UPDATE) and
+	// the names of rows it may create (advisory locks). SQLite runs one
+	// write transaction at a time and needs none of it.
+	RowLocks bool
+	// MapErr turns the driver's constraint errors into store.ErrConflict
+	// and store.ErrInvalid.
+	MapErr func(error) error
+	// IDs returns a table of one column, value, with a row per id (FROM
+	// list), and the argument its placeholder takes.
+	IDs func(ids []int64) (list string, arg any)
+}
+
+// Querier runs statements: a pool, a connection, or a transaction.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Tx is a write transaction.
+type Tx interface {
+	Querier
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// TxFunc runs fn in a write transaction, committing if it returns nil. fn
+// runs its statements with the context it is given.
+type TxFunc func(ctx context.Context, fn func(context.Context, Tx) error) error
+
+// Scanner is a row to scan.
+type Scanner interface{ Scan(dest ...any) error }
+
+// Store implements the shared part of store.Store.
+type Store struct {
+	// Now is the clock for created_at and similar stamps. Defaults to
+	// time.Now; tests and `tend chat --now` pin it.
+	Now func() time.Time
+	// Stages are those a deal may be at, in order: the first is a new
+	// deal's. Defaults to store.DefaultStages; won and lost must be in it.
+	Stages []string
+
+	dialect     Dialect
+	read, write Querier
+	tx          TxFunc
+}
+
+// New returns a Store reading with read, writing single statements with
+// write and transactions with tx.
+func New(d Dialect, read, write Querier, tx TxFunc) Store {
+	return Store{Now: time.Now, dialect: d, read: read, write: write, tx: tx}
+}
+
+// Unix and FromUnix convert the schema's Unix seconds, 0 meaning unset.
+func Unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// FromUnix is the time Unix gave s for.
+func FromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// Int64s converts ids for Dialect.IDs.
+func Int64s[T ~int64](ids []T) []int64 {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = int64(id)
+	}
+	return out
+}
+
+// NullID stores an optional reference: 0 is NULL.
+func NullID[T ~int64](id T) any {
+	if id == 0 {
+		return nil
+	}
+	return int64(id)
+}
+
+// integer scans an integer column into p as it is. database/sql converts
+// into any other type than int64 by reflection, and into one of another
+// size (int, a month, a kind) through a decimal string: a tenth of the
+// agenda's time went there.
+type integer[T ~int | ~int64 | ~uint8] struct{ p *T }
+
+// IntInto scans an integer column into p.
+func IntInto[T ~int | ~int64 | ~uint8](p *T) sql.Scanner { return integer[T]{p} }
+
+func (i integer[T]) Scan(src any) error {
+	n, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("%T is not an integer", src)
+	}
+	*i.p = T(n)
+	return nil
+}
