@@ -40,6 +40,9 @@ var dialect = sqlstore.Dialect{
 	IDs: func(ids []int64) (string, any) {
 		return "unnest(CAST(? AS bigint[])) j (value)", ids
 	},
+	// Created and deleted rows carry customer_id in the audit, indexed by
+	// audit_customer.
+	CustomerAudit: `SELECT change_id FROM audit WHERE audit_customer(before, after) = ?1`,
 }
 
 // migrationLock is the advisory lock migrations hold (with the schema's

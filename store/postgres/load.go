@@ -2,31 +2,17 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
-	"time"
 
-	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
-
-// Loader writes rows in bulk inside one transaction, with no change
-// records, audit or event ledger: it fills a store with a generated book
-// for benchmarks and demos. Users' own writes go through the Writer.
-type Loader struct {
-	ctx   context.Context
-	tx    *txn
-	stmts map[string]*sql.Stmt
-	now   int64
-}
 
 // searchTriggers are the tables and triggers that keep search_docs.
 var searchTriggers = [][2]string{{"customers", "search_customers"}, {"contacts", "search_contacts"}, {"deals", "search_deals"},
 	{"interactions", "search_interactions"}, {"follow_ups", "search_follow_ups"}, {"customer_aliases", "search_aliases"}}
 
 // rebuildSearch writes every search document afresh.
-func rebuildSearch(ctx context.Context, tx *txn) error {
+func rebuildSearch(ctx context.Context, tx sqlstore.Tx) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM search_docs"); err != nil {
 		return err
 	}
@@ -35,24 +21,22 @@ func rebuildSearch(ctx context.Context, tx *txn) error {
 	return err
 }
 
+// Loader writes rows in bulk inside one transaction, with no change
+// records, audit or event ledger: it fills a store with a generated book
+// for benchmarks and demos.
+type Loader = sqlstore.Loader
+
 // Load runs fill with a Loader and commits what it added, or nothing if
-// fill fails.
+// fill fails. The search index is built once at the end, not row by row:
+// row by row it took most of the time of loading a book.
 func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
-	err := db.tx(ctx, func(tx *txn) error {
-		l := &Loader{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: db.Now().Unix()}
-		defer func() {
-			for _, st := range l.stmts {
-				st.Close()
-			}
-		}()
-		// The search index is built once at the end, not row by row: row by
-		// row it took most of the time of loading a book.
+	err := db.Store.Load(ctx, fill, func(ctx context.Context, tx sqlstore.Tx, load func() error) error {
 		for _, t := range searchTriggers {
 			if _, err := tx.ExecContext(ctx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
 				return err
 			}
 		}
-		if err := fill(l); err != nil {
+		if err := load(); err != nil {
 			return err
 		}
 		for _, t := range searchTriggers {
@@ -66,102 +50,6 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 		return fmt.Errorf("postgres: load: %w", err)
 	}
 	return nil
-}
-
-// exec runs an INSERT into table with cols, preparing it once.
-func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
-	st, ok := l.stmts[table]
-	if !ok {
-		q := "INSERT INTO " + table + " (" + cols + ") VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
-		if table != "identities" { // the one table without an id
-			q += " RETURNING id"
-		}
-		var err error
-		if st, err = l.tx.PrepareContext(l.ctx, q); err != nil {
-			return 0, fmt.Errorf("prepare %s: %w", table, err)
-		}
-		l.stmts[table] = st
-	}
-	var id int64
-	if table == "identities" {
-		_, err := st.ExecContext(l.ctx, args...)
-		return 0, err
-	}
-	if err := st.QueryRowContext(l.ctx, args...).Scan(&id); err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", table, err)
-	}
-	return id, nil
-}
-
-// AddUser adds a user with their identities.
-func (l *Loader) AddUser(u store.User) (store.UserID, error) {
-	id, err := l.exec("users", "name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id",
-		u.Name, u.Role, orDefault(u.TimeZone, "UTC"), orDefault(u.Lang, "en"), u.DigestTime, sqlstore.Bit(u.DigestWeekends),
-		unixOr(u.CreatedAt, l.now), sqlstore.NullID(u.ManagerID))
-	if err != nil {
-		return 0, err
-	}
-	for _, ident := range u.Identities {
-		if _, err := l.exec("identities", "platform, external_id, user_id, chat_id", ident.Platform, ident.ExternalID, id, ident.ChatID); err != nil {
-			return 0, err
-		}
-	}
-	return store.UserID(id), nil
-}
-
-// AddCustomer adds a customer as given, including its last contact and
-// keep-in-touch dates.
-func (l *Loader) AddCustomer(c store.Customer) (store.CustomerID, error) {
-	id, err := l.exec("customers", "name, name_key, is_person, owner_id, stage, segment, cadence_days, referred_by, tags, phone, email, last_contact_at, touch_due_at, created_at",
-		c.Name, store.NameKey(c.Name), sqlstore.Bit(c.IsPerson), c.OwnerID, c.Stage, c.Segment, c.CadenceDays, sqlstore.NullID(c.ReferredBy),
-		strings.Join(c.Tags, ","), c.Phone, c.Email, sqlstore.Unix(c.LastContactAt), sqlstore.Unix(c.TouchDueAt), unixOr(c.CreatedAt, l.now))
-	return store.CustomerID(id), err
-}
-
-// AddContact adds a contact.
-func (l *Loader) AddContact(p store.Contact) (store.ContactID, error) {
-	id, err := l.exec("contacts", "customer_id, name, name_key, role, phone, email",
-		p.CustomerID, p.Name, store.NameKey(p.Name), p.Role, p.Phone, p.Email)
-	return store.ContactID(id), err
-}
-
-// AddInteraction adds an interaction; it does not touch its customer's
-// last contact, which the caller sets on the customer.
-func (l *Loader) AddInteraction(i store.Interaction) error {
-	_, err := l.exec("interactions", "customer_id, contact_id, user_id, kind, at, summary",
-		i.CustomerID, sqlstore.NullID(i.ContactID), i.UserID, i.Kind, sqlstore.Unix(i.At), i.Summary)
-	return err
-}
-
-// AddFollowUp adds a follow-up.
-func (l *Loader) AddFollowUp(f store.FollowUp) error {
-	_, err := l.exec("follow_ups", "customer_id, contact_id, owner_id, due_at, all_day, note, status, snoozes, created_at, completed_at",
-		f.CustomerID, sqlstore.NullID(f.ContactID), f.OwnerID, sqlstore.Unix(f.Due), sqlstore.Bit(f.AllDay), f.Note, f.Status, f.Snoozes,
-		unixOr(f.CreatedAt, l.now), sqlstore.Unix(f.CompletedAt))
-	return err
-}
-
-// AddDeal adds a deal.
-func (l *Loader) AddDeal(d store.Deal) error {
-	_, err := l.exec("deals", "customer_id, owner_id, title, title_key, value, currency, stage, need, budget, authority, expected_close, stage_changed_at, created_at",
-		d.CustomerID, d.OwnerID, d.Title, store.NameKey(d.Title), d.Value, d.Currency, d.Stage, d.Need, d.Budget, d.Authority,
-		sqlstore.Unix(d.ExpectedClose), unixOr(d.StageChangedAt, l.now), unixOr(d.CreatedAt, l.now))
-	return err
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// unixOr is t in Unix seconds, or def when t is zero.
-func unixOr(t time.Time, def int64) int64 {
-	if t.IsZero() {
-		return def
-	}
-	return t.Unix()
 }
 
 // RawInserts inserts n small rows into a scratch table, one transaction
@@ -183,19 +71,4 @@ func (db *DB) RawInserts(ctx context.Context, n int) error {
 		}
 	}
 	return nil
-}
-
-// Count returns how many rows one of the book's tables holds.
-func (db *DB) Count(ctx context.Context, table string) (int64, error) {
-	switch table {
-	case "users", "customers", "contacts", "interactions", "follow_ups", "deals", "occasions", "changes":
-	default:
-		return 0, fmt.Errorf("postgres: count: no table %q", table)
-	}
-	var n int64
-	// The name was checked against the list above.
-	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: count %s: %w", table, err)
-	}
-	return n, nil
 }

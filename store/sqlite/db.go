@@ -57,6 +57,13 @@ var dialect = sqlstore.Dialect{
 		list, _ := json.Marshal(ids)
 		return "json_each(?) j", string(list)
 	},
+	// A deletion, or an update of customer_id, names the customer in its
+	// audit row, and the audit_customer index holds only those (not
+	// creations, which every logged call writes); every audit row of the
+	// record is found from them.
+	CustomerAudit: `SELECT a.change_id FROM audit g CROSS JOIN audit a
+		WHERE coalesce(json_extract(g.after, '$.customer_id'), json_extract(g.before, '$.customer_id')) = ?1 AND g.action <> 'create'
+		AND a.entity = g.entity AND a.entity_id = g.entity_id`,
 }
 
 // DB is a store.Store on one SQLite file. Writes go through a single

@@ -26,6 +26,10 @@ type Dialect struct {
 	// IDs returns a table of one column, value, with a row per id (FROM
 	// list), and the argument its placeholder takes.
 	IDs func(ids []int64) (list string, arg any)
+	// CustomerAudit selects the change_id of the audit rows of records of
+	// customer ?1 that are gone or moved (their audit JSON names it),
+	// through the index the database keeps for it.
+	CustomerAudit string
 }
 
 // Querier runs statements: a pool, a connection, or a transaction.
