@@ -38,7 +38,7 @@ var dialect = sqlstore.Dialect{
 	RowLocks: true,
 	MapErr:   mapErr,
 	IDs: func(ids []int64) (string, any) {
-		return "unnest(CAST(? AS bigint[])) j (value)", ids
+		return "unnest(CAST(? AS bigint[])) WITH ORDINALITY j (value, key)", ids
 	},
 	// Created and deleted rows carry customer_id in the audit, indexed by
 	// audit_customer.

@@ -1,13 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,9 +22,6 @@ const maxCandidates = 2000
 
 // colWeights are the weights of search_fts's columns: title, people, body.
 var colWeights = [...]float64{4, 2, 1}
-
-// hitKinds maps a document's kind (docid % 8) to the store's.
-var hitKinds = [...]store.HitKind{1: store.HitCustomer, 2: store.HitContact, 3: store.HitDeal, 4: store.HitInteraction, 5: store.HitFollowUp}
 
 // Search implements store.Search.
 func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([]store.Hit, error) {
@@ -51,9 +45,7 @@ func (db *DB) Search(ctx context.Context, s store.Scope, q store.SearchQuery) ([
 		if err != nil {
 			return err
 		}
-		slices.SortStableFunc(cands, func(a, b candidate) int { return cmp.Compare(b.score, a.score) })
-		cands = cands[:min(len(cands), sqlstore.LimitOr(q.Limit, 10))]
-		hits, err = searchHits(ctx, tx, cands)
+		hits, err = db.SearchHits(ctx, tx, cands, q.Limit)
 		return err
 	})
 	if err != nil {
@@ -76,27 +68,21 @@ func matchExpr(terms []string, op string) string {
 	return strings.Join(parts, op)
 }
 
-type candidate struct {
-	doc   int64
-	at    time.Time
-	score float64
-}
-
 // docAt is when a document ranks: a customer and their contacts by the
 // customer's last contact (or creation), read from the customer rather
 // than copied into search_docs on every call; the others by search_docs.at.
 const docAt = `CASE WHEN d.id % 8 IN (1, 2) THEN max(c.last_contact_at, c.created_at) ELSE d.at END`
 
-func searchCandidates(ctx context.Context, q sqlstore.Querier, s store.Scope, match string, now time.Time) ([]candidate, error) {
-	return sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (candidate, error) {
-		var c candidate
+func searchCandidates(ctx context.Context, q sqlstore.Querier, s store.Scope, match string, now time.Time) ([]sqlstore.Candidate, error) {
+	return sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (sqlstore.Candidate, error) {
+		var c sqlstore.Candidate
 		var at int64
 		var info []byte
-		if err := sc.Scan(&c.doc, &at, &info); err != nil {
+		if err := sc.Scan(&c.Doc, &at, &info); err != nil {
 			return c, err
 		}
-		c.at = sqlstore.FromUnix(at)
-		c.score = relevance(info) * store.Recency(c.at, now)
+		c.At = sqlstore.FromUnix(at)
+		c.Score = relevance(info) * store.Recency(c.At, now)
 		return c, nil
 	}, q, `SELECT d.id, `+docAt+` AS at, matchinfo(search_fts, 'pcnx')
 		FROM search_fts JOIN search_docs d ON d.id = search_fts.docid JOIN customers c ON c.id = d.customer_id
@@ -129,36 +115,4 @@ func relevance(info []byte) float64 {
 		}
 	}
 	return score
-}
-
-// searchHits reads what the chosen documents show, in their order.
-func searchHits(ctx context.Context, q sqlstore.Querier, cands []candidate) ([]store.Hit, error) {
-	if len(cands) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(cands))
-	for i, c := range cands {
-		ids[i] = c.doc
-	}
-	list, _ := json.Marshal(ids)
-	found, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (h store.Hit, err error) {
-		var doc int64
-		err = sc.Scan(&doc, &h.CustomerID, &h.Customer, &h.Title, &h.Type, &h.Text)
-		h.Kind, h.ID = hitKinds[doc%8], doc/8
-		return h, err
-	}, q, `SELECT d.id, c.id, c.name, COALESCE(p.name, de.title, ''), COALESCE(i.kind, ''),
-			COALESCE(i.summary, f.note, p.role, de.stage, '')
-		FROM json_each(?) j JOIN search_docs d ON d.id = j.value JOIN customers c ON c.id = d.customer_id
-		LEFT JOIN contacts p ON d.id % 8 = 2 AND p.id = d.id / 8
-		LEFT JOIN deals de ON d.id % 8 = 3 AND de.id = d.id / 8
-		LEFT JOIN interactions i ON d.id % 8 = 4 AND i.id = d.id / 8
-		LEFT JOIN follow_ups f ON d.id % 8 = 5 AND f.id = d.id / 8
-		ORDER BY j.key`, string(list))
-	if err != nil {
-		return nil, err
-	}
-	for i := range found {
-		found[i].At = cands[i].at
-	}
-	return found, nil
 }

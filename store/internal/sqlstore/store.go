@@ -23,8 +23,9 @@ type Dialect struct {
 	// MapErr turns the driver's constraint errors into store.ErrConflict
 	// and store.ErrInvalid.
 	MapErr func(error) error
-	// IDs returns a table of one column, value, with a row per id (FROM
-	// list), and the argument its placeholder takes.
+	// IDs returns a table j of the ids, one row each: its columns value
+	// (the id) and key (its position), for FROM list; and the argument
+	// its placeholder takes.
 	IDs func(ids []int64) (list string, arg any)
 	// CustomerAudit selects the change_id of the audit rows of records of
 	// customer ?1 that are gone or moved (their audit JSON names it),
