@@ -50,9 +50,10 @@ var migrations embed.FS
 var _ store.Store = (*DB)(nil)
 
 // dialect is SQLite's, for the shared queries: one writer at a time, so no
-// row locks; lists of ids as JSON arrays.
+// row locks; new rows' ids from the driver; lists of ids as JSON arrays.
 var dialect = sqlstore.Dialect{
-	MapErr: mapErr,
+	LastInsertID: true,
+	MapErr:       mapErr,
 	IDs: func(ids []int64) (string, any) {
 		list, _ := json.Marshal(ids)
 		return "json_each(?) j", string(list)

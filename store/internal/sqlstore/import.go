@@ -337,14 +337,14 @@ func (im *importer) exec(q string, args ...any) (sql.Result, error) {
 	return st.ExecContext(im.ctx, args...)
 }
 
-// insertID runs an INSERT … RETURNING id prepared once per import.
+// insertID runs an INSERT prepared once per import and returns the new
+// row's id.
 func (im *importer) insertID(q string, args ...any) (int64, error) {
-	st, err := im.stmt(q)
+	st, err := im.stmt(im.st.dialect.returningID(q))
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	return id, st.QueryRowContext(im.ctx, args...).Scan(&id)
+	return im.st.dialect.stmtInsertID(im.ctx, st, args...)
 }
 
 // insert adds an audited row, like change.insert, with prepared statements.
@@ -354,7 +354,7 @@ func (im *importer) insert(table string, cols ...col) (int64, error) {
 	for i, cl := range cols {
 		names[i], vals[i] = cl.name, cl.val
 	}
-	id, err := im.insertID("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+") RETURNING id", vals...)
+	id, err := im.insertID("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", vals...)
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -953,7 +953,7 @@ func (im *importer) newUser(u store.User, ext string) (*userRec, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	id, err := im.insertID(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	id, err := im.insertID(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.Name, string(u.Role), zone, lang, im.now.Unix(), NullID(u.ManagerID), nullStr(ext))
 	if err != nil {
 		return nil, fmt.Errorf("insert user: %w", err)

@@ -23,12 +23,11 @@ func (st *Store) ClaimEvent(ctx context.Context, o store.Origin) error {
 
 // SaveDraft implements store.Drafts.
 func (st *Store) SaveDraft(ctx context.Context, user store.UserID, text string) (store.DraftID, error) {
-	var id store.DraftID
-	if err := st.write.QueryRowContext(ctx, "INSERT INTO drafts (user_id, text, created_at) VALUES (?, ?, ?) RETURNING id",
-		user, text, st.Now().Unix()).Scan(&id); err != nil {
+	id, err := st.dialect.insertID(ctx, st.write, "INSERT INTO drafts (user_id, text, created_at) VALUES (?, ?, ?)", user, text, st.Now().Unix())
+	if err != nil {
 		return 0, fmt.Errorf("store: save draft: %w", st.dialect.MapErr(err))
 	}
-	return id, nil
+	return store.DraftID(id), nil
 }
 
 // Draft implements store.Drafts.

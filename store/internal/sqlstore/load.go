@@ -19,6 +19,7 @@ type Loader struct {
 	tx    Tx
 	stmts map[string]*sql.Stmt
 	now   int64
+	d     Dialect
 }
 
 // Load runs fill with a Loader and commits what it added, or nothing if
@@ -27,7 +28,7 @@ type Loader struct {
 // index once at the end, its own way.
 func (st *Store) Load(ctx context.Context, fill func(*Loader) error, around func(ctx context.Context, tx Tx, load func() error) error) error {
 	return st.tx(ctx, func(txctx context.Context, tx Tx) error {
-		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: st.Now().Unix()}
+		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: st.Now().Unix(), d: st.dialect}
 		defer func() {
 			for _, st := range l.stmts {
 				st.Close()
@@ -47,7 +48,7 @@ func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
 	if !ok {
 		q := "INSERT INTO " + table + " (" + cols + ") VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
 		if table != "identities" { // the one table without an id
-			q += " RETURNING id"
+			q = l.d.returningID(q)
 		}
 		var err error
 		if st, err = l.tx.PrepareContext(l.ctx, q); err != nil {
@@ -55,12 +56,12 @@ func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
 		}
 		l.stmts[table] = st
 	}
-	var id int64
 	if table == "identities" {
 		_, err := st.ExecContext(l.ctx, args...)
 		return 0, err
 	}
-	if err := st.QueryRowContext(l.ctx, args...).Scan(&id); err != nil {
+	id, err := l.d.stmtInsertID(l.ctx, st, args...)
+	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
 	return id, nil

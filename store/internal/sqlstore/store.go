@@ -20,6 +20,9 @@ type Dialect struct {
 	// the names of rows it may create (advisory locks). SQLite runs one
 	// write transaction at a time and needs none of it.
 	RowLocks bool
+	// LastInsertID says that the driver reports a new row's id, so an
+	// INSERT needs no RETURNING clause.
+	LastInsertID bool
 	// MapErr turns the driver's constraint errors into store.ErrConflict
 	// and store.ErrInvalid.
 	MapErr func(error) error

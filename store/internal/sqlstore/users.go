@@ -96,9 +96,11 @@ func (st *Store) insertUser(ctx context.Context, tx Tx, u store.User) (store.Use
 		u.Lang = "en"
 	}
 	u.CreatedAt = st.Now().UTC().Truncate(1e9)
-	if err := tx.QueryRowContext(ctx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, Bit(u.DigestWeekends), u.CreatedAt.Unix(),
-		NullID(u.ManagerID)).Scan(&u.ID); err != nil {
+	id, err := st.dialect.insertID(ctx, tx, `INSERT INTO users (name, role, time_zone, lang, digest_time, digest_weekends, created_at, manager_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Name, u.Role, u.TimeZone, u.Lang, u.DigestTime, Bit(u.DigestWeekends), u.CreatedAt.Unix(),
+		NullID(u.ManagerID))
+	u.ID = store.UserID(id)
+	if err != nil {
 		return u, err
 	}
 	for _, ident := range u.Identities {

@@ -56,10 +56,11 @@ func (st *Store) change(ctx context.Context, s store.Scope, o store.Origin, summ
 		if left != 0 {
 			return fmt.Errorf("%w: user %d has left", store.ErrForbidden, s.UserID)
 		}
-		if err := tx.QueryRowContext(ctx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?) RETURNING id",
-			s.UserID, now.Unix(), summary).Scan(&id); err != nil {
+		cid, err := st.dialect.insertID(ctx, tx, "INSERT INTO changes (user_id, at, summary) VALUES (?, ?, ?)", s.UserID, now.Unix(), summary)
+		if err != nil {
 			return err
 		}
+		id = store.ChangeID(cid)
 		return fn(&change{ctx: ctx, tx: tx, id: id, now: now, st: st})
 	})
 	return id, err
@@ -111,9 +112,9 @@ func (c *change) insert(table string, cols ...col) (int64, error) {
 	for i, cl := range cols {
 		names[i], vals[i] = cl.name, cl.val
 	}
-	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ") RETURNING id"
-	var id int64
-	if err := c.tx.QueryRowContext(c.ctx, q, vals...).Scan(&id); err != nil {
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)-1) + ")"
+	id, err := c.st.dialect.insertID(c.ctx, c.tx, q, vals...)
+	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
 	return id, c.audit(table, id, "create", nil, cols)
