@@ -21,13 +21,16 @@ const Visible = `(c.owner_id = ? OR ?
 	OR EXISTS (SELECT 1 FROM customer_shares cs WHERE cs.customer_id = c.id AND cs.user_id = ?)
 	OR (? AND EXISTS (SELECT 1 FROM users o WHERE o.id = c.owner_id AND o.manager_id = ?)))`
 
+// VisArgs are the arguments of Visible for s.
 func VisArgs(s store.Scope) []any {
 	return []any{s.UserID, s.SeesAll(), s.UserID, s.Role == store.RoleManager, s.UserID}
 }
 
+// CustomerCols are the columns ScanCustomer reads, of customers aliased c.
 const CustomerCols = `c.id, c.name, c.is_person, c.owner_id, c.stage, c.segment, c.cadence_days, COALESCE(c.referred_by, 0),
 	c.tags, c.phone, c.email, c.last_contact_at, c.touch_due_at, c.created_at`
 
+// ScanCustomer scans a row of CustomerCols.
 func ScanCustomer(sc Scanner) (store.Customer, error) {
 	var c store.Customer
 	var tags string
@@ -50,6 +53,7 @@ func (st *Store) Customer(ctx context.Context, s store.Scope, id store.CustomerI
 	return c, nil
 }
 
+// VisibleCustomer reads customer id if s may see it, else store.ErrNotFound.
 func VisibleCustomer(ctx context.Context, q Querier, s store.Scope, id store.CustomerID) (store.Customer, error) {
 	return visibleRow(ctx, q, s, ScanCustomer, "SELECT "+CustomerCols+" FROM customers c WHERE c.id = ?", int64(id))
 }
@@ -122,9 +126,11 @@ func (st *Store) Contacts(ctx context.Context, s store.Scope, id store.CustomerI
 	return out, nil
 }
 
+// InteractionCols are the columns ScanInteraction reads, of interactions aliased i.
 const InteractionCols = `i.id, i.customer_id, COALESCE(i.contact_id, 0), i.user_id, i.kind, i.at, i.summary, i.src_platform, i.src_event,
 	COALESCE(i.deal_id, 0)`
 
+// ScanInteraction scans a row of InteractionCols.
 func ScanInteraction(sc Scanner) (store.Interaction, error) {
 	var i store.Interaction
 	var at int64
@@ -150,9 +156,11 @@ func (st *Store) Interactions(ctx context.Context, s store.Scope, f store.Intera
 	return out, nil
 }
 
+// FollowUpCols are the columns ScanFollowUp reads, of follow_ups aliased f.
 const FollowUpCols = `f.id, f.customer_id, COALESCE(f.contact_id, 0), f.owner_id, f.due_at, f.all_day, f.note, f.status,
 	f.snoozes, f.created_at, f.completed_at`
 
+// ScanFollowUp scans a row of FollowUpCols.
 func ScanFollowUp(sc Scanner) (store.FollowUp, error) {
 	var f store.FollowUp
 	var due, created, completed int64
@@ -206,9 +214,11 @@ func (st *Store) FollowUps(ctx context.Context, s store.Scope, f store.FollowUpF
 	return out, nil
 }
 
+// DealCols are the columns ScanDeal reads, of deals aliased d.
 const DealCols = `d.id, d.customer_id, d.owner_id, d.title, d.value, d.currency, d.stage, d.need, d.budget, d.authority,
 	d.expected_close, d.stage_changed_at, d.created_at, d.lost_reason`
 
+// ScanDeal scans a row of DealCols.
 func ScanDeal(sc Scanner) (store.Deal, error) {
 	var d store.Deal
 	var closeAt, moved, created int64
@@ -271,6 +281,8 @@ func (st *Store) LastInteractions(ctx context.Context, s store.Scope, ids []stor
 	return out, nil
 }
 
+// MonthDays are the agenda's occasion days as the occasions table numbers
+// them: month*100 + day, plus 10000 for a lunar date.
 func MonthDays(mds []store.MonthDay) []int {
 	out := make([]int, len(mds))
 	for i, md := range mds {
@@ -282,8 +294,10 @@ func MonthDays(mds []store.MonthDay) []int {
 	return out
 }
 
+// OccasionCols are the columns ScanOccasion reads, of occasions aliased o.
 const OccasionCols = `o.id, o.customer_id, COALESCE(o.contact_id, 0), o.kind, o.month, o.day, o.year, o.lunar, o.label`
 
+// ScanOccasion scans a row of OccasionCols.
 func ScanOccasion(sc Scanner) (store.Occasion, error) {
 	var o store.Occasion
 	err := sc.Scan(IntInto(&o.ID), IntInto(&o.CustomerID), IntInto(&o.ContactID), &o.Kind, IntInto(&o.Month), IntInto(&o.Day),
@@ -321,6 +335,7 @@ func QueryAll[T any](ctx context.Context, scan func(Scanner) (T, error), q Queri
 	return out, rows.Err()
 }
 
+// LimitOr is n, or def when n is not positive.
 func LimitOr(n, def int) int {
 	if n <= 0 {
 		return def

@@ -1,9 +1,11 @@
 // Package sqlstore is the part of store.Store that SQLite and PostgreSQL
-// share: the queries (written with ? placeholders, which PostgreSQL's
-// connections rewrite), the audit and Undo, import and export, the ledger.
-// store/sqlite and store/postgres embed a Store and bring what differs: how
-// a write transaction runs, the search index, the agenda's queries, errors
-// of their drivers, and the migrations.
+// share, written once: the queries (with ? placeholders, which PostgreSQL's
+// connections rewrite), every change with its audit rows, Undo and History,
+// import and export, bulk loading, users and access codes, the ledgers, and
+// reading search hits. store/sqlite and store/postgres embed a Store and
+// bring what differs: how a write transaction runs, their search index,
+// the agenda's queries, their drivers' errors, and the migrations; a
+// Dialect names what differs inside the shared queries.
 package sqlstore
 
 import (
