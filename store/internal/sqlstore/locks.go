@@ -61,15 +61,22 @@ func (c *change) lockCustomer(id store.CustomerID) (store.Customer, error) {
 	return cs[0], nil
 }
 
+// relockCustomer reads cu again under its row lock, where the database
+// has row locks: read without it, cu may have changed since.
+func (c *change) relockCustomer(cu store.Customer) (store.Customer, error) {
+	if !c.st.dialect.RowLocks {
+		return cu, nil
+	}
+	return c.lockCustomer(cu.ID)
+}
+
 // lockVisibleCustomer is lockCustomer for a customer s may see.
 func (c *change) lockVisibleCustomer(s store.Scope, id store.CustomerID) (store.Customer, error) {
-	if !c.st.dialect.RowLocks {
-		return VisibleCustomer(c.ctx, c.tx, s, id)
+	cu, err := VisibleCustomer(c.ctx, c.tx, s, id)
+	if err != nil {
+		return cu, err
 	}
-	if _, err := VisibleCustomer(c.ctx, c.tx, s, id); err != nil {
-		return store.Customer{}, err
-	}
-	return c.lockCustomer(id)
+	return c.relockCustomer(cu)
 }
 
 // Advisory locks on a row not yet created, which no row lock can guard:

@@ -278,7 +278,7 @@ func (c *change) resolveCustomer(s store.Scope, ref store.CustomerRef, r *store.
 	}
 	switch len(found) {
 	case 1:
-		r.Customer, err = c.lockCustomer(found[0].ID)
+		r.Customer, err = c.relockCustomer(found[0])
 		return err
 	case 0:
 	default:
