@@ -153,7 +153,6 @@ func (db *DB) staleCustomers(ctx context.Context, tx *txn, f store.AgendaFilter,
 		return append(recent, first...), err
 	}
 	// One owner's: the first names of each segment straight from the
-	// customers_owner_segment_name index.
 	// customers_owner_segment_name index. The segments are found by
 	// seeking from one to the next, not by reading every row.
 	segments, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (s string, err error) { return s, sc.Scan(&s) }, tx, `

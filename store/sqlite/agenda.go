@@ -24,7 +24,7 @@ func (db *DB) AgendaBook(ctx context.Context, s store.Scope, f store.AgendaFilte
 		return err
 	})
 	if err != nil {
-		return b, fmt.Errorf("store: agenda: %w", err)
+		return b, fmt.Errorf("sqlite: agenda: %w", err)
 	}
 	return b, nil
 }

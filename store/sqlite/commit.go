@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/mattn/go-sqlite3"
+
 	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
 

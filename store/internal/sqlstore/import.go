@@ -35,7 +35,7 @@ func (st *Store) Import(ctx context.Context, s store.Scope, opts store.ImportOpt
 		if err != nil {
 			return err
 		}
-		defer im.close()
+		defer im.stmts.close()
 		for r, err := range rows {
 			if err != nil {
 				return err
@@ -88,7 +88,7 @@ type importer struct {
 
 	seen    map[seenKey]int                // records met in this file → line
 	touched map[store.CustomerID]time.Time // latest interaction imported per customer
-	stmts   map[string]*sql.Stmt
+	stmts   *prepared
 }
 
 type (
@@ -119,7 +119,7 @@ func newImporter(c *change, s store.Scope, opts store.ImportOptions, res *store.
 		users: map[string]*userRec{}, byID: map[store.UserID]*userRec{}, userExt: map[string]*userRec{}, customers: map[string][]*custRec{}, custExt: map[string]*custRec{},
 		contacts: map[string]*contactRec{}, contExt: map[string]*contactRec{}, deals: map[string]*dealRec{}, dealExt: map[string]*dealRec{},
 		inters: map[string]int64{}, interExt: map[string]*interRec{},
-		seen: map[seenKey]int{}, touched: map[store.CustomerID]time.Time{}, stmts: map[string]*sql.Stmt{}}
+		seen: map[seenKey]int{}, touched: map[store.CustomerID]time.Time{}, stmts: newPrepared(c.ctx, c.tx, c.st.dialect)}
 	if im.owner == 0 {
 		im.owner = s.UserID
 	}
@@ -149,12 +149,6 @@ func newImporter(c *change, s store.Scope, opts store.ImportOptions, res *store.
 		return im, im.loadInteractions()
 	}
 	return im, nil
-}
-
-func (im *importer) close() {
-	for _, st := range im.stmts {
-		st.Close()
-	}
 }
 
 func (im *importer) loadUsers() error {
@@ -315,38 +309,6 @@ func (im *importer) addInteraction(in *interRec) {
 	im.inters[interKey(in.Interaction)] = int64(in.ID)
 }
 
-// stmt prepares q once per import.
-func (im *importer) stmt(q string) (*sql.Stmt, error) {
-	st := im.stmts[q]
-	if st == nil {
-		var err error
-		if st, err = im.tx.PrepareContext(im.ctx, q); err != nil {
-			return nil, err
-		}
-		im.stmts[q] = st
-	}
-	return st, nil
-}
-
-// exec runs a statement prepared once per import.
-func (im *importer) exec(q string, args ...any) (sql.Result, error) {
-	st, err := im.stmt(q)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(im.ctx, args...)
-}
-
-// insertID runs an INSERT prepared once per import and returns the new
-// row's id.
-func (im *importer) insertID(q string, args ...any) (int64, error) {
-	st, err := im.stmt(im.st.dialect.returningID(q))
-	if err != nil {
-		return 0, err
-	}
-	return im.st.dialect.stmtInsertID(im.ctx, st, args...)
-}
-
 // insert adds an audited row, like change.insert, with prepared statements.
 func (im *importer) insert(table string, cols ...col) (int64, error) {
 	names := make([]string, len(cols))
@@ -354,11 +316,11 @@ func (im *importer) insert(table string, cols ...col) (int64, error) {
 	for i, cl := range cols {
 		names[i], vals[i] = cl.name, cl.val
 	}
-	id, err := im.insertID("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", vals...)
+	id, err := im.stmts.insertID("INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols)-1)+")", vals...)
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
-	if _, err := im.exec("INSERT INTO audit (change_id, entity, entity_id, action, after) VALUES (?, ?, ?, 'create', ?)",
+	if _, err := im.stmts.exec("INSERT INTO audit (change_id, entity, entity_id, action, after) VALUES (?, ?, ?, 'create', ?)",
 		im.id, table, id, colsJSON(cols)); err != nil {
 		return 0, fmt.Errorf("audit %s %d: %w", table, id, err)
 	}
@@ -893,7 +855,7 @@ func (im *importer) user(r store.ImportRow) (string, error) {
 			}
 			im.report(r.Line, "note", "new manager %q", mname)
 		} else if manager.Role == store.RoleRep {
-			if _, err := im.exec("UPDATE users SET role = 'manager' WHERE id = ?", manager.ID); err != nil {
+			if _, err := im.stmts.exec("UPDATE users SET role = 'manager' WHERE id = ?", manager.ID); err != nil {
 				return "", err
 			}
 			manager.Role = store.RoleManager
@@ -937,7 +899,7 @@ func (im *importer) user(r store.ImportRow) (string, error) {
 	if len(set) == 0 {
 		return "", nil
 	}
-	_, err := im.exec("UPDATE users SET "+strings.Join(set, ", ")+" WHERE id = ?", append(args, existing.ID)...)
+	_, err := im.stmts.exec("UPDATE users SET "+strings.Join(set, ", ")+" WHERE id = ?", append(args, existing.ID)...)
 	return "", err
 }
 
@@ -953,7 +915,7 @@ func (im *importer) newUser(u store.User, ext string) (*userRec, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	id, err := im.insertID(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	id, err := im.stmts.insertID(`INSERT INTO users (name, role, time_zone, lang, created_at, manager_id, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		u.Name, string(u.Role), zone, lang, im.now.Unix(), NullID(u.ManagerID), nullStr(ext))
 	if err != nil {
 		return nil, fmt.Errorf("insert user: %w", err)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -14,12 +13,9 @@ import (
 // records, audit or event ledger: it fills a store with a generated book
 // for benchmarks and demos. Users' own writes go through the Writer.
 type Loader struct {
-	ctx   context.Context // for statements: not cancellable (DB.tx)
 	outer context.Context // the caller's, checked before each row
-	tx    Tx
-	stmts map[string]*sql.Stmt
+	stmts *prepared       // with the transaction's context: not cancellable (DB.tx)
 	now   int64
-	d     Dialect
 }
 
 // Load runs fill with a Loader and commits what it added, or nothing if
@@ -28,12 +24,8 @@ type Loader struct {
 // index once at the end, its own way.
 func (st *Store) Load(ctx context.Context, fill func(*Loader) error, around func(ctx context.Context, tx Tx, load func() error) error) error {
 	return st.tx(ctx, func(txctx context.Context, tx Tx) error {
-		l := &Loader{ctx: txctx, outer: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, now: st.Now().Unix(), d: st.dialect}
-		defer func() {
-			for _, st := range l.stmts {
-				st.Close()
-			}
-		}()
+		l := &Loader{outer: ctx, stmts: newPrepared(txctx, tx, st.dialect), now: st.Now().Unix()}
+		defer l.stmts.close()
 		return around(txctx, tx, func() error { return fill(l) })
 	})
 }
@@ -44,23 +36,12 @@ func (l *Loader) exec(table, cols string, args ...any) (int64, error) {
 	if err := l.outer.Err(); err != nil {
 		return 0, err
 	}
-	st, ok := l.stmts[table]
-	if !ok {
-		q := "INSERT INTO " + table + " (" + cols + ") VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
-		if table != "identities" { // the one table without an id
-			q = l.d.returningID(q)
-		}
-		var err error
-		if st, err = l.tx.PrepareContext(l.ctx, q); err != nil {
-			return 0, fmt.Errorf("prepare %s: %w", table, err)
-		}
-		l.stmts[table] = st
-	}
-	if table == "identities" {
-		_, err := st.ExecContext(l.ctx, args...)
+	q := "INSERT INTO " + table + " (" + cols + ") VALUES (?" + strings.Repeat(", ?", len(args)-1) + ")"
+	if table == "identities" { // the one table without an id
+		_, err := l.stmts.exec(q, args...)
 		return 0, err
 	}
-	id, err := l.d.stmtInsertID(l.ctx, st, args...)
+	id, err := l.stmts.insertID(q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
