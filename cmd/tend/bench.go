@@ -40,7 +40,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	queries := f.Int("queries", 300, "follow-up questions to time")
 	workers := f.Int("workers", slack.DefaultWorkers, "messages handled at once, as by one adapter's dispatcher (its default)")
 	syncMode := f.String("synchronous", "normal", "SQLite synchronous setting: normal or full")
-	profile := f.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	profile := f.String("cpuprofile", "", "write a CPU profile of the measured part to this file (PostgreSQL's, with --postgres, to this file with .postgres added)")
 	dsn := f.String("postgres", "", "also measure this PostgreSQL database, after the SQLite file, and compare (the book is generated into it when it has none)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -66,8 +66,8 @@ func runBench(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		b := &bench{cfg: cfg, out: e.stdout, now: now, profile: *profile}
-		if sc.Driver == driverPostgres {
-			b.profile = "" // one profile, of the first store
+		if sc.Driver == driverPostgres && b.profile != "" {
+			b.profile += ".postgres"
 		}
 		if err := b.run(ctx, size, *messages, *queries, *workers); err != nil {
 			return fmt.Errorf("bench on %s: %w", sc.Where(), err)

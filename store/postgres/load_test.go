@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/tend-crm/tend/store"
-	"github.com/tend-crm/tend/store/postgres"
 	"github.com/tend-crm/tend/store/storegen"
 )
 
@@ -16,11 +15,7 @@ func TestLoad(t *testing.T) {
 	db := openTestDB(t)
 	ctx := t.Context()
 	size := storegen.Size{Reps: 3, Customers: 60, Interactions: 240, HeavyRep: 20, Seed: 3}
-	var book storegen.Book
-	err := db.Load(ctx, func(l *postgres.Loader) (err error) {
-		book, err = storegen.Generate(ctx, l, size, t0)
-		return err
-	})
+	book, err := loadBook(t, db, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,5 +36,33 @@ func TestLoad(t *testing.T) {
 	hits, err := db.Search(ctx, s, store.SearchQuery{Text: names[0].Name})
 	if err != nil || len(hits) == 0 || hits[0].CustomerID != names[0].ID {
 		t.Errorf("Search(%q) = %+v, %v; want customer %d first", names[0].Name, hits, err, names[0].ID)
+	}
+}
+
+// TestSearchTriggersUseIndexes: the search triggers of a call, a
+// follow-up and a renamed customer read the records, the customer and
+// the documents they replace by their indexes, on a book large enough
+// for the planner to prefer them (the PostgreSQL side of store/sqlite's
+// TestQueryPlans).
+func TestSearchTriggersUseIndexes(t *testing.T) {
+	db := openTestDB(t)
+	ctx := t.Context()
+	if _, err := loadBook(t, db, storegen.Size{Reps: 5, Customers: 2000, Interactions: 6000, HeavyRep: 100, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	scans, err := db.SeqScans(ctx,
+		// a call and a follow-up about the first customer, then a rename
+		`INSERT INTO interactions (customer_id, user_id, kind, at, summary)
+			SELECT id, owner_id, 'call', created_at, 'asked for a quote' FROM customers WHERE id = (SELECT min(id) FROM customers)`,
+		`INSERT INTO follow_ups (customer_id, owner_id, due_at, note, status, created_at)
+			SELECT id, owner_id, created_at, 'send the quote', 'open', created_at FROM customers WHERE id = (SELECT min(id) FROM customers)`,
+		`UPDATE customers SET name = name || ' Ltd' WHERE id = (SELECT min(id) FROM customers)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"search_docs", "customers", "contacts", "deals", "interactions", "follow_ups"} {
+		if n := scans[table]; n > 0 {
+			t.Errorf("%s read whole %d times (all: %v)", table, n, scans)
+		}
 	}
 }
