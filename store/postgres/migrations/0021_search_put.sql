@@ -1,16 +1,19 @@
 -- Two costs of a logged call on PostgreSQL, both in the search triggers.
 --
--- search_put was one SQL function whose statements served both its uses,
--- one record's document or every document of a customer, through
--- "(ref IS NOT NULL AND …) OR (ref IS NULL AND …)". Planned once for any
--- argument, that plan could use no index: each call and each follow-up
--- read search_docs and the tables behind search_source whole, 10 to 30 ms
--- a record on a 10,000-customer book. Each use now runs statements of its
--- own, each planned on its index.
+-- search_put was an SQL function, and PostgreSQL (before 18) keeps no plan
+-- of an SQL function's statements from one call to the next: every call
+-- and every follow-up planned its two statements again, the INSERT over
+-- the five branches of search_source with the fold's long literals in
+-- each, some 10 to 30 ms a record on a 10,000-customer book. It is now
+-- PL/pgSQL, whose plans last as long as the connection, with a statement
+-- for each of its two uses (one record's document, or all of a
+-- customer's) and generic plans: left to choose, PostgreSQL keeps planning
+-- the view afresh for each call, since the generic plan's estimate covers
+-- all five branches where a call runs one.
 --
 -- tend_fold's translate looks every character up in its table in order,
--- and the characters most text is made of fold to themselves and came
--- nowhere: each was compared with the whole table. They now come first
+-- and the characters most text is made of, which fold to themselves, were
+-- not in it: each was compared with the whole table. They now come first
 -- (translate takes a character's first match), which makes folding
 -- English text some 20 times cheaper and Vietnamese 3 times, for the same
 -- result (TestFold checks it against store.Fold).
