@@ -53,6 +53,7 @@ var _ store.Store = (*DB)(nil)
 // row locks; new rows' ids from the driver; lists of ids as JSON arrays.
 var dialect = sqlstore.Dialect{
 	LastInsertID: true,
+	IndexHints:   true,
 	MapErr:       mapErr,
 	IDs: func(ids []int64) (string, any) {
 		list, _ := json.Marshal(ids)

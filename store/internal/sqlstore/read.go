@@ -281,12 +281,12 @@ func (st *Store) LastInteractions(ctx context.Context, s store.Scope, ids []stor
 	return out, nil
 }
 
-// MonthDays are the agenda's occasion days as the occasions table numbers
+// monthDays are the agenda's occasion days as the occasions table numbers
 // them: month*100 + day, plus 10000 for a lunar date.
-func MonthDays(mds []store.MonthDay) []int {
-	out := make([]int, len(mds))
+func monthDays(mds []store.MonthDay) []int64 {
+	out := make([]int64, len(mds))
 	for i, md := range mds {
-		out[i] = int(md.Month)*100 + md.Day
+		out[i] = int64(md.Month)*100 + int64(md.Day)
 		if md.Lunar {
 			out[i] += 10000 // as o.lunar * 10000 in the query
 		}

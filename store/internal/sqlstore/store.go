@@ -1,11 +1,12 @@
 // Package sqlstore is the part of store.Store that SQLite and PostgreSQL
 // share, written once: the queries (with ? placeholders, which PostgreSQL's
 // connections rewrite), every change with its audit rows, Undo and History,
-// import and export, bulk loading, users and access codes, the ledgers, and
-// reading search hits. store/sqlite and store/postgres embed a Store and
-// bring what differs: how a write transaction runs, their search index,
-// the agenda's queries, their drivers' errors, and the migrations; a
-// Dialect names what differs inside the shared queries.
+// the agenda, import and export, bulk loading, users and access codes, the
+// ledgers, and reading search hits. store/sqlite and store/postgres embed a
+// Store and bring what differs: how a write transaction runs and how a
+// read sees one state of the book, their search index, their drivers'
+// errors, and the migrations; a Dialect names what differs inside the
+// shared queries.
 package sqlstore
 
 import (
@@ -32,10 +33,22 @@ type Dialect struct {
 	// (the id) and key (its position), for FROM list; and the argument
 	// its placeholder takes.
 	IDs func(ids []int64) (list string, arg any)
+	// IndexHints says that queries name the index they must use where the
+	// planner would pick another (SQLite's INDEXED BY).
+	IndexHints bool
 	// CustomerAudit selects the change_id of the audit rows of records of
 	// customer ?1 that are gone or moved (their audit JSON names it),
 	// through the index the database keeps for it.
 	CustomerAudit string
+}
+
+// indexedBy is the clause naming index for a table, where the database
+// takes hints.
+func (st *Store) indexedBy(index string) string {
+	if !st.dialect.IndexHints {
+		return ""
+	}
+	return " INDEXED BY " + index
 }
 
 // Querier runs statements: a pool, a connection, or a transaction.
