@@ -143,6 +143,7 @@ func (db *DB) CopyFrom(ctx context.Context, src store.TableSource) ([]store.Tabl
 	if err != nil {
 		return report, fmt.Errorf("postgres: copy: %w", mapErr(err))
 	}
+	db.analyze(ctx)
 	return report, nil
 }
 

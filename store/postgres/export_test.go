@@ -16,9 +16,6 @@ func (db *DB) FoldAll(ctx context.Context, in []string) ([]string, error) {
 // SeqScans runs stmts in one transaction, which it rolls back, and
 // returns the tables of the schema read whole meanwhile, with how often.
 func (db *DB) SeqScans(ctx context.Context, stmts ...string) (map[string]int64, error) {
-	if _, err := db.sql.ExecContext(ctx, "ANALYZE"); err != nil {
-		return nil, err
-	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -44,4 +41,10 @@ func (db *DB) SeqScans(ctx context.Context, stmts ...string) (map[string]int64, 
 		scans[table] = n
 	}
 	return scans, rows.Err()
+}
+
+// RowEstimate is the planner's count of table's rows (-1: never analyzed).
+func (db *DB) RowEstimate(ctx context.Context, table string) (n float64, err error) {
+	err = db.sql.QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)", table).Scan(&n)
+	return n, err
 }

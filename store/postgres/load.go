@@ -3,6 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tend-crm/tend/store/internal/sqlstore"
 )
@@ -49,7 +52,26 @@ func (db *DB) Load(ctx context.Context, fill func(*Loader) error) error {
 	if err != nil {
 		return fmt.Errorf("postgres: load: %w", err)
 	}
+	db.analyze(ctx)
 	return nil
+}
+
+// analyze gathers the planner's statistics of the book's tables after a
+// bulk load. Until autovacuum gets to tables never analyzed, the planner
+// guesses their sizes and the spread of their values, and the agenda's
+// queries on a freshly loaded book of 10,000 customers took twice as long.
+// The load has committed: a failure here is logged, not returned.
+func (db *DB) analyze(ctx context.Context) {
+	tables, err := bookTables(ctx, db.read)
+	if err == nil {
+		for i, t := range tables {
+			tables[i] = pgx.Identifier{t}.Sanitize()
+		}
+		_, err = db.write.ExecContext(ctx, "ANALYZE search_docs, "+strings.Join(tables, ", "))
+	}
+	if err != nil {
+		db.Logger.WarnContext(ctx, "postgres: statistics not gathered after a bulk load; autovacuum will", "err", err)
+	}
 }
 
 // RawInserts inserts n small rows into a scratch table, one transaction

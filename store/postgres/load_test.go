@@ -8,9 +8,9 @@ import (
 )
 
 // TestLoad fills a database with a generated book, as `tend bench
-// --postgres` does: every row is there, users are found by their
-// identities (a table without ids), and the search index, built once at
-// the end, finds the customers.
+// --postgres` does: every row is there, the planner's statistics are
+// gathered, users are found by their identities (a table without ids),
+// and the search index, built once at the end, finds the customers.
 func TestLoad(t *testing.T) {
 	db := openTestDB(t)
 	ctx := t.Context()
@@ -22,6 +22,10 @@ func TestLoad(t *testing.T) {
 	for table, want := range map[string]int64{"customers": 60, "interactions": 240} {
 		if n, err := db.Count(ctx, table); err != nil || n != want {
 			t.Errorf("Count(%s) = %d, %v; want %d", table, n, err, want)
+		}
+		// The planner knows the tables' sizes: the load analyzed them.
+		if n, err := db.RowEstimate(ctx, table); err != nil || n != float64(want) {
+			t.Errorf("planner's estimate of %s = %v, %v; want %d", table, n, err, want)
 		}
 	}
 	rep1, err := db.UserByIdentity(ctx, store.Identity{Platform: "console", ExternalID: "rep1"})
