@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,21 +33,26 @@ type CustomerChange struct {
 var (
 	phonePattern     = regexp.MustCompile(`(\+?\d[\d .\-]{6,}\d)`)
 	emailPattern     = regexp.MustCompile(`([^\s@,;]+@[^\s@,;]+\.[a-z]{2,})`)
+	anyDigit         = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 	customerPatterns = []struct {
 		re   *regexp.Regexp
 		kind string // phone, email, segment, stage, cadence
+		// needs are strings the text holds one of whenever re matches:
+		// the patterns are tried on every message, and this cheap test
+		// spares most messages all of them.
+		needs []string
 	}{
-		{regexp.MustCompile(`^(?P<name>.+?)(?:'s| s)? (?:phone|phone number|number|tel) (?:is |= |: )?` + phonePattern.String() + `$`), "phone"},
-		{regexp.MustCompile(`^(?:phone|phone number|tel|so dien thoai|dien thoai|sdt|so)(?: of| cua)? (?P<name>.+?)(?: is| la|:)? ` + phonePattern.String() + `$`), "phone"},
-		{regexp.MustCompile(`^(?P<name>.+?)(?:'s| s)? (?:email|e-mail|mail) (?:is |= |: )?` + emailPattern.String() + `$`), "email"},
-		{regexp.MustCompile(`^(?:email|e-mail|mail)(?: of| cua)? (?P<name>.+?)(?: is| la|:)? ` + emailPattern.String() + `$`), "email"},
-		{regexp.MustCompile(`^(?P<name>.+?) (?:is )?(?:in )?segment ([abc])$`), "segment"},
-		{regexp.MustCompile(`^segment (?:of )?(?P<name>.+?) (?:is |= |: |to )?([abc])$`), "segment"},
-		{regexp.MustCompile(`^(?P<name>.+?) (?:la )?(?:khach )?hang ([abc])$`), "segment"},
-		{regexp.MustCompile(`^(?P<name>.+?) is (?:now )?(?:a |an )?(lead|prospect|customer|loyal customer|loyal|advocate|lost customer|lost)$`), "stage"},
-		{regexp.MustCompile(`^(?P<name>.+?) (?:gio )?(?:la|thanh) (?:khach hang |khach )?(moi|tiem nang|than thiet|trung thanh|quen|da mat|mat)$`), "stage"},
-		{regexp.MustCompile(`^(?:keep in touch|stay in touch|check in) with (?P<name>.+?) every (?:(\d+) )?(day|days|week|weeks|month|months|quarter)$`), "cadence"},
-		{regexp.MustCompile(`^(?:giu lien lac|lien lac|hoi tham) (?:voi )?(?P<name>.+?) moi (?:(\d+) )?(ngay|tuan|thang|quy)$`), "cadence"},
+		{regexp.MustCompile(`^(?P<name>.+?)(?:'s| s)? (?:phone|phone number|number|tel) (?:is |= |: )?` + phonePattern.String() + `$`), "phone", anyDigit},
+		{regexp.MustCompile(`^(?:phone|phone number|tel|so dien thoai|dien thoai|sdt|so)(?: of| cua)? (?P<name>.+?)(?: is| la|:)? ` + phonePattern.String() + `$`), "phone", anyDigit},
+		{regexp.MustCompile(`^(?P<name>.+?)(?:'s| s)? (?:email|e-mail|mail) (?:is |= |: )?` + emailPattern.String() + `$`), "email", []string{"@"}},
+		{regexp.MustCompile(`^(?:email|e-mail|mail)(?: of| cua)? (?P<name>.+?)(?: is| la|:)? ` + emailPattern.String() + `$`), "email", []string{"@"}},
+		{regexp.MustCompile(`^(?P<name>.+?) (?:is )?(?:in )?segment ([abc])$`), "segment", []string{"segment"}},
+		{regexp.MustCompile(`^segment (?:of )?(?P<name>.+?) (?:is |= |: |to )?([abc])$`), "segment", []string{"segment"}},
+		{regexp.MustCompile(`^(?P<name>.+?) (?:la )?(?:khach )?hang ([abc])$`), "segment", []string{"hang "}},
+		{regexp.MustCompile(`^(?P<name>.+?) is (?:now )?(?:a |an )?(lead|prospect|customer|loyal customer|loyal|advocate|lost customer|lost)$`), "stage", []string{" is "}},
+		{regexp.MustCompile(`^(?P<name>.+?) (?:gio )?(?:la|thanh) (?:khach hang |khach )?(moi|tiem nang|than thiet|trung thanh|quen|da mat|mat)$`), "stage", []string{" la ", " thanh "}},
+		{regexp.MustCompile(`^(?:keep in touch|stay in touch|check in) with (?P<name>.+?) every (?:(\d+) )?(day|days|week|weeks|month|months|quarter)$`), "cadence", []string{" every "}},
+		{regexp.MustCompile(`^(?:giu lien lac|lien lac|hoi tham) (?:voi )?(?P<name>.+?) moi (?:(\d+) )?(ngay|tuan|thang|quy)$`), "cadence", []string{" moi "}},
 	}
 	relationshipWords = map[string]store.Stage{
 		"lead": store.StageLead, "prospect": store.StageProspect, "customer": store.StageCustomer,
@@ -63,6 +69,9 @@ var (
 func parseCustomerUpdate(p phrase, at int, in Intent) (Intent, bool) {
 	f := strings.TrimRight(p.fold, " .!")
 	for _, cp := range customerPatterns {
+		if !slices.ContainsFunc(cp.needs, func(n string) bool { return strings.Contains(f[at:], n) }) {
+			continue
+		}
 		m := cp.re.FindStringSubmatchIndex(f[at:])
 		if m == nil {
 			continue
