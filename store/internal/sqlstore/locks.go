@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -70,13 +72,15 @@ func (c *change) relockCustomer(cu store.Customer) (store.Customer, error) {
 	return c.lockCustomer(cu.ID)
 }
 
-// lockVisibleCustomer is lockCustomer for a customer s may see.
+// lockVisibleCustomer is lockCustomer for a customer s may see, in one
+// query: s is checked against the row as it is locked.
 func (c *change) lockVisibleCustomer(s store.Scope, id store.CustomerID) (store.Customer, error) {
-	cu, err := VisibleCustomer(c.ctx, c.tx, s, id)
-	if err != nil {
-		return cu, err
+	cu, err := ScanCustomer(c.tx.QueryRowContext(c.ctx, "SELECT "+CustomerCols+" FROM customers c WHERE c.id = ? AND "+Visible+c.st.lock(forUpdate+" OF c"),
+		append([]any{int64(id)}, VisArgs(s)...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return cu, store.ErrNotFound
 	}
-	return c.relockCustomer(cu)
+	return cu, err
 }
 
 // Advisory locks on a row not yet created, which no row lock can guard:
