@@ -123,14 +123,24 @@ func (c *change) insert(table string, cols ...col) (int64, error) {
 // update sets cols on row id of table and audits the old and new values.
 func (c *change) update(table string, id int64, cols ...col) error {
 	names := make([]string, len(cols))
-	sets := make([]string, len(cols))
-	vals := make([]any, len(cols))
 	for i, cl := range cols {
-		names[i], sets[i], vals[i] = cl.name, cl.name+" = ?", cl.val
+		names[i] = cl.name
 	}
 	before, err := c.row(table, id, names)
 	if err != nil {
 		return err
+	}
+	return c.updateFrom(table, id, before, cols...)
+}
+
+// updateFrom is update for a caller that holds the values cols replace,
+// as before (the row read under its lock in this change): the audit
+// needs them, and reading them again would cost a query.
+func (c *change) updateFrom(table string, id int64, before []col, cols ...col) error {
+	sets := make([]string, len(cols))
+	vals := make([]any, len(cols))
+	for i, cl := range cols {
+		sets[i], vals[i] = cl.name+" = ?", cl.val
 	}
 	if _, err := c.tx.ExecContext(c.ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+" WHERE id = ?", append(vals, id)...); err != nil {
 		return fmt.Errorf("update %s %d: %w", table, id, err)
@@ -320,6 +330,8 @@ func (c *change) resolveContact(name string, r *store.Recorded) error {
 	return nil
 }
 
+// addInteraction adds in about r.Customer, the customer as read under its
+// lock in this change, and moves the customer's dates on.
 func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interaction, r *store.Recorded) error {
 	in.CustomerID, in.UserID, in.Source = r.Customer.ID, s.UserID, o
 	if in.DealID != 0 {
@@ -353,11 +365,15 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 	// this interaction is older than the last one known.
 	cu := &r.Customer
 	if in.At.After(cu.LastContactAt) {
+		dates := func() []col {
+			return []col{{"last_contact_at", Unix(cu.LastContactAt)}, {"touch_due_at", Unix(cu.TouchDueAt)}}
+		}
+		before := dates()
 		cu.LastContactAt = in.At
 		if cu.CadenceDays > 0 {
 			cu.TouchDueAt = in.At.AddDate(0, 0, cu.CadenceDays)
 		}
-		return c.update("customers", int64(cu.ID), col{"last_contact_at", Unix(cu.LastContactAt)}, col{"touch_due_at", Unix(cu.TouchDueAt)})
+		return c.updateFrom("customers", int64(cu.ID), before, dates()...)
 	}
 	return nil
 }
