@@ -320,9 +320,8 @@ func (im *importer) insert(table string, cols ...col) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", table, err)
 	}
-	if _, err := im.stmts.exec("INSERT INTO audit (change_id, entity, entity_id, action, after) VALUES (?, ?, ?, 'create', ?)",
-		im.id, table, id, colsJSON(cols)); err != nil {
-		return 0, fmt.Errorf("audit %s %d: %w", table, id, err)
+	if err := im.audit(table, id, "create", nil, cols); err != nil {
+		return 0, err
 	}
 	return id, nil
 }

@@ -20,7 +20,14 @@ type change struct {
 	id  store.ChangeID
 	now time.Time
 	st  *Store
+	// audits are the audit rows not yet written: they go in together,
+	// auditBatch at a time and the rest when the change ends, each
+	// statement many rows (a logged call writes three).
+	audits []any
 }
+
+// auditBatch is how many audit rows one INSERT writes at most.
+const auditBatch = 64
 
 // col is a column and its value, as written. Values are int64, string or
 // nil, so that the audit's JSON gives them back unchanged.
@@ -61,7 +68,11 @@ func (st *Store) change(ctx context.Context, s store.Scope, o store.Origin, summ
 			return err
 		}
 		id = store.ChangeID(cid)
-		return fn(&change{ctx: ctx, tx: tx, id: id, now: now, st: st})
+		c := &change{ctx: ctx, tx: tx, id: id, now: now, st: st}
+		if err := fn(c); err != nil {
+			return err
+		}
+		return c.flushAudits()
 	})
 	return id, err
 }
@@ -179,12 +190,30 @@ func (c *change) row(table string, id int64, names []string) ([]col, error) {
 	return out, nil
 }
 
+// audit records a write of the change: row id of table, its values before
+// and after.
 func (c *change) audit(table string, id int64, action string, before, after []col) error {
-	_, err := c.tx.ExecContext(c.ctx, "INSERT INTO audit (change_id, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-		c.id, table, id, action, colsJSON(before), colsJSON(after))
-	if err != nil {
-		return fmt.Errorf("audit %s %d: %w", table, id, err)
+	c.audits = append(c.audits, c.id, table, id, action, colsJSON(before), colsJSON(after))
+	if len(c.audits) < auditBatch*auditCols {
+		return nil
 	}
+	return c.flushAudits()
+}
+
+const auditCols = 6 // values of an audit row in c.audits
+
+// flushAudits writes the audit rows not yet written, in their order.
+func (c *change) flushAudits() error {
+	if len(c.audits) == 0 {
+		return nil
+	}
+	rows := len(c.audits) / auditCols
+	q := "INSERT INTO audit (change_id, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, ?)" +
+		strings.Repeat(", (?, ?, ?, ?, ?, ?)", rows-1)
+	if _, err := c.tx.ExecContext(c.ctx, q, c.audits...); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	c.audits = c.audits[:0]
 	return nil
 }
 
