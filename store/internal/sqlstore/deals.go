@@ -22,7 +22,7 @@ func (st *Store) Deal(ctx context.Context, s store.Scope, id store.DealID) (stor
 }
 
 func visibleDeal(ctx context.Context, q Querier, s store.Scope, id store.DealID) (store.Deal, error) {
-	return visibleRow(ctx, q, s, ScanDeal, "SELECT "+DealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?", int64(id))
+	return visibleRow(ctx, q, s, ScanDeal, "SELECT "+DealCols+" FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?", int64(id), "")
 }
 
 // FindDeals implements store.Deals. A deal is found by its title ("Acme

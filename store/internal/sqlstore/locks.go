@@ -1,8 +1,6 @@
 package sqlstore
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -53,7 +51,7 @@ func (c *change) lockRows(table string, ids ...int64) error {
 // contact, its keep-in-touch date) and locks the row until the change
 // commits.
 func (c *change) lockCustomer(id store.CustomerID) (store.Customer, error) {
-	cs, err := QueryAll(c.ctx, ScanCustomer, c.tx, "SELECT "+CustomerCols+" FROM customers c WHERE c.id = ?"+c.st.lock(forUpdate), int64(id))
+	cs, err := QueryAll(c.ctx, ScanCustomer, c.tx, customerByID+c.st.lock(forUpdate), int64(id))
 	if err == nil && len(cs) == 0 {
 		err = fmt.Errorf("customer %d: %w", id, store.ErrNotFound)
 	}
@@ -75,12 +73,7 @@ func (c *change) relockCustomer(cu store.Customer) (store.Customer, error) {
 // lockVisibleCustomer is lockCustomer for a customer s may see, in one
 // query: s is checked against the row as it is locked.
 func (c *change) lockVisibleCustomer(s store.Scope, id store.CustomerID) (store.Customer, error) {
-	cu, err := ScanCustomer(c.tx.QueryRowContext(c.ctx, "SELECT "+CustomerCols+" FROM customers c WHERE c.id = ? AND "+Visible+c.st.lock(forUpdate+" OF c"),
-		append([]any{int64(id)}, VisArgs(s)...)...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return cu, store.ErrNotFound
-	}
-	return cu, err
+	return visibleRow(c.ctx, c.tx, s, ScanCustomer, customerByID, int64(id), c.st.lock(forUpdate+" OF c"))
 }
 
 // Advisory locks on a row not yet created, which no row lock can guard:

@@ -53,9 +53,12 @@ func (st *Store) Customer(ctx context.Context, s store.Scope, id store.CustomerI
 	return c, nil
 }
 
+// customerByID selects customer ? as c.
+const customerByID = "SELECT " + CustomerCols + " FROM customers c WHERE c.id = ?"
+
 // VisibleCustomer reads customer id if s may see it, else store.ErrNotFound.
 func VisibleCustomer(ctx context.Context, q Querier, s store.Scope, id store.CustomerID) (store.Customer, error) {
-	return visibleRow(ctx, q, s, ScanCustomer, "SELECT "+CustomerCols+" FROM customers c WHERE c.id = ?", int64(id))
+	return visibleRow(ctx, q, s, ScanCustomer, customerByID, int64(id), "")
 }
 
 // FindCustomers implements store.Customers.
@@ -180,13 +183,14 @@ func (st *Store) FollowUp(ctx context.Context, s store.Scope, id store.FollowUpI
 }
 
 func visibleFollowUp(ctx context.Context, q Querier, s store.Scope, id store.FollowUpID) (store.FollowUp, error) {
-	return visibleRow(ctx, q, s, ScanFollowUp, "SELECT "+FollowUpCols+" FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE f.id = ?", int64(id))
+	return visibleRow(ctx, q, s, ScanFollowUp, "SELECT "+FollowUpCols+" FROM follow_ups f JOIN customers c ON c.id = f.customer_id WHERE f.id = ?", int64(id), "")
 }
 
 // visibleRow reads the one row of query (which selects by id, its
-// customer aliased c) if s may see its customer. Returns ErrNotFound.
-func visibleRow[T any](ctx context.Context, q Querier, s store.Scope, scan func(Scanner) (T, error), query string, id int64) (T, error) {
-	v, err := scan(q.QueryRowContext(ctx, query+" AND "+Visible, append([]any{id}, VisArgs(s)...)...))
+// customer aliased c) if s may see its customer, ending the query with
+// lock (a locking clause, or nothing). Returns ErrNotFound.
+func visibleRow[T any](ctx context.Context, q Querier, s store.Scope, scan func(Scanner) (T, error), query string, id int64, lock string) (T, error) {
+	v, err := scan(q.QueryRowContext(ctx, query+" AND "+Visible+lock, append([]any{id}, VisArgs(s)...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, store.ErrNotFound
 	}
