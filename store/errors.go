@@ -17,6 +17,12 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrForbidden: the scope's role may not do this (an admin's task).
 	ErrForbidden = errors.New("forbidden")
+	// ErrNotTend: the database opened is not one of Tend's (another
+	// program's, or empty where one was expected).
+	ErrNotTend = errors.New("not a Tend database")
+	// ErrNewerSchema: the database holds migrations this version does not
+	// know; running on it could misread or damage what they added.
+	ErrNewerSchema = errors.New("made by a newer version of Tend")
 )
 
 // AmbiguousError is returned when a name fits several customers: the

@@ -19,7 +19,7 @@ func TestAllowedUsers(t *testing.T) {
 		{"file", "telegram:\n  allowed_users: [42, 7]\n", nil, []int64{42, 7}, ""},
 		{"env", "", map[string]string{"TEND_TELEGRAM_ALLOWED_USERS": "42, 7"}, []int64{42, 7}, ""},
 		{"env over file", "telegram:\n  allowed_users: [1]\n", map[string]string{"TEND_TELEGRAM_ALLOWED_USERS": "2"}, []int64{2}, ""},
-		{"a name", "telegram:\n  allowed_users: [lan]\n", nil, nil, "`lan` into int64"},
+		{"a name", "telegram:\n  allowed_users: [lan]\n", nil, nil, "line 2: want a number, not `lan`"},
 		{"a name in env", "", map[string]string{"TEND_TELEGRAM_ALLOWED_USERS": "42,lan"}, nil, "telegram.allowed_users"},
 		{"a group", "telegram:\n  allowed_users: [-1001]\n", nil, nil, "telegram.allowed_users"},
 	}

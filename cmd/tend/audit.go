@@ -36,7 +36,7 @@ func runAudit(ctx context.Context, e env, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return errors.New("audit: --format must be csv or json")
 	}
-	_, db, err := openData(ctx, e, f)
+	_, db, err := openData(ctx, e, f, mustExist)
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func (b *bench) add(figure, measured, target string) {
 
 func (b *bench) run(ctx context.Context, size storegen.Size, messages, queries, workers int) error {
 	fmt.Fprintf(b.out, "Tend bench on %s (synchronous=%s)\n", b.cfg.Store.Where(), b.cfg.Store.Synchronous)
-	db, err := openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil)
+	db, err := openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (b *bench) run(ctx context.Context, size storegen.Size, messages, queries, 
 	db.Close()
 
 	start := time.Now()
-	db, err = openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil)
+	db, err = openStore(ctx, b.cfg, slog.New(slog.DiscardHandler), nil, mayCreate)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	// is wrong, and on stderr so they never mix with the conversation.
 	cfg.Log.Level = "warn"
 	logger := newLogger(cfg.Log, e.stderr)
-	db, err := openStore(ctx, cfg, logger, clock)
+	db, err := openStore(ctx, cfg, logger, clock, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	cfg, db, err := openData(ctx, e, f)
+	cfg, db, err := openData(ctx, e, f, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	cfg, db, err := openData(ctx, e, f)
+	cfg, db, err := openData(ctx, e, f, mustExist)
 	if err != nil {
 		return err
 	}

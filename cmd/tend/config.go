@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -282,6 +283,43 @@ type ConfigError struct {
 func (e *ConfigError) Error() string { return "config: " + e.Field + ": " + e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// envRef is a ${VAR} of a config file. A bare $ stays as written: a
+// password or path may hold one.
+var envRef = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// yamlTypeError is one of yaml's complaints about a value or a key.
+var yamlTypeError = regexp.MustCompile("^(line \\d+): (?:field (\\S+) not found in type \\S+|cannot unmarshal !!(\\w+) (`.*`)? ?into (\\S+))$")
+
+// yamlError says what yaml found wrong in the file's terms, not Go's:
+// "line 3: unknown key paht", "line 5: want a number, not `abc`".
+func yamlError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("config: %w", err)
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, e := range te.Errors {
+		m := yamlTypeError.FindStringSubmatch(e)
+		switch {
+		case m == nil:
+			msgs[i] = e
+		case m[2] != "":
+			msgs[i] = m[1] + ": unknown key " + m[2]
+		case strings.HasPrefix(m[5], "int") || strings.HasPrefix(m[5], "float"):
+			msgs[i] = m[1] + ": want a number, not " + cmpOr(m[4], "a "+m[3])
+		case m[5] == "bool":
+			msgs[i] = m[1] + ": want true or false, not " + cmpOr(m[4], "a "+m[3])
+		case strings.HasPrefix(m[5], "[]"):
+			msgs[i] = m[1] + ": want a list, not " + cmpOr(m[4], "a "+m[3])
+		case m[3] == "seq" || m[3] == "map":
+			msgs[i] = m[1] + ": want a single value, not a " + map[string]string{"seq": "list", "map": "group of keys"}[m[3]]
+		default:
+			msgs[i] = e
+		}
+	}
+	return fmt.Errorf("config: %s", strings.Join(msgs, "; "))
+}
+
 // ParseConfig reads YAML over the defaults: ${VAR} is expanded from
 // getenv, unknown keys are errors (a typo must not pass silently), and
 // TEND_<GROUP>_<KEY> variables override the file.
@@ -291,11 +329,11 @@ func ParseConfig(r io.Reader, getenv func(string) string) (Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("config: read: %w", err)
 	}
-	expanded := os.Expand(string(raw), getenv)
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(expanded)))
+	expanded := envRef.ReplaceAllFunc(raw, func(ref []byte) []byte { return []byte(getenv(string(ref[2 : len(ref)-1]))) })
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return cfg, fmt.Errorf("config: %w", err)
+		return cfg, yamlError(err)
 	}
 	if err := applyEnv(&cfg, getenv); err != nil {
 		return cfg, err
@@ -310,33 +348,39 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		if v == "" {
 			continue
 		}
+		bad := func(want string) error {
+			return &ConfigError{f.key + " (" + f.env + ")", fmt.Errorf("want %s, not %q", want, v)}
+		}
 		switch f.val.Kind() {
 		case reflect.String:
 			f.val.SetString(v)
 		case reflect.Bool:
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return &ConfigError{f.key, err}
+				return bad("true or false")
 			}
 			f.val.SetBool(b)
 		case reflect.Int:
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return &ConfigError{f.key, err}
+				return bad("a whole number")
 			}
 			f.val.SetInt(int64(n))
 		case reflect.Float64:
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				return &ConfigError{f.key, err}
+				return bad("a number")
 			}
 			f.val.SetFloat(x)
-		case reflect.Slice: // of int64: a comma-separated list
+		case reflect.Slice:
+			if f.val.Type().Elem().Kind() != reflect.Int64 {
+				return &ConfigError{f.key + " (" + f.env + ")", errors.New("cannot be set from the environment: set it in the config file")}
+			}
 			var ids []int64
 			for _, s := range strings.Split(v, ",") {
 				id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 				if err != nil {
-					return &ConfigError{f.key, fmt.Errorf("want comma-separated numbers: %w", err)}
+					return bad("comma-separated numbers like 111,222")
 				}
 				ids = append(ids, id)
 			}
@@ -415,9 +459,12 @@ func (c Config) Validate() error {
 		return &ConfigError{"reminders.catch_up", fmt.Errorf("must be a positive duration like 6h, not %q", c.Reminders.CatchUp)}
 	}
 	for _, f := range configFields(&c) {
-		if strings.HasPrefix(f.key, "agenda.") && f.val.CanFloat() && f.val.Float() < 0 || f.key == "agenda.max_days" && f.val.Int() < 1 {
-			return &ConfigError{f.key, errors.New("must not be negative (max_days: at least 1)")}
+		if strings.HasPrefix(f.key, "agenda.") && f.val.CanFloat() && f.val.Float() < 0 {
+			return &ConfigError{f.key, fmt.Errorf("must not be negative, not %g", f.val.Float())}
 		}
+	}
+	if c.Agenda.MaxDays < 1 {
+		return &ConfigError{"agenda.max_days", fmt.Errorf("must be at least 1, not %d", c.Agenda.MaxDays)}
 	}
 	if _, _, err := net.SplitHostPort(c.Admin.Listen); c.Admin.Listen != "" && err != nil {
 		return &ConfigError{"admin.listen", fmt.Errorf("want host:port like 127.0.0.1:9090: %w", err)}

@@ -40,7 +40,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 			want = append(want, k)
 		}
 	}
-	cfg, db, err := openData(ctx, e, f)
+	cfg, db, err := openData(ctx, e, f, mustExist)
 	if err != nil {
 		return err
 	}

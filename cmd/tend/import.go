@@ -72,7 +72,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if *kind != "" && !slices.Contains(store.ImportKinds, store.ImportKind(*kind)) {
 		return fmt.Errorf("import: --kind must be one of %v", store.ImportKinds)
 	}
-	cfg, db, err := openData(ctx, e, f)
+	cfg, db, err := openData(ctx, e, f, mayCreate)
 	if err != nil {
 		return err
 	}

@@ -272,6 +272,17 @@ func TestParseConfig(t *testing.T) {
 		{"strangers cannot enroll as admins", "users:\n  enroll: admin\n", nil, nil, "users.enroll"},
 		{"bad zone", "users:\n  default_time_zone: Nowhere/Here\n", nil, nil, "users.default_time_zone"},
 		{"not yaml", "store: [\n", nil, nil, "config"},
+		{"a bare $ is kept", "store:\n  path: /data/pa$word.db\n", map[string]string{"word": "x"},
+			func(c Config) bool { return c.Store.Path == "/data/pa$word.db" }, ""},
+		{"unknown key, in the file's terms", "store:\n  path: x\n  paht: x\n", nil, nil, "line 3: unknown key paht"},
+		{"a word for a number", "agenda:\n  max_days: abc\n", nil, nil, "line 2: want a number, not `abc`"},
+		{"a word for a flag", "telegram:\n  pace: maybe\n", nil, nil, "line 2: want true or false, not `maybe`"},
+		{"a list for a value", "store: [1, 2]\n", nil, nil, "line 1: want a single value, not a list"},
+		{"a negative weight", "agenda:\n  overdue: -1\n", nil, nil, "agenda.overdue: must not be negative, not -1"},
+		{"no days", "agenda:\n  max_days: 0\n", nil, nil, "agenda.max_days: must be at least 1, not 0"},
+		{"env names its variable", "", map[string]string{"TEND_AGENDA_MAX_DAYS": "abc"}, nil,
+			`agenda.max_days (TEND_AGENDA_MAX_DAYS): want a whole number, not "abc"`},
+		{"stages are not env", "", map[string]string{"TEND_DEALS_STAGES": "1"}, nil, "TEND_DEALS_STAGES): cannot be set from the environment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,7 +32,7 @@ func runMigrateData(ctx context.Context, e env, args []string) error {
 	}
 	// Both are opened as every command opens them: brought to this
 	// version's schema, so that their tables match.
-	lite, err := sqlite.Open(ctx, src, sqlite.Options{})
+	lite, err := sqlite.Open(ctx, src, sqlite.Options{Existing: true})
 	if err != nil {
 		return fmt.Errorf("migrate-data: %w", err)
 	}

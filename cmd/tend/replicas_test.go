@@ -65,7 +65,7 @@ func newReplicaStore(t *testing.T) replicaStore {
 // open opens the shared store in the test, as serve does.
 func (rs replicaStore) open(t *testing.T) store.Store {
 	t.Helper()
-	st, err := openStore(t.Context(), rs.cfg, newLogger(rs.cfg.Log, io.Discard), nil)
+	st, err := openStore(t.Context(), rs.cfg, newLogger(rs.cfg.Log, io.Discard), nil, mayCreate)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/sqlite"
 )
 
@@ -44,13 +46,14 @@ func runRestore(ctx context.Context, e env, args []string) error {
 
 // restore replaces the database at target with a copy of backup. It
 // refuses when target exists (unless force) or a Tend process has it open,
-// and when backup is not a Tend database this version knows: it must open,
-// answer a query, and hold no migration this binary lacks. The copy is
+// and when backup is not a Tend database this version knows (checkBackup). The copy is
 // checked, and brought to the current schema, beside target before it
 // replaces target in one rename, so a failure leaves target as it was.
 func restore(ctx context.Context, backup, target string, force bool) error {
-	if _, err := os.Stat(backup); err != nil {
+	if fi, err := os.Stat(backup); err != nil {
 		return err
+	} else if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a file", backup)
 	}
 	if abs(backup) == abs(target) {
 		return errors.New("the backup is the database itself")
@@ -80,47 +83,25 @@ func restore(ctx context.Context, backup, target string, force bool) error {
 	return nil
 }
 
-// checkBackup opens the database at path, which migrates it to the current
-// schema, and verifies that all its migrations are known to this binary.
+// checkBackup opens the database at path with Tend's checks (it must hold
+// Tend's schema, and no migration this binary lacks), which migrates it to
+// the current schema. The messages name no file: path is a copy.
 func checkBackup(ctx context.Context, path string) error {
-	known, err := knownMigrations(ctx, filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		return fmt.Errorf("not a Tend database: %w", err)
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Existing: true})
+	var se sqlite3.Error
+	switch {
+	case errors.Is(err, store.ErrNewerSchema):
+		return errors.New("made by a newer version of Tend: restore it with that version")
+	case errors.Is(err, store.ErrNotTend), errors.As(err, &se) && se.Code == sqlite3.ErrNotADB:
+		return errors.New("not a Tend database")
+	case err != nil:
+		return fmt.Errorf("cannot be read: %w", err)
 	}
 	defer db.Close()
 	if err := db.Ping(ctx); err != nil {
-		return fmt.Errorf("not a Tend database: %w", err)
-	}
-	names, err := db.Migrations(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		if !slices.Contains(known, n) {
-			return fmt.Errorf("made by a newer Tend (migration %s is unknown to this one); restore it with that version", n)
-		}
+		return fmt.Errorf("cannot be read: %w", err)
 	}
 	return db.Close()
-}
-
-// knownMigrations lists the migrations this binary has, as applied to an
-// empty database in dir.
-func knownMigrations(ctx context.Context, dir string) ([]string, error) {
-	d, err := os.MkdirTemp(dir, "tend-restore-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(d)
-	db, err := sqlite.Open(ctx, filepath.Join(d, "empty.db"), sqlite.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	return db.Migrations(ctx)
 }
 
 func copyFile(from, to string) error {

@@ -3,9 +3,11 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,16 +127,13 @@ func TestRestoreRefuses(t *testing.T) {
 	if _, err := tend(t, "", "backup", "--db", good, newer); err != nil {
 		t.Fatal(err)
 	}
-	w, err := sql.Open("sqlite3", "file:"+newer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec(`INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 0)`); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
+	sqliteExec(t, newer, `INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 0)`)
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, []byte(strings.Repeat("not a database\n", 500)), 0o600)
+	empty := filepath.Join(dir, "empty.db")
+	os.WriteFile(empty, nil, 0o600)
+	foreign := filepath.Join(dir, "foreign.db")
+	sqliteExec(t, foreign, "CREATE TABLE t (x)")
 	existing := filepath.Join(dir, "existing.db")
 	if _, err := tend(t, "called Globex\n", "chat", "--db", existing); err != nil {
 		t.Fatal(err)
@@ -147,8 +146,11 @@ func TestRestoreRefuses(t *testing.T) {
 		wantErr string // empty: succeeds
 	}{
 		{"over an existing file", []string{good, "--db", existing}, "--force"},
-		{"a newer schema", []string{newer, "--db", existing, "--force"}, "newer Tend"},
+		{"a newer schema", []string{newer, "--db", existing, "--force"}, "newer version of Tend"},
 		{"not a database", []string{junk, "--db", existing, "--force"}, "not a Tend database"},
+		{"an empty file", []string{empty, "--db", existing, "--force"}, "not a Tend database"},
+		{"another program's database", []string{foreign, "--db", existing, "--force"}, "not a Tend database"},
+		{"a directory", []string{dir, "--db", existing, "--force"}, "not a file"},
 		{"a missing backup", []string{filepath.Join(dir, "nope.db"), "--db", existing, "--force"}, "no such file"},
 		{"the database itself", []string{existing, "--db", existing, "--force"}, "the database itself"},
 		{"no backup named", []string{"--db", existing}, "bad arguments"},
@@ -172,5 +174,69 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	if out, _ := tend(t, "show Acme Corp\n", "chat", "--db", existing); !strings.Contains(out, "Acme Corp") || strings.Contains(out, "Globex") {
 		t.Errorf("after restore --force:\n%s", out)
+	}
+}
+
+// sqliteExec runs stmt on the SQLite file at path, creating it if needed,
+// as another program would.
+func sqliteExec(t *testing.T, path, stmt string) {
+	t.Helper()
+	w, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Exec(stmt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCommandsRefuseAWrongBook: a mistyped path is not a new empty book
+// for the commands that read or copy one (a nightly backup of nothing
+// would "succeed" for ever), and no command writes Tend's tables into
+// another program's database or runs on a newer Tend's.
+func TestCommandsRefuseAWrongBook(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{
+		{"backup", "--db", missing, filepath.Join(dir, "copy.db")},
+		{"user", "list", "--db", missing},
+		{"user", "remove", "2", "--to", "1", "--db", missing},
+		{"audit", "--db", missing},
+		{"export", "--db", missing, "--out", filepath.Join(dir, "out")},
+		{"migrate-data", "--from", missing, "--to", "postgres://nobody@127.0.0.1:1/none"},
+	} {
+		_, err := tend(t, "", args...)
+		if err == nil || !strings.Contains(err.Error(), "no database at") && !strings.Contains(err.Error(), "no such file") {
+			t.Errorf("%v: err %v, want one saying the file is missing", args, err)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) > 0 {
+			t.Fatalf("%v left %v", args, left)
+		}
+	}
+
+	foreign := filepath.Join(dir, "foreign.db")
+	sqliteExec(t, foreign, "CREATE TABLE t (x)")
+	newer := filepath.Join(dir, "newer.db")
+	if _, err := tend(t, "called Acme\n", "chat", "--db", newer); err != nil {
+		t.Fatal(err)
+	}
+	sqliteExec(t, newer, `INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 0)`)
+	for _, tc := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"chat", "--db", foreign}, "not a Tend database: it holds another program's tables"},
+		{[]string{"migrate", "--db", foreign}, "not a Tend database"},
+		{[]string{"migrate", "--db", newer}, "made by a newer version of Tend (its migration 9999_future.sql is unknown"},
+		{[]string{"chat", "--db", newer}, "newer version of Tend"},
+		{[]string{"backup", "--db", newer, filepath.Join(dir, "copy.db")}, "newer version of Tend"},
+	} {
+		if _, err := tend(t, "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("%v: err %v, want one saying %q", tc.args, err, tc.wantErr)
+		}
+	}
+	if tables := slices.Collect(maps.Keys(dump(t, foreign))); !slices.Equal(tables, []string{"t"}) {
+		t.Errorf("the foreign file's tables are now %q", tables)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strconv"
@@ -202,9 +203,19 @@ var (
 	_ dataStore = (*postgres.DB)(nil)
 )
 
+// opening says whether a command may create the SQLite file it is given.
+type opening bool
+
+const (
+	mayCreate opening = false
+	// mustExist: the command reads or copies a book; a mistyped path is an
+	// error, not a new empty book.
+	mustExist opening = true
+)
+
 // openStore opens the store cfg.Store names, migrated, with clock as its
 // clock (nil: the real one).
-func openStore(ctx context.Context, cfg Config, logger *slog.Logger, clock func() time.Time) (dataStore, error) {
+func openStore(ctx context.Context, cfg Config, logger *slog.Logger, clock func() time.Time, how opening) (dataStore, error) {
 	if clock == nil {
 		clock = time.Now
 	}
@@ -217,7 +228,10 @@ func openStore(ctx context.Context, cfg Config, logger *slog.Logger, clock func(
 		db.Logger, db.Stages, db.Now = logger, stages, clock
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger})
+	db, err := sqlite.Open(ctx, cfg.Store.Path, sqlite.Options{Synchronous: cfg.Store.Synchronous, Logger: logger, Existing: bool(how)})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s: check --db or store.path (tend chat, serve, import and user add create one)", cfg.Store.Path)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -245,12 +259,12 @@ func holdStore(cfg Config) (release func(), err error) {
 
 // openData loads the config and opens the store, for the commands that
 // only work on data (migrate, backup, user).
-func openData(ctx context.Context, e env, f *flags) (Config, dataStore, error) {
+func openData(ctx context.Context, e env, f *flags, how opening) (Config, dataStore, error) {
 	cfg, err := loadConfig(e, f)
 	if err != nil {
 		return cfg, nil, err
 	}
-	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr), nil)
+	db, err := openStore(ctx, cfg, newLogger(cfg.Log, e.stderr), nil, how)
 	return cfg, db, err
 }
 

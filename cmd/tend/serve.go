@@ -46,7 +46,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	logger := newLogger(cfg.Log, e.stderr)
 	warnExposedConfig(logger, f.configPath)
-	db, err := openStore(ctx, cfg, logger, nil)
+	db, err := openStore(ctx, cfg, logger, nil, mayCreate)
 	if err != nil {
 		return err
 	}

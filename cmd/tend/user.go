@@ -36,7 +36,11 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, db, err := openData(ctx, e, f)
+	how := mustExist
+	if sub == "add" { // the first admin is added to a new book
+		how = mayCreate
+	}
+	cfg, db, err := openData(ctx, e, f, how)
 	if err != nil {
 		return err
 	}

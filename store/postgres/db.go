@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -153,13 +154,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
+		applied, err := sqlstore.QueryAll(ctx, func(sc sqlstore.Scanner) (n string, err error) { return n, sc.Scan(&n) }, tx, "SELECT name FROM migrations")
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if err := sqlstore.CheckMigrations(names, applied); err != nil {
+			return err
+		}
 		for _, name := range names {
 			base := path.Base(name)
-			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM migrations WHERE name = ?", base).Scan(&n); err != nil {
-				return fmt.Errorf("migrate %s: %w", base, err)
-			}
-			if n > 0 {
+			if slices.Contains(applied, base) {
 				continue
 			}
 			body, err := migrations.ReadFile(name)

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -56,5 +57,23 @@ func TestFold(t *testing.T) {
 		if want := store.Fold(s); got[i] != want {
 			t.Errorf("tend_fold(%q U+%04X) = %q, store.Fold = %q", s, []rune(s)[0], got[i], want)
 		}
+	}
+}
+
+// TestOpenRefusesNewerSchema: a replica of an older version must not run
+// on a schema a newer one has migrated.
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	db, err := postgres.Open(t.Context(), dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	pgtest.Exec(t, dsn, "INSERT INTO migrations (name, applied_at) VALUES ('9999_future.sql', 0)")
+	if db, err := postgres.Open(t.Context(), dsn, postgres.Options{}); !errors.Is(err, store.ErrNewerSchema) {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("Open: %v, want ErrNewerSchema", err)
 	}
 }

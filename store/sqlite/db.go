@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"path"
 	"slices"
 	"sort"
@@ -76,9 +77,10 @@ var dialect = sqlstore.Dialect{
 type DB struct {
 	sqlstore.Store
 
-	path  string
-	log   *slog.Logger
-	write *sql.DB
+	path     string
+	existing bool // Options.Existing
+	log      *slog.Logger
+	write    *sql.DB
 	// readPool holds the read-only connections; read runs queries on it
 	// (see uncancelled).
 	readPool *sql.DB
@@ -101,6 +103,10 @@ type Options struct {
 	ReadConns   int // read pool size; default 4
 	// Logger hears of background failures (the search index's); default: none.
 	Logger *slog.Logger
+	// Existing refuses to create the database: the file must exist and
+	// hold Tend's schema (for commands that read or copy a book, where a
+	// mistyped path must not pass as an empty one).
+	Existing bool
 }
 
 // Open opens the SQLite file at path, creating it if needed, and applies
@@ -108,6 +114,9 @@ type Options struct {
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: open: empty path")
+	}
+	if _, err := os.Stat(path); opts.Existing && err != nil {
+		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
 	if opts.BusyTimeout <= 0 {
 		opts.BusyTimeout = DefaultBusyTimeout
@@ -147,7 +156,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{log: opts.Logger, path: path,
+	db := &DB{log: opts.Logger, path: path, existing: opts.Existing,
 		writes: make(chan *txRequest), quit: make(chan struct{}), stopped: make(chan struct{})}
 	var err error
 	if db.write, err = sql.Open(driverName, file+"?"+wq.Encode()); err != nil {
@@ -242,6 +251,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := db.checkApplied(ctx, names, applied); err != nil {
+		return err
+	}
 	names = slices.DeleteFunc(names, func(name string) bool { return slices.Contains(applied, path.Base(name)) })
 	if len(names) == 0 {
 		return nil
@@ -269,6 +281,32 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", base, err)
 		}
+	}
+	return nil
+}
+
+// checkApplied refuses a file Tend should not migrate: one that holds
+// migrations this binary lacks, or, with no migration applied, another
+// program's tables and no migrations table (or no migration at all, when
+// the file must be an existing book).
+func (db *DB) checkApplied(ctx context.Context, known, applied []string) error {
+	if err := sqlstore.CheckMigrations(known, applied); err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		return nil
+	}
+	if db.existing {
+		return fmt.Errorf("%w: it has no Tend tables", store.ErrNotTend)
+	}
+	// One statement, so one state of the file: another process may be
+	// creating this book now, and it makes the migrations table first.
+	var objects, ours int
+	if err := db.write.QueryRowContext(ctx, "SELECT COUNT(*), COALESCE(SUM(name = 'migrations'), 0) FROM sqlite_schema").Scan(&objects, &ours); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if objects > 0 && ours == 0 {
+		return fmt.Errorf("%w: it holds another program's tables", store.ErrNotTend)
 	}
 	return nil
 }

@@ -13,7 +13,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path"
 	"time"
+
+	"github.com/tend-crm/tend/store"
 )
 
 // Dialect is what differs between the databases inside the shared queries.
@@ -139,5 +142,21 @@ func (i integer[T]) Scan(src any) error {
 		return fmt.Errorf("%T is not an integer", src)
 	}
 	*i.p = T(n)
+	return nil
+}
+
+// CheckMigrations returns store.ErrNewerSchema when a database has applied
+// a migration that is not among the embedded ones this binary knows
+// (paths, as globbed; applied holds base names).
+func CheckMigrations(known, applied []string) error {
+	names := make(map[string]bool, len(known))
+	for _, k := range known {
+		names[path.Base(k)] = true
+	}
+	for _, a := range applied {
+		if !names[a] {
+			return fmt.Errorf("%w (its migration %s is unknown to this one): run it with that version", store.ErrNewerSchema, a)
+		}
+	}
 	return nil
 }

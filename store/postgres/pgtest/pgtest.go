@@ -30,15 +30,16 @@ func DSN(tb testing.TB) string {
 		tb.Fatalf("TEND_TEST_POSTGRES: %v", err)
 	}
 	schema := "t_" + strings.ToLower(rand.Text()[:12])
-	exec(tb, base, "CREATE SCHEMA "+schema)
-	tb.Cleanup(func() { exec(tb, base, "DROP SCHEMA "+schema+" CASCADE") })
+	Exec(tb, base, "CREATE SCHEMA "+schema)
+	tb.Cleanup(func() { Exec(tb, base, "DROP SCHEMA "+schema+" CASCADE") })
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
 
-func exec(tb testing.TB, dsn, q string) {
+// Exec runs q on the database at dsn, as another client would.
+func Exec(tb testing.TB, dsn, q string) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		tb.Fatal(err)
