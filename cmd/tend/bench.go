@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,12 +31,12 @@ import (
 // be compared with each other: docs/performance.md explains them.
 func runBench(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "bench", "")
-	path := f.String("db", "", "the book to measure: generated into this file when it has none (default: a temporary file)")
+	path := f.String("db", "", "the book to measure: generated into this file when it has none (default: a temporary file); the messages the bench logs stay in it, so give a copy of a real book, never the book itself")
 	size := storegen.DefaultSize
 	f.IntVar(&size.Reps, "reps", size.Reps, "reps in the generated book")
 	f.IntVar(&size.Customers, "customers", size.Customers, "customers in the generated book")
 	f.IntVar(&size.Interactions, "interactions", size.Interactions, "interactions in the generated book")
-	f.IntVar(&size.HeavyRep, "heavy", size.HeavyRep, "customers of rep1, whose follow-ups are asked for")
+	f.IntVar(&size.HeavyRep, "heavy", size.HeavyRep, "customers of rep1, whose follow-ups are asked for (at most half of --customers unless given)")
 	messages := f.Int("messages", 5000, "messages to log through the router")
 	queries := f.Int("queries", 300, "follow-up questions to time")
 	workers := f.Int("workers", slack.DefaultWorkers, "messages handled at once, as by one adapter's dispatcher (its default)")
@@ -44,6 +45,19 @@ func runBench(ctx context.Context, e env, args []string) error {
 	dsn := f.String("postgres", "", "also measure this PostgreSQL database, after the SQLite file, and compare (the book is generated into it when it has none)")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	heavySet := false
+	f.Visit(func(fl *flag.Flag) { heavySet = heavySet || fl.Name == "heavy" })
+	if !heavySet {
+		size.HeavyRep = min(size.HeavyRep, size.Customers/2)
+	}
+	switch {
+	case size.Reps < 1 || size.Customers < 1 || size.Interactions < 0 || size.HeavyRep < 0:
+		return errors.New("bench: --reps and --customers must be at least 1, --interactions and --heavy at least 0")
+	case size.HeavyRep > size.Customers:
+		return fmt.Errorf("bench: --heavy %d is more than --customers %d", size.HeavyRep, size.Customers)
+	case *messages < 1 || *queries < 1 || *workers < 1:
+		return errors.New("bench: --messages, --queries and --workers must be at least 1")
 	}
 	if *path == "" {
 		dir, err := os.MkdirTemp("", "tend-bench-")

@@ -130,10 +130,11 @@ func runParse(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "parse", "TEXT")
 	now := f.String("now", "", "reference time, RFC3339 (default: now)")
 	tz := f.String("tz", "", "time zone to read dates in (default: the machine's)")
-	if err := f.parse(args); err != nil {
+	words, err := f.parseInterleaved(args)
+	if err != nil {
 		return err
 	}
-	text := strings.Join(f.Args(), " ")
+	text := strings.Join(words, " ")
 	if text == "" {
 		f.Usage()
 		return errUsage

@@ -88,9 +88,11 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	owner := scope.UserID
 	if *ownerName != "" {
-		if owner, err = findUser(ctx, db, *ownerName); err != nil {
+		u, err := findUser(ctx, db, *ownerName)
+		if err != nil {
 			return fmt.Errorf("import: --owner: %w", err)
 		}
+		owner = u.ID
 	}
 	opts := transfer.Options{Kind: store.ImportKind(*kind), Map: maps, Dates: transfer.DateOrder(*dates), Location: loc,
 		Currency: strings.ToUpper(*currency), Encoding: *enc, Prices: transfer.Prices{}}
@@ -368,24 +370,10 @@ func actingUser(ctx context.Context, db dataStore, name string, create bool) (st
 		u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.RoleAdmin, DigestTime: "08:30", Identities: []store.Identity{ident}})
 		return store.Scope{UserID: u.ID, Role: u.Role}, err
 	}
-	id, err := findUser(ctx, db, name)
+	u, err = findUser(ctx, db, name)
 	if err != nil {
 		return store.Scope{}, fmt.Errorf("%w (name who you are with --as)", err)
 	}
-	u, err = db.User(ctx, id)
-	return store.Scope{UserID: u.ID, Role: u.Role}, err
+	return store.Scope{UserID: u.ID, Role: u.Role}, nil
 }
 
-// findUser finds a user by id or by name (folded).
-func findUser(ctx context.Context, db dataStore, name string) (store.UserID, error) {
-	users, err := db.ListUsers(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, u := range users {
-		if strconv.FormatInt(int64(u.ID), 10) == name || store.NameKey(u.Name) == store.NameKey(name) {
-			return u.ID, nil
-		}
-	}
-	return 0, fmt.Errorf("no user called %q", name)
-}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -22,7 +23,11 @@ func main() {
 		stop()
 	}()
 	tuneGC(os.Getenv)
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, errUsage): // the usage has said it
+		os.Exit(2)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "tend:", err)
 		os.Exit(1)
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func commands() []command {
 		{"export", "write your records to CSV or JSON files that import reads back", runExport},
 		{"backup", "copy the database to a new file while Tend runs", runBackup},
 		{"restore", "replace the database with a backup (Tend stopped)", runRestore},
-		{"user", "add, list or remove users, and set their team (add the first admin here)", runUser},
+		{"user", "add users (with their manager), list or remove them (add the first admin here)", runUser},
 		{"audit", "write the audit log: who changed what, when, before and after", runAudit},
 		{"bench", "generate a book and measure Tend on it (docs/performance.md)", runBench},
 		{"version", "print the version", runVersion},
@@ -61,11 +62,12 @@ var errUsage = errors.New("usage")
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return errUsage
-		}
+		return errUsage
+	}
+	if args[0] == "help" || isHelp(args[0]) {
+		usage(stdout) // asked for: it goes where `| less` reads
 		return nil
 	}
 	for _, c := range commands() {
@@ -87,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: tend <command> [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'tend <command> --help' for a command's flags.")
 }
@@ -99,18 +101,22 @@ type flags struct {
 	db     string
 	// configPath is the file loadConfig read, if any.
 	configPath string
+	e          env
 }
 
 func newFlags(e env, name, args string) *flags {
-	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), e: e}
 	f.SetOutput(e.stderr)
 	f.StringVar(&f.config, "config", "", "config file (default $TEND_CONFIG, else ./tend.yaml when present)")
 	f.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: tend %s [flags] %s\n\nFlags:\n", name, args)
+		fmt.Fprintf(f.Output(), "Usage: tend %s [flags] %s\n\nFlags:\n", name, args)
 		f.PrintDefaults()
 	}
 	return f
 }
+
+// isHelp says whether arg asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 func (f *flags) withDB() *flags {
 	f.StringVar(&f.db, "db", "", "SQLite file (overrides store.path)")
@@ -118,6 +124,9 @@ func (f *flags) withDB() *flags {
 }
 
 func (f *flags) parse(args []string) error {
+	if slices.ContainsFunc(args, isHelp) {
+		f.SetOutput(f.e.stdout) // asked for, as in run
+	}
 	if err := f.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

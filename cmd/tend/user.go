@@ -16,10 +16,14 @@ import (
 // and to let people in when users.enroll is none.
 func runUser(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "remove") {
-		fmt.Fprintln(e.stderr, "Usage: tend user add NAME --platform slack|telegram --id PLATFORM_USER_ID [--role rep|manager|admin] [--manager USER] [--tz ZONE]\n"+
+		out := e.stderr
+		if len(args) > 0 && isHelp(args[0]) {
+			out = e.stdout
+		}
+		fmt.Fprintln(out, "Usage: tend user add NAME --platform slack|telegram --id PLATFORM_USER_ID [--role rep|manager|admin] [--manager USER] [--tz ZONE]\n"+
 			"       tend user list\n"+
 			"       tend user remove USER --to USER   (hand their customers, open deals and follow-ups over; they can no longer use Tend)")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		if out == e.stdout {
 			return nil
 		}
 		return errUsage
@@ -30,8 +34,8 @@ func runUser(ctx context.Context, e env, args []string) error {
 	id := f.String("id", "", "the user's id on that platform (Slack U…, Telegram numeric id)")
 	role := f.String("role", "rep", "rep, manager or admin")
 	tz := f.String("tz", "", "time zone (default users.default_time_zone)")
-	manager := f.Int64("manager", 0, "id of the user's manager (see tend user list)")
-	to := f.Int64("to", 0, "remove: id of the user who takes over")
+	manager := f.String("manager", "", "add: the user's manager, by id or name (see tend user list)")
+	to := f.String("to", "", "remove: the user who takes over, by id or name")
 	words, err := f.parseInterleaved(args[1:])
 	if err != nil {
 		return err
@@ -67,7 +71,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 		return w.Flush()
 	}
 	if sub == "remove" {
-		return removeUser(ctx, e, db, words, store.UserID(*to))
+		return removeUser(ctx, e, db, words, *to)
 	}
 
 	name := strings.Join(words, " ")
@@ -78,6 +82,8 @@ func runUser(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("user add: --platform must be slack, telegram or console")
 	case *role != "rep" && *role != "manager" && *role != "admin":
 		return fmt.Errorf("user add: --role must be rep, manager or admin")
+	case *platform == "telegram" && !isTelegramID(*id):
+		return fmt.Errorf("user add: a Telegram --id is the person's numeric id (like 123456789), not %q", *id)
 	}
 	zone := *tz
 	if zone == "" {
@@ -92,13 +98,22 @@ func runUser(ctx context.Context, e env, args []string) error {
 	if *platform == "telegram" {
 		ident.ChatID = *id
 	}
-	if *manager != 0 {
-		if m, err := db.User(ctx, store.UserID(*manager)); err != nil || m.Role == store.RoleRep || !m.Active() {
-			return fmt.Errorf("user add: --manager %d is not an active manager or admin", *manager)
+	var managerID store.UserID
+	if *manager != "" {
+		m, err := findUser(ctx, db, *manager)
+		if err != nil {
+			return fmt.Errorf("user add: --manager: %w", err)
 		}
+		if m.Role == store.RoleRep {
+			return fmt.Errorf("user add: --manager: %s is a rep, not a manager or admin", m.Name)
+		}
+		managerID = m.ID
 	}
 	u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.Role(*role), TimeZone: zone, Lang: "en", DigestTime: "08:30",
-		ManagerID: store.UserID(*manager), Identities: []store.Identity{ident}})
+		ManagerID: managerID, Identities: []store.Identity{ident}})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("user add: %s:%s is already a user's (see tend user list)", *platform, *id)
+	}
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
@@ -109,31 +124,64 @@ func runUser(ctx context.Context, e env, args []string) error {
 // removeUser hands a leaver's book over from the shell. The change is
 // recorded as the first admin's: the shell has the file, and so the
 // rights of one.
-func removeUser(ctx context.Context, e env, db dataStore, words []string, to store.UserID) error {
-	if len(words) != 1 || to == 0 {
-		return fmt.Errorf("user remove: want a user id and --to ID (see tend user list)")
+func removeUser(ctx context.Context, e env, db dataStore, words []string, to string) error {
+	if len(words) == 0 || to == "" {
+		return fmt.Errorf("user remove: want a user and --to USER, by id or name (see tend user list)")
 	}
-	id, err := strconv.ParseInt(words[0], 10, 64)
+	leaver, err := findUser(ctx, db, strings.Join(words, " "))
 	if err != nil {
-		return fmt.Errorf("user remove: %q is not a user id (see tend user list)", words[0])
+		return fmt.Errorf("user remove: %w", err)
+	}
+	heir, err := findUser(ctx, db, to)
+	if err != nil {
+		return fmt.Errorf("user remove: --to: %w", err)
 	}
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(users, func(u store.User) bool { return u.Role == store.RoleAdmin && u.ID != store.UserID(id) })
+	i := slices.IndexFunc(users, func(u store.User) bool { return u.Role == store.RoleAdmin && u.ID != leaver.ID })
 	if i < 0 {
 		return fmt.Errorf("user remove: there is no other admin to record the change as; add one with tend user add --role admin")
 	}
 	admin := store.Scope{UserID: users[i].ID, Role: store.RoleAdmin}
-	h, err := db.RemoveUser(ctx, admin, store.Origin{}, store.UserID(id), to)
+	h, err := db.RemoveUser(ctx, admin, store.Origin{}, leaver.ID, heir.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("user remove: users %d and %d must both be active (see tend user list)", id, to)
+		return fmt.Errorf("user remove: %s and %s must both be active (see tend user list)", leaver.Name, heir.Name)
 	}
 	if err != nil {
 		return fmt.Errorf("user remove: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "removed user %d; user %d takes over %d customers, %d open deals, %d open follow-ups and %d team members\n",
-		id, to, h.Customers, h.Deals, h.FollowUps, h.Team)
+	fmt.Fprintf(e.stdout, "removed %s (user %d); %s (user %d) takes over customers: %d, open deals: %d, open follow-ups: %d, team members: %d\n",
+		leaver.Name, leaver.ID, heir.Name, heir.ID, h.Customers, h.Deals, h.FollowUps, h.Team)
 	return nil
+}
+
+// findUser finds an active user by id or by name (case and accents aside);
+// a name two users share must be given as an id.
+func findUser(ctx context.Context, db dataStore, ref string) (store.User, error) {
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return store.User{}, err
+	}
+	id, idErr := strconv.ParseInt(ref, 10, 64)
+	var found []store.User
+	for _, u := range users {
+		if idErr == nil && u.ID == store.UserID(id) || idErr != nil && store.NameKey(u.Name) == store.NameKey(ref) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return store.User{}, fmt.Errorf("no active user %q (see tend user list)", ref)
+	case 1:
+		return found[0], nil
+	}
+	return store.User{}, fmt.Errorf("%d users are called %q: give an id (see tend user list)", len(found), ref)
+}
+
+// isTelegramID says whether id can be a Telegram user's: a positive number.
+func isTelegramID(id string) bool {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return err == nil && n > 0
 }

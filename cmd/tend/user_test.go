@@ -11,7 +11,7 @@ func TestUserTeamAndRemove(t *testing.T) {
 	for _, args := range [][]string{
 		{"Lan", "--platform", "telegram", "--id", "1", "--role", "admin"},    // 1
 		{"Minh", "--platform", "telegram", "--id", "2", "--role", "manager"}, // 2
-		{"Bob", "--platform", "slack", "--id", "U3", "--manager", "2"},       // 3
+		{"Bob", "--platform", "slack", "--id", "U3", "--manager", "minh"},    // 3, by name
 		{"Cam", "--platform", "slack", "--id", "U4"},                         // 4
 	} {
 		if out, err := tend(t, "", append([]string{"user", "add", "--db", db}, args...)...); err != nil {
@@ -25,9 +25,21 @@ func TestUserTeamAndRemove(t *testing.T) {
 	if err != nil || managerOf(out, "Bob") != "2" {
 		t.Errorf("user list does not show Bob in Minh's team: %v\n%s", err, out)
 	}
+	for _, tc := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"Dan", "--platform", "slack", "--id", "U3"}, "slack:U3 is already a user's"},
+		{[]string{"Dan", "--platform", "telegram", "--id", "@dan"}, "a Telegram --id is the person's numeric id"},
+		{[]string{"Dan", "--platform", "slack", "--id", "U6", "--manager", "Nobody"}, `--manager: no active user "Nobody"`},
+	} {
+		if _, err := tend(t, "", append([]string{"user", "add", "--db", db}, tc.args...)...); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("user add %v: %v, want an error saying %q", tc.args, err, tc.wantErr)
+		}
+	}
 	// Minh leaves: his team moves to Lan.
-	out, err = tend(t, "", "user", "remove", "2", "--to", "1", "--db", db)
-	if err != nil || !strings.Contains(out, "removed user 2; user 1 takes over 0 customers, 0 open deals, 0 open follow-ups and 1 team members") {
+	out, err = tend(t, "", "user", "remove", "Minh", "--to", "1", "--db", db)
+	if err != nil || !strings.Contains(out, "removed Minh (user 2); Lan (user 1) takes over customers: 0, open deals: 0, open follow-ups: 0, team members: 1") {
 		t.Fatalf("user remove: %v %q", err, out)
 	}
 	out, _ = tend(t, "", "user", "list", "--db", db)
