@@ -22,7 +22,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "chat", "").withDB()
 	as := f.String("as", "", "your name in the chat (default $USER)")
 	now := f.String("now", "", "pin the clock to this RFC3339 time, to replay a conversation")
-	tz := f.String("tz", "", "your time zone, an IANA name (default: the machine's)")
+	tz := f.String("tz", "", "your time zone, an IANA name (default: the one you set in the chat, else users.default_time_zone, else the machine's)")
 	remind := f.Bool("reminders", isTerminal(e.stdin), "show reminders (digest, due follow-ups) in the chat; default on for a terminal, off for piped input")
 	if err := f.parse(args); err != nil {
 		return err
@@ -35,12 +35,13 @@ func runChat(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	zone := *tz
-	if zone == "" {
-		zone = cfg.Users.DefaultTimeZone
-	}
-	if _, err := loadZone(zone); err != nil {
-		return err
+	// --tz is said on every message, as Slack's profile zone is; without
+	// it the person's own setting ("my time zone is …") stands, and a new
+	// person gets users.default_time_zone (the machine's).
+	if *tz != "" {
+		if _, err := loadZone(*tz); err != nil {
+			return err
+		}
 	}
 	name := *as
 	if name == "" {
@@ -69,7 +70,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	a := &console.Adapter{
 		In:      e.stdin,
 		Out:     e.stdout,
-		User:    bot.Sender{ID: name, Name: name, TimeZone: zone},
+		User:    bot.Sender{ID: name, Name: name, TimeZone: *tz},
 		Handler: bot.Chain(router, bot.Recover(logger)),
 		Logger:  logger,
 	}

@@ -455,3 +455,34 @@ func TestBench(t *testing.T) {
 		}
 	}
 }
+
+// TestChatKeepsTheZoneYouSet: the zone set in the chat stands on later
+// runs without --tz; --tz, like a platform's profile zone, replaces it.
+func TestChatKeepsTheZoneYouSet(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "tend.db")
+	if _, err := tend(t, "my time zone is America/New_York\n", "chat", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	zone := func() string {
+		out, err := tend(t, "", "user", "list", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if list := zone(); !strings.Contains(list, "America/New_York") {
+		t.Fatalf("the zone was not set:\n%s", list)
+	}
+	if _, err := tend(t, "called Acme\n", "chat", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	if list := zone(); !strings.Contains(list, "America/New_York") {
+		t.Errorf("a run without --tz undid the zone:\n%s", list)
+	}
+	if _, err := tend(t, "called Acme\n", "chat", "--db", db, "--tz", "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	if list := zone(); !strings.Contains(list, "Asia/Tokyo") {
+		t.Errorf("--tz did not set the zone:\n%s", list)
+	}
+}
