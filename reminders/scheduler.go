@@ -98,6 +98,16 @@ func (s *Scheduler) defaults() {
 	}
 }
 
+// failed logs a read that failed, as an error unless the tick was
+// cancelled (Tend is stopping): that is not worth waking anyone.
+func (s *Scheduler) failed(ctx context.Context, what string, err error) {
+	level := slog.LevelError
+	if ctx.Err() != nil {
+		level = slog.LevelDebug
+	}
+	s.Logger.Log(ctx, level, what, "err", err)
+}
+
 // Tick sends every reminder due at Now that has not gone out yet, and
 // once an hour prunes the ledgers.
 func (s *Scheduler) Tick(ctx context.Context) {
@@ -105,14 +115,14 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	now := s.Now()
 	if now.Minute() == 0 {
 		if n, err := s.Source.Prune(ctx, now.Add(-Retention)); err != nil {
-			s.Logger.Error("reminders: prune", "err", err)
+			s.failed(ctx, "reminders: prune", err)
 		} else if n > 0 {
 			s.Logger.Info("reminders: pruned ledgers", "rows", n)
 		}
 	}
 	users, err := s.Source.ListUsers(ctx)
 	if err != nil {
-		s.Logger.Error("reminders: list users", "err", err)
+		s.failed(ctx, "reminders: list users", err)
 		return
 	}
 	byID := make(map[store.UserID]store.User, len(users))
@@ -124,7 +134,7 @@ func (s *Scheduler) Tick(ctx context.Context) {
 	}
 	due, err := s.Source.DueFollowUps(ctx, now.Add(-s.CatchUp), now)
 	if err != nil {
-		s.Logger.Error("reminders: due follow-ups", "err", err)
+		s.failed(ctx, "reminders: due follow-ups", err)
 		return
 	}
 	for _, f := range due {

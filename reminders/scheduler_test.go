@@ -1,9 +1,11 @@
 package reminders_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -330,5 +332,24 @@ func TestDigestDueRules(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s: DigestDue at %v = %q, want %q", tt.name, tt.now, got, tt.want)
 		}
+	}
+}
+
+// TestStoppingIsNotAnError: a tick cut short because Tend is stopping logs
+// nothing at error level; a read that fails otherwise does.
+func TestStoppingIsNotAnError(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 3, 9, 1, 30, 0, 0, time.UTC))
+	var logged bytes.Buffer
+	w.s.Logger = slog.New(slog.NewTextHandler(&logged, nil))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	w.s.Tick(ctx)
+	if strings.Contains(logged.String(), "level=ERROR") {
+		t.Errorf("a cancelled tick logged:\n%s", logged.String())
+	}
+	w.db.Close()
+	w.s.Tick(t.Context())
+	if !strings.Contains(logged.String(), "level=ERROR") {
+		t.Errorf("a closed store logged no error:\n%s", logged.String())
 	}
 }

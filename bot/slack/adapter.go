@@ -242,13 +242,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	defer a.stopWork()
 
-	var auth *slack.AuthTestResponse
-	err := a.call(ctx, "auth.test", func() (err error) {
-		auth, err = a.api.AuthTestContext(ctx)
-		return err
-	})
+	auth, err := a.authTest(ctx)
 	if err != nil {
-		return err
+		return ignoreCancel(ctx, err)
 	}
 	a.self.Store(&identity{userID: auth.UserID, teamID: auth.TeamID})
 	if a.cfg.TeamID != "" && auth.TeamID != a.cfg.TeamID {
@@ -267,6 +263,43 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer cancel()
 	if werr := a.disp.Wait(dctx); werr != nil {
 		a.logger.Warn("slack: in-flight work abandoned at shutdown", "err", werr)
+	}
+	return err
+}
+
+// authTest runs auth.test until Slack answers, backing off (1 s doubling
+// to a minute) while it cannot be reached or answers 5xx, so a network
+// outage at boot delays Tend rather than stopping it. Slack's own refusal
+// (invalid_auth, a revoked token) is returned at once: retrying cannot
+// fix it.
+func (a *Adapter) authTest(ctx context.Context) (*slack.AuthTestResponse, error) {
+	wait := time.Duration(0)
+	for {
+		var auth *slack.AuthTestResponse
+		err := a.call(ctx, "auth.test", func() (err error) {
+			auth, err = a.api.AuthTestContext(ctx)
+			return err
+		})
+		var refused slack.SlackErrorResponse
+		var status slack.StatusCodeError
+		switch {
+		case err == nil:
+			return auth, nil
+		case ctx.Err() != nil, errors.As(err, &refused), errors.As(err, &status) && !status.Retryable():
+			return nil, err
+		}
+		wait = min(max(2*wait, time.Second), time.Minute)
+		a.logger.Warn("slack: auth.test failed; retrying", "err", err, "in", wait)
+		if err := a.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ignoreCancel returns nil for an error that only says ctx ended.
+func ignoreCancel(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil
 	}
 	return err
 }

@@ -1,8 +1,15 @@
 package slack_test
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"reflect"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -526,5 +533,38 @@ func TestRunFailsOnBadToken(t *testing.T) {
 	}
 	if err := a.Run(t.Context()); err == nil {
 		t.Error("Run with a bad token = nil, want an error")
+	}
+}
+
+// TestRunWaitsForSlack: Slack out of reach at boot (503s, then a refused
+// connection) delays Run, backing off, instead of ending it.
+func TestRunWaitsForSlack(t *testing.T) {
+	f := slacktest.NewServer(t)
+	target, err := url.Parse(f.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failing atomic.Int32
+	failing.Store(2)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/auth.test") && failing.Add(-1) >= 0 {
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		httputil.NewSingleHostReverseProxy(&url.URL{Scheme: target.Scheme, Host: target.Host}).ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	cfg := socketConfig(f)
+	cfg.APIURL = proxy.URL + "/api/"
+	a, err := tendslack.New(cfg, newRouter(), discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	slept := make(chan time.Duration, 10)
+	tendslack.SetSleep(a, func(ctx context.Context, d time.Duration) error { slept <- d; return ctx.Err() })
+	start(t, a)
+	f.Conn(t) // connected after all
+	if waits := []time.Duration{<-slept, <-slept}; !slices.Equal(waits, []time.Duration{time.Second, 2 * time.Second}) || len(slept) > 0 {
+		t.Errorf("waited %v and %d more times, want 1s then 2s", waits, len(slept))
 	}
 }
