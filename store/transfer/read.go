@@ -397,6 +397,13 @@ func (rd *Reader) kind() error {
 			return fmt.Errorf("a %s file needs a %s column: %w", k, any[0], ErrNoHeader)
 		}
 	}
+	if k == store.ImportInteractions && !rd.has(FieldKind) && rd.has(FieldType) {
+		// An activity's "type" is its kind (call, meeting): a customer's
+		// type means nothing here.
+		i := rd.index[FieldType]
+		delete(rd.index, FieldType)
+		rd.index[FieldKind], rd.Columns[i].Field = i, FieldKind
+	}
 	rd.Kind = k
 	return nil
 }
@@ -509,7 +516,8 @@ func (rd *Reader) row(line int, rec []string) store.ImportRow {
 		r.User, r.ManagerName = &u, get(FieldManager)
 	case store.ImportCustomers:
 		c := store.Customer{Name: either(FieldName, FieldCustomer), Phone: get(FieldPhone), Email: get(FieldEmail),
-			Segment: strings.ToUpper(get(FieldSegment)), IsPerson: personWords[store.NameKey(get(FieldType))], Tags: tags(get(FieldTags))}
+			Segment: strings.ToUpper(get(FieldSegment)), IsPerson: personWords[store.NameKey(get(FieldType))], Tags: tags(get(FieldTags)),
+			CreatedAt: date(FieldCreated)}
 		if v := get(FieldStage); v != "" {
 			c.Stage = word(customerStages, v)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
@@ -211,4 +212,19 @@ func encode1258(t *testing.T, text string) string {
 		out.WriteString(s)
 	}
 	return out.String()
+}
+
+// TestColumnsByKind: what a column means depends on the file's kind.
+func TestColumnsByKind(t *testing.T) {
+	_, rows := readAll(t, []byte("customer,type,date,summary\nAcme,call,2026-03-09,asked for a quote\n"), transfer.Options{})
+	if len(rows) != 1 || rows[0].Interaction == nil || rows[0].Interaction.Kind != store.KindCall {
+		t.Errorf("an activity's type: %+v, want a call", rows)
+	}
+	_, rows = readAll(t, []byte("name,created\nAcme,2024-05-01\nGlobex,13/13/2026\n"), transfer.Options{})
+	if len(rows) != 2 || rows[0].Err != "" || rows[0].Customer.CreatedAt.Format(time.DateOnly) != "2024-05-01" {
+		t.Errorf("a customer's created date: %+v", rows)
+	}
+	if len(rows) == 2 && rows[1].Err == "" {
+		t.Errorf("a date that does not exist was read: %+v", rows[1].Customer)
+	}
 }

@@ -16,7 +16,7 @@ import (
 // reads them back.
 var Columns = map[store.ImportKind][]string{
 	store.ImportUsers:        {FieldExternalID, FieldName, FieldRole, FieldManager, FieldTimeZone, FieldLang},
-	store.ImportCustomers:    {FieldExternalID, FieldName, FieldType, FieldOwner, FieldStage, FieldSegment, FieldCadence, FieldTags, FieldPhone, FieldEmail},
+	store.ImportCustomers:    {FieldExternalID, FieldName, FieldType, FieldOwner, FieldStage, FieldSegment, FieldCadence, FieldTags, FieldPhone, FieldEmail, FieldCreated},
 	store.ImportContacts:     {FieldExternalID, FieldCustomer, FieldName, FieldRole, FieldPhone, FieldEmail},
 	store.ImportDeals:        {FieldExternalID, FieldCustomer, FieldOwner, FieldTitle, FieldValue, FieldCurrency, FieldStage, FieldExpectedClose, FieldCreated, FieldStageChanged, FieldNeed, FieldBudget, FieldAuthority},
 	store.ImportInteractions: {FieldExternalID, FieldCustomer, FieldContact, FieldOwner, FieldKind, FieldDate, FieldSummary},
@@ -113,7 +113,8 @@ func (wr *Writer) values(r store.ImportRow) []string {
 			typ = "person"
 		}
 		m = map[string]string{FieldName: c.Name, FieldType: typ, FieldOwner: r.OwnerName, FieldStage: string(c.Stage), FieldSegment: c.Segment,
-			FieldCadence: strconv.Itoa(c.CadenceDays), FieldTags: strings.Join(c.Tags, ", "), FieldPhone: c.Phone, FieldEmail: c.Email}
+			FieldCadence: strconv.Itoa(c.CadenceDays), FieldTags: strings.Join(c.Tags, ", "), FieldPhone: c.Phone, FieldEmail: c.Email,
+			FieldCreated: date(c.CreatedAt)}
 	case r.Contact != nil:
 		p := r.Contact
 		m = map[string]string{FieldCustomer: r.CustomerName, FieldName: p.Name, FieldRole: p.Role, FieldPhone: p.Phone, FieldEmail: p.Email}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -501,7 +502,7 @@ func (im *importer) customerRow(r store.ImportRow) (*custRec, string, error) {
 		id, err := im.insert("customers", col{"name", name}, col{"name_key", key}, col{"is_person", Bit(cu.IsPerson)},
 			col{"owner_id", int64(owner)}, col{"stage", string(cu.Stage)}, col{"segment", cu.Segment}, col{"cadence_days", int64(cu.CadenceDays)},
 			col{"tags", tags}, col{"phone", phone}, col{"email", email}, col{"touch_due_at", Unix(touch)},
-			col{"created_at", im.now.Unix()}, col{"external_id", nullStr(r.ExternalID)})
+			col{"created_at", cmp.Or(cu.CreatedAt, im.now).Unix()}, col{"external_id", nullStr(r.ExternalID)})
 		if err != nil {
 			return nil, "", err
 		}
