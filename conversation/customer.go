@@ -68,6 +68,7 @@ var (
 // parseCustomerUpdate reads a change to a customer's details from byte at.
 func parseCustomerUpdate(p phrase, at int, in Intent) (Intent, bool) {
 	f := strings.TrimRight(p.fold, " .!")
+	at = min(at, len(f)) // "/tend !": at is past the trimmed text
 	for _, cp := range customerPatterns {
 		if !slices.ContainsFunc(cp.needs, func(n string) bool { return strings.Contains(f[at:], n) }) {
 			continue

@@ -242,7 +242,8 @@ func parseDealUpdate(p phrase, at int, now time.Time, loc *time.Location, in Int
 				name = dealName(p, ke, trimLink(p.fold, s))
 			}
 			in.Kind, in.Customer, in.Deal = IntentDealUpdate, name, &DealChange{Amount: p.span(s, e)}
-			return in, name != ""
+			// "value 15k" names no deal: the chat's own, or ask which.
+			return in, name != "" || ks == from
 		}
 	}
 	if key, ks, ke = keyAt(p.fold, from, closeKeys); key != "" {
@@ -253,7 +254,7 @@ func parseDealUpdate(p phrase, at int, now time.Time, loc *time.Location, in Int
 			}
 			t := d.Time
 			in.Kind, in.Customer, in.Due, in.AllDay, in.Deal = IntentDealUpdate, name, &t, true, &DealChange{}
-			return in, name != ""
+			return in, name != "" || ks == from
 		}
 	}
 	return in, false

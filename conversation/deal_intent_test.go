@@ -48,6 +48,22 @@ func TestParseDeal(t *testing.T) {
 		{"báo cáo", IntentPipeline, "", "", "", "", "", ""},
 		{"/tend pipeline", IntentPipeline, "", "", "", "", "", ""},
 		{"need: new CRM, budget 200 triệu, authority: chị Lan", IntentQualify, "", "", "", "", "", ""},
+		// No deal named: the chat's own deal, or the router asks which
+		// (these panicked in phrase.span).
+		{"value 15k", IntentDealUpdate, "", "15k", "", "", "", ""},
+		{"close date 30/12", IntentDealUpdate, "", "", "", "", "", "2026-12-30"},
+		{"lost because of price", IntentDealStage, "", "", "lost", "price", "", ""},
+		{"lost deal because of price", IntentDealStage, "", "", "lost", "price", "", ""},
+		{"mất deal vì giá", IntentDealStage, "", "", "lost", "giá", "", ""},
+		{"new deal 5k", IntentNewDeal, "", "5k", "", "", "", ""},
+		{"new deal $5", IntentNewDeal, "", "$5", "", "", "", ""},
+		{"new deal 12,000 USD Acme", IntentNewDeal, "", "12,000 USD", "", "", "", ""},
+		{"cơ hội mới 150 triệu", IntentNewDeal, "", "150 triệu", "", "", "", ""},
+		{"co hoi moi 5 trieu", IntentNewDeal, "", "5 trieu", "", "", "", ""},
+		{"/tend deal new 5k", IntentNewDeal, "", "5k", "", "", "", ""},
+		{"/tend !", IntentUnknown, "", "", "", "", "", ""},
+		{"/tend ...", IntentUnknown, "", "", "", "", "", ""},
+		{"/tend  .", IntentUnknown, "", "", "", "", "", ""},
 		// Not deals.
 		{"called Acme about the renewal value", IntentLog, "Acme", "", "", "", "", ""},
 		{"tháng sau gọi Minh Phát", IntentSetFollowUp, "Minh Phát", "", "", "", "", ""},

@@ -232,7 +232,12 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 	}
 	var lines []string
 	if rec.Interaction != nil {
-		lines = append(lines, t(ses.lang, msgLogged, kindWord(ses.lang, rec.Interaction.Kind), rec.Customer.Name))
+		line := t(ses.lang, msgLogged, kindWord(ses.lang, rec.Interaction.Kind), rec.Customer.Name)
+		if at := rec.Interaction.At; civilDays(at.In(ses.loc)) < civilDays(ses.now.In(ses.loc)) {
+			// Dated by the message ("called Acme yesterday"): say so.
+			line = strings.TrimSuffix(line, ".") + " — " + dueText(ses.lang, at, true, ses.now, ses.loc) + "."
+		}
+		lines = append(lines, line)
 	}
 	if rec.NewCustomer {
 		lines = append(lines, t(ses.lang, msgNewCustomer, rec.Customer.Name))

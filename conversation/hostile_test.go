@@ -37,6 +37,11 @@ func TestHostileMessages(t *testing.T) {
 		{"punctuation only", "called ,,,", "Which customer was that?", ""},
 		{"a name too long", "called " + strings.Repeat("Acme", 100), "couldn't read a customer name", ""},
 		{"right-to-left override", "called \u202eAcme", "Logged a call with", "\u202eAcme"},
+		{"a deal command with no deal", "new deal 5k", "Which deal?", ""},
+		{"a lost deal with no deal", "lost because of price", "Which deal?", ""},
+		{"a deal value with no deal", "value 15k", "Which deal?", ""},
+		{"punctuation after the command", "/tend !", "Sorry, I didn't get that", ""},
+		{"dots after the command", "/tend  .", "Sorry, I didn't get that", ""},
 		{"nested brackets", "called " + strings.Repeat("[", 5000) + "Acme", "", ""},
 	}
 	for _, tt := range tests {

@@ -482,7 +482,20 @@ func isFuture(d when.Result, now time.Time, loc *time.Location) bool {
 
 // past reports words that put a Vietnamese report in the past.
 func past(f string) bool {
-	return containsAny(f, []string{"da", "roi", "vua", "hom qua"})
+	if containsAny(f, []string{"da", "roi", "vua", "hom qua"}) {
+		return true
+	}
+	// "hôm thứ hai", "hôm 20/11": that day, gone; "hôm nay" is today.
+	for i := 0; ; {
+		j := strings.Index(f[i:], "hom ")
+		if j < 0 {
+			return false
+		}
+		i += j + len("hom ")
+		if boundary(f, i-len("hom ")-1) && !strings.HasPrefix(f[i:], "nay") {
+			return true
+		}
+	}
 }
 
 // parseLog reads "<customer>[, more clauses]" from byte at (in the folded
@@ -495,20 +508,39 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 	}
 	in.Kind, in.Type = IntentLog, kind
 	date, hasDate := findDate(p, now, loc)
+	marked := containsAny(p.fold, followUpMarks)
 	limit := len(p.fold)
 	if hasDate && p.foldIndex(date.Start) > at {
 		limit = p.foldIndex(date.Start)
+	}
+	// A date in the verb's clause, before any follow-up cue, is when the
+	// interaction was: "called Acme yesterday, follow up in 2 weeks",
+	// "met Acme on Monday". One still ahead even read as the past
+	// ("called Acme tomorrow") stays the follow-up's.
+	met, hasMet := p.metDate(at, now, loc)
+	if hasMet && (!isFuture(met, now, loc) || date.Start != met.Start) {
+		limit = min(limit, p.foldIndex(met.Start))
+		if hasDate && date.Start == met.Start {
+			hasDate = false
+		}
+	} else {
+		hasMet = false
 	}
 	s, e := p.name(at, limit)
 	in.Customer, in.Contact = p.splitContact(s, e)
 	if in.Contact == "" {
 		in.Contact = p.contactIn(e)
 	}
+	if hasMet {
+		if t := met.Time; civilDays(t.In(loc)) < civilDays(now.In(loc)) || met.HasClock && t.Before(now) {
+			in.At = &t
+		}
+		e = max(e, p.foldIndex(met.End)) // the note starts after it
+	}
 	if !hasDate {
 		return in
 	}
 	t := date.Time
-	marked := containsAny(p.fold, followUpMarks)
 	future := isFuture(date, now, loc)
 	switch {
 	case marked || future && kind != store.KindNote: // a note's times describe, they do not schedule
@@ -518,6 +550,23 @@ func parseLog(p phrase, at int, kind store.Kind, now time.Time, loc *time.Locati
 		in.At = &t
 	}
 	return in
+}
+
+// metDate finds a date, read as the past, in the clause that starts at
+// byte at, before any follow-up cue in it.
+func (p phrase) metDate(at int, now time.Time, loc *time.Location) (when.Result, bool) {
+	end := len(p.fold)
+	if i := strings.IndexAny(p.fold[at:], ",;\n"); i >= 0 {
+		end = at + i
+	}
+	if k, i, _ := keyAt(p.fold[:end], at, followUpMarks); k != "" {
+		end = i
+	}
+	from := p.origIndex(at)
+	d, ok := when.FindPast(p.orig[from:p.origIndex(end)], now, loc)
+	d.Start += from
+	d.End += from
+	return d, ok
 }
 
 // remindPrefixes introduce a request that is itself the follow-up's note.

@@ -86,7 +86,9 @@ func TestParse(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"called Acme Corp, follow up today", "/tend log", "gọi cho Minh Phát", "\xff\xfe", "/", "@", ",,,", "remind me to"} {
+	for _, s := range []string{"called Acme Corp, follow up today", "/tend log", "gọi cho Minh Phát", "\xff\xfe", "/", "@", ",,,", "remind me to",
+		"value 15k", "close date 30/12", "lost because of price", "mất deal vì giá", "new deal 5k", "cơ hội mới 150 triệu",
+		"/tend deal new 5k", "/tend !", "/tend  ."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -95,4 +97,51 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse(%q) = %+v: empty intent or language", s, in)
 		}
 	})
+}
+
+// A date in the clause of a past-tense verb is when the interaction was,
+// not part of the name nor a follow-up; the follow-up keeps its own date
+// and what it is about.
+func TestParseInteractionDate(t *testing.T) {
+	wed := time.Date(2026, 11, 25, 10, 0, 0, 0, hanoi) // Wednesday 25 November 2026
+	tests := []struct {
+		in                      string
+		customer, contact, note string
+		at, due                 string // dates in Hanoi, or ""
+	}{
+		{in: "called Acme yesterday, follow up in 2 weeks", customer: "Acme", at: "2026-11-24", due: "2026-12-09"},
+		{in: "met Jane from Acme last Friday, follow up next week", customer: "Acme", contact: "Jane", at: "2026-11-20", due: "2026-11-30"},
+		{in: "met Acme 2 days ago", customer: "Acme", at: "2026-11-23"},
+		{in: "đã gọi Minh Phát hôm qua, tuần sau gọi lại", customer: "Minh Phát", at: "2026-11-24", due: "2026-11-30"},
+		{in: "gặp Minh Phát thứ hai, thứ sáu gọi lại", customer: "Minh Phát", at: "2026-11-23", due: "2026-11-27"},
+		{in: "met Acme on 20/11", customer: "Acme", at: "2026-11-20"},
+		{in: "called Acme on Monday", customer: "Acme", at: "2026-11-23"},
+		{in: "gặp Minh Phát hôm thứ hai", customer: "Minh Phát", at: "2026-11-23"},
+		{in: "gặp Minh Phát hôm 20/11", customer: "Minh Phát", at: "2026-11-20"},
+		// The follow-up's topic after its date.
+		{in: "called Acme, follow up Friday about invoice", customer: "Acme", note: "about invoice", due: "2026-11-27"},
+		{in: "called Acme, follow up Friday re invoice", customer: "Acme", note: "re invoice", due: "2026-11-27"},
+		{in: "called ACME Inc, follow up tomorrow about the invoice", customer: "ACME Inc", note: "about the invoice", due: "2026-11-26"},
+		{in: "gọi Minh Phát, thứ sáu gọi lại về hóa đơn", customer: "Minh Phát", note: "về hóa đơn", due: "2026-11-27"},
+		// Holidays; today is the call's day, not the follow-up's.
+		{in: "called Acme Corp today about renewal, follow up after Christmas", customer: "Acme Corp", note: "about renewal", due: "2026-12-26"},
+		{in: "gọi Minh Phát hôm nay, hẹn gọi lại sau Tết", customer: "Minh Phát", due: "2027-02-11"},
+		{in: "called Acme today, follow up after the conference", customer: "Acme"},
+		// Still a follow-up: a date ahead, or a plan.
+		{in: "called Acme tomorrow", customer: "Acme", due: "2026-11-26"},
+		{in: "gặp Minh Phát thứ sáu", customer: "Minh Phát", note: "gặp Minh Phát", due: "2026-11-27"},
+	}
+	day := func(p *time.Time) string {
+		if p == nil {
+			return ""
+		}
+		return p.In(hanoi).Format("2006-01-02")
+	}
+	for _, tt := range tests {
+		got := conversation.Parse(tt.in, wed, hanoi)
+		if got.Customer != tt.customer || got.Contact != tt.contact || got.Note != tt.note || day(got.At) != tt.at || day(got.Due) != tt.due {
+			b, _ := json.Marshal(got)
+			t.Errorf("Parse(%q) = %s\nwant customer=%q contact=%q note=%q at=%s due=%s", tt.in, b, tt.customer, tt.contact, tt.note, tt.at, tt.due)
+		}
+	}
 }

@@ -45,8 +45,13 @@ func newPhrase(s string) phrase {
 func (p phrase) origIndex(f int) int { return p.toOrig[min(max(f, 0), len(p.fold))] }
 func (p phrase) foldIndex(o int) int { return p.toFold[min(max(o, 0), len(p.orig))] }
 
-// span returns the original text of folded bytes [s, e), trimmed.
+// span returns the original text of folded bytes [s, e), trimmed; "" when
+// the span is empty or inverted, as when a caller skips the space after a
+// command that ends the message ("new deal 5k" has no deal name).
 func (p phrase) span(s, e int) string {
+	if s >= e {
+		return ""
+	}
 	return strings.TrimSpace(p.orig[p.origIndex(s):p.origIndex(e)])
 }
 
@@ -268,7 +273,15 @@ func (p phrase) note(from int, date when.Result) string {
 	var keep []string
 	for _, c := range strings.FieldsFunc(tail, func(r rune) bool { return strings.ContainsRune(",;\n", r) }) {
 		c = strings.Trim(c, " .!?:-–—")
-		if c == "" || containsAny(store.Fold(c), followUpMarks) {
+		if cp := newPhrase(c); containsAny(cp.fold, followUpMarks) {
+			// The cue is no note, but what it is about is: "follow up
+			// Friday about invoice", "thứ sáu gọi lại về hóa đơn".
+			if k, i, _ := keyAt(cp.fold, 0, topicWords); k != "" {
+				keep = append(keep, strings.Join(strings.Fields(cp.span(i, len(cp.fold))), " "))
+			}
+			continue
+		}
+		if c == "" {
 			continue
 		}
 		keep = append(keep, strings.Join(strings.Fields(c), " "))
@@ -276,8 +289,11 @@ func (p phrase) note(from int, date when.Result) string {
 	return strings.Join(keep, ", ")
 }
 
+// topicWords start what a follow-up is about.
+var topicWords = []string{"about", "re", "regarding", "ve"}
+
 // datePreps are left dangling when a date is cut out of a sentence.
-var datePreps = []string{"on", "at", "by", "until", "till", "next", "this", "vao", "luc", "ngay"}
+var datePreps = []string{"on", "at", "by", "until", "till", "next", "this", "vao", "luc", "ngay", "hom"}
 
 // without returns the original text from at with the date cut out,
 // along with the preposition that introduced it ("… on Friday").

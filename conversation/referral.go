@@ -27,6 +27,7 @@ var referralLinks = []string{" was referred by ", " is referred by ", " were ref
 // được giới thiệu bởi Globex", from byte at.
 func (p phrase) referral(at int) (customer, referrer string, ok bool) {
 	f := strings.TrimRight(p.fold, " .!")
+	at = min(at, len(f)) // "/tend !": at is past the trimmed text
 	clean := func(s string) string { return strings.Trim(s, " ,.!?\"'") }
 	for _, link := range referralLinks {
 		i := strings.Index(f[at:], link)

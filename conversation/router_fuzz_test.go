@@ -27,6 +27,9 @@ func FuzzRouter(f *testing.F) {
 		{"/tend invite admin", "more:0"},
 		{"Acme is also called <!channel>", "show:1"},
 		{"\xff\x00<@U1>", "pick:99:1:1"},
+		{"new deal 5k", "more:0"},
+		{"mất deal vì giá", "undo:1"},
+		{"/tend !", "done:1"},
 	} {
 		f.Add(s.text, s.value)
 	}

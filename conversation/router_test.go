@@ -254,3 +254,24 @@ func TestCatalogIsComplete(t *testing.T) {
 		t.Errorf("missing translation: %s", m)
 	}
 }
+
+// TestLogDatedByTheMessage: a call the message dates in the past is
+// stored on that day, said so, and is no follow-up; the customer's name
+// keeps none of the date.
+func TestLogDatedByTheMessage(t *testing.T) {
+	h := newHarness(t)
+	h.say("U1", "called Acme Corp")
+	for _, tc := range []struct{ text, want string }{
+		{"called Acme yesterday, follow up in 2 weeks", "Logged a call with Acme Corp — yesterday."},
+		{"met Acme on Friday", "Logged a meeting with Acme Corp — Fri 6 Mar."},
+		{"đã gọi Acme hôm qua, tuần sau gọi lại", "Đã ghi cuộc gọi với Acme Corp — hôm qua."},
+	} {
+		got := h.say("U1", tc.text)
+		if len(got) == 0 || !strings.HasPrefix(got[0].Text, tc.want) {
+			t.Errorf("%q: %+v, want it to start %q", tc.text, got, tc.want)
+		}
+	}
+	if got := h.say("U1", "met Acme on Friday"); strings.Contains(got[0].Text, "Follow-up") {
+		t.Errorf("a past meeting made a follow-up: %q", got[0].Text)
+	}
+}

@@ -376,4 +376,3 @@ func actingUser(ctx context.Context, db dataStore, name string, create bool) (st
 	}
 	return store.Scope{UserID: u.ID, Role: u.Role}, nil
 }
-

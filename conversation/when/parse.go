@@ -3,6 +3,8 @@ package when
 import (
 	"strings"
 	"time"
+
+	"github.com/tend-crm/tend/store"
 )
 
 type parser struct {
@@ -348,6 +350,53 @@ func (p *parser) comp(i int, first bool) (best comp, bj int, ok bool) {
 	}
 	if c, j, good := p.parseRel(i); good && j > bj {
 		best, bj, ok = c, j, true
+	}
+	if c, j, good := p.parseHoliday(i); good && j > bj {
+		best, bj, ok = c, j, true
+	}
+	return
+}
+
+// Days around the holidays: "after Christmas" is the 26th; "sau Tết",
+// after the holiday week, mùng 6; "trước Tết" three days before it, when
+// people are still at work.
+const (
+	afterTet  = 5
+	beforeTet = -3
+)
+
+// parseHoliday reads "after Christmas", "before Xmas", "sau Tết", "trước
+// Tết", "sau Giáng sinh". A holiday alone is not read: "quà Tết", "a
+// Christmas card" are things, not dates.
+func (p *parser) parseHoliday(i int) (c comp, j int, ok bool) {
+	after := 0
+	switch w := p.word(i); {
+	case w == "after" && p.tk(i).ascii, w == "sau":
+		after = 1
+	case w == "before" && p.tk(i).ascii, w == "by" && p.tk(i).ascii, w == "truoc" && p.is(i, "trước", true):
+		after = -1
+	default:
+		return
+	}
+	j = i + 1
+	switch w := p.word(j); {
+	case w == "christmas" || w == "xmas" || w == "noel":
+		return absRef(0, time.December, 25+after, false), j + 1, true
+	case w == "giang" && p.word(j+1) == "sinh":
+		return absRef(0, time.December, 25+after, false), j + 2, true
+	case w == "tet" && (p.is(j, "tết", false) || p.tk(j).upper):
+		if next := p.word(j + 1); next == "duong" || next == "tay" || next == "trung" {
+			return // New Year's Day, the Mid-Autumn festival
+		}
+		off := beforeTet
+		if after > 0 {
+			off = afterTet
+		}
+		// The Tết whose day is still ahead, so that "sau Tết" said in
+		// the holiday week is this one's.
+		today := time.Date(p.y, p.m, p.d, 0, 0, 0, 0, time.UTC)
+		t := store.NextTet(today.AddDate(0, 0, -off)).AddDate(0, 0, off)
+		return absRef(t.Year(), t.Month(), t.Day(), true), j + 1, true
 	}
 	return
 }
@@ -1304,6 +1353,10 @@ func (p *parser) parseRel(i int) (c comp, j int, ok bool) {
 		}
 	case "later":
 		return mkRel(n, u), k + 1, true
+	case "ago", "truoc": // "2 days ago", "3 ngày trước"
+		if p.word(k) == "ago" && p.tk(k).ascii || p.is(k, "trước", true) {
+			return mkRel(-n, u), k + 1, true
+		}
 	case "from":
 		if p.word(k+1) == "now" {
 			return mkRel(n, u), k + 2, true

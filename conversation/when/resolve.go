@@ -10,6 +10,8 @@ type cal struct {
 	m   time.Month
 	d   int
 	wd  time.Weekday
+	// past reads ambiguous days as the last one rather than the next.
+	past bool
 }
 
 // resolve turns an expression into a time in the user's zone.
@@ -99,7 +101,10 @@ func (p *cal) resolveDay(r *dayRef) (y int, m time.Month, d int, ok bool) {
 		y = r.y
 		if !r.yearSet {
 			y = p.y
-			if r.m < p.m || r.m == p.m && r.d < p.d {
+			switch {
+			case p.past && (r.m > p.m || r.m == p.m && r.d > p.d):
+				y--
+			case !p.past && (r.m < p.m || r.m == p.m && r.d < p.d):
 				y++
 			}
 		}
@@ -109,14 +114,18 @@ func (p *cal) resolveDay(r *dayRef) (y int, m time.Month, d int, ok bool) {
 		return y, r.m, r.d, true
 	case dDOM:
 		y, m = p.y, p.m
-		if r.d < p.d {
-			y, m = addMonths(y, m, 1)
+		step := 1
+		if p.past {
+			step = -1
+		}
+		if !p.past && r.d < p.d || p.past && r.d > p.d {
+			y, m = addMonths(y, m, step)
 		}
 		for k := 0; k < 12; k++ {
 			if r.d <= daysIn(y, m) {
 				return y, m, r.d, true
 			}
-			y, m = addMonths(y, m, 1)
+			y, m = addMonths(y, m, step)
 		}
 		return 0, 0, 0, false
 	case dWeekday:
@@ -126,6 +135,12 @@ func (p *cal) resolveDay(r *dayRef) (y int, m time.Month, d int, ok bool) {
 		case mAlone:
 			if delta = (want - today + 7) % 7; delta == 0 {
 				delta = 7
+			}
+			if p.past { // the last one strictly before today
+				delta -= 7
+				if delta == 0 {
+					delta = -7
+				}
 			}
 		case mThis:
 			delta = (want - today + 7) % 7

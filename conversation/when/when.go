@@ -20,6 +20,18 @@ type Result struct {
 // When text holds several, the longest combined one wins ("tomorrow at 3pm" is one
 // expression, "chiều mai" is one). ok is false when there is none.
 func Find(text string, now time.Time, loc *time.Location) (r Result, ok bool) {
+	return find(text, now, loc, false)
+}
+
+// FindPast is Find for a date that has been: when an interaction was. A
+// weekday alone is the last one before today, a day without a year is this
+// year's or, when still ahead, last year's, "the 5th" this month's or last
+// month's.
+func FindPast(text string, now time.Time, loc *time.Location) (r Result, ok bool) {
+	return find(text, now, loc, true)
+}
+
+func find(text string, now time.Time, loc *time.Location, past bool) (r Result, ok bool) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -27,7 +39,7 @@ func Find(text string, now time.Time, loc *time.Location) (r Result, ok bool) {
 	var foldBuf [192]byte
 	// The reference time stays out of the parser, so that the token
 	// buffer does not escape along with the location.
-	c := cal{now: now.In(loc), loc: loc}
+	c := cal{now: now.In(loc), loc: loc, past: past}
 	c.y, c.m, c.d = c.now.Date()
 	c.wd = c.now.Weekday()
 	p := parser{text: text, y: c.y, m: c.m, d: c.d, wd: c.wd}

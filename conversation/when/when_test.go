@@ -289,6 +289,38 @@ var cases = []struct {
 	{"ny", "next friday at 5pm", "2026-03-20T17:00:00-04:00", true, "next friday at 5pm"},
 	{"ny", "Nov 2 at 9am", "2026-11-02T09:00:00-05:00", true, "Nov 2 at 9am"},
 	{"ny", "ngày mai 8h sáng", "2026-03-10T08:00:00-04:00", true, "ngày mai 8h sáng"},
+	// Spans back and holidays.
+	{"", "met Acme 2 days ago", "2026-03-07T00:00:00+07:00", false, "2 days ago"},
+	{"", "gặp Minh Phát 3 ngày trước", "2026-03-06T00:00:00+07:00", false, "3 ngày trước"},
+	{"", "follow up after Christmas", "2026-12-26T00:00:00+07:00", false, "after Christmas"},
+	{"", "call before xmas", "2026-12-24T00:00:00+07:00", false, "before xmas"},
+	{"", "hẹn gọi lại sau Tết", "2027-02-11T00:00:00+07:00", false, "sau Tết"}, // Tết 2027 is 6 February
+	{"", "trước Tết gọi Minh Phát", "2027-02-03T00:00:00+07:00", false, "trước Tết"},
+	{"", "sau tết dương lịch", "none", false, ""},
+	{"", "gửi quà Tết cho Minh Phát", "none", false, ""},
+	{"", "sent Acme a Christmas card", "none", false, ""},
+}
+
+// FindPast reads a day that could be either side of today as the last one.
+func TestFindPast(t *testing.T) {
+	now := refs(t)[""] // Monday 9 March 2026
+	for _, c := range []struct{ in, want string }{
+		{"on Friday", "2026-03-06"},
+		{"monday", "2026-03-02"},
+		{"thứ hai", "2026-03-02"},
+		{"this monday", "2026-03-09"},
+		{"on 20/11", "2025-11-20"},
+		{"on 1/3", "2026-03-01"},
+		{"the 15th", "2026-02-15"},
+		{"yesterday", "2026-03-08"},
+		{"last friday", "2026-03-06"},
+		{"tomorrow", "2026-03-10"},
+	} {
+		r, ok := FindPast(c.in, now, now.Location())
+		if got := r.Time.Format("2006-01-02"); !ok || got != c.want {
+			t.Errorf("FindPast(%q) = %s %v, want %s", c.in, got, ok, c.want)
+		}
+	}
 }
 
 func TestFind(t *testing.T) {
