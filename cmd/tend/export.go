@@ -49,7 +49,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), false)
+	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), "")
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

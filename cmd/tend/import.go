@@ -82,7 +82,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), true)
+	scope, err := actingUser(ctx, db, cmpOr(*as, e.getenv("USER"), "me"), zone)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -351,9 +351,9 @@ func withProgress(w io.Writer, name string, rows iter.Seq2[store.ImportRow, erro
 
 // actingUser is who runs an import or export from the shell: the user
 // `tend chat` made for name (its console identity), or the user of that
-// name; with create, in a database without users, name is made its admin,
-// as `tend chat` would.
-func actingUser(ctx context.Context, db dataStore, name string, create bool) (store.Scope, error) {
+// name. Given a zone (import), in a database without users, name is made
+// its admin in that zone, as `tend chat` would.
+func actingUser(ctx context.Context, db dataStore, name, zone string) (store.Scope, error) {
 	ident := store.Identity{Platform: "console", ExternalID: name}
 	u, err := db.UserByIdentity(ctx, ident)
 	if err == nil {
@@ -366,8 +366,8 @@ func actingUser(ctx context.Context, db dataStore, name string, create bool) (st
 	if err != nil {
 		return store.Scope{}, err
 	}
-	if len(users) == 0 && create {
-		u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.RoleAdmin, DigestTime: "08:30", Identities: []store.Identity{ident}})
+	if len(users) == 0 && zone != "" {
+		u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.RoleAdmin, TimeZone: zone, DigestTime: "08:30", Identities: []store.Identity{ident}})
 		return store.Scope{UserID: u.ID, Role: u.Role}, err
 	}
 	u, err = findUser(ctx, db, name)

@@ -582,12 +582,16 @@ func testRecordTouchDue(t *testing.T, f *fixture) {
 	f.record(f.rep1, store.Activity{Customer: byID(id), FollowUp: due(T0.Add(3*day), "later")})
 	wantTouch(t, f.customer(f.rep1, id), T0)
 
+	// Nor is a note: the rep's own writing.
+	f.record(f.rep1, store.Activity{Customer: byID(id), Interaction: &store.Interaction{Kind: store.KindNote, At: T0.Add(time.Hour), Summary: "went quiet"}})
+	wantTouch(t, f.customer(f.rep1, id), T0)
+
 	later := T0.Add(26 * time.Hour)
 	f.record(f.rep1, store.Activity{Customer: byID(id), Interaction: call(later, "tomorrow")})
 	wantTouch(t, f.customer(f.rep1, id), later)
 
 	is := f.interactions(f.rep1, id)
-	if len(is) != 3 || !is[0].At.Equal(later) || !is[2].At.Equal(T0.Add(-10*day)) {
+	if len(is) != 4 || !is[0].At.Equal(later) || !is[3].At.Equal(T0.Add(-10*day)) {
 		t.Errorf("Interactions not newest first: %+v", is)
 	}
 }

@@ -820,7 +820,7 @@ func (im *importer) interaction(r store.ImportRow) (string, error) {
 	in.ID = store.InteractionID(id)
 	im.addInteraction(&interRec{in, r.ExternalID})
 	im.met(seenKey{"interaction", int64(id)}, r.Line)
-	if in.At.After(im.touched[cu.ID]) {
+	if in.Kind != store.KindNote && in.At.After(im.touched[cu.ID]) { // as addInteraction
 		im.touched[cu.ID] = in.At
 	}
 	im.counted(true, false)

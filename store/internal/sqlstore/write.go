@@ -391,9 +391,10 @@ func (c *change) addInteraction(s store.Scope, o store.Origin, in store.Interact
 	r.Interaction = &in
 
 	// The customer was in touch: move the keep-in-touch date on, unless
-	// this interaction is older than the last one known.
+	// this interaction is older than the last one known. A note is the
+	// rep's own writing, not contact: it leaves the clock running.
 	cu := &r.Customer
-	if in.At.After(cu.LastContactAt) {
+	if in.Kind != store.KindNote && in.At.After(cu.LastContactAt) {
 		dates := func() []col {
 			return []col{{"last_contact_at", Unix(cu.LastContactAt)}, {"touch_due_at", Unix(cu.TouchDueAt)}}
 		}
