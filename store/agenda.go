@@ -228,6 +228,9 @@ func Agenda(b Book, now time.Time, loc *time.Location, w Weights) []AgendaItem {
 	}
 	for i := range b.Occasions {
 		o := &b.Occasions[i]
+		if o.Year > 0 && o.Next(now.In(loc)).Year() <= o.Year {
+			continue // the day itself (a purchase today), not yet a yearly one
+		}
 		days := o.DaysUntil(now.In(loc))
 		score := w.OccasionSoon
 		if days == 0 {

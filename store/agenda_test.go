@@ -182,6 +182,17 @@ func TestAgenda(t *testing.T) {
 			want: "Today: occasion/0; Soon: occasion/3",
 		},
 		{
+			name: "a purchase is a yearly occasion from the next year on",
+			b: bookOf{
+				customers: []store.Customer{cust(1, "Bought today", ""), cust(2, "Bought last year", "")},
+				occasions: []store.Occasion{
+					{ID: 1, CustomerID: 1, Kind: "purchase", Month: time.March, Day: 9, Year: 2026},
+					{ID: 2, CustomerID: 2, Kind: "purchase", Month: time.March, Day: 9, Year: 2025},
+				},
+			},
+			want: "Bought last year: occasion/0",
+		},
+		{
 			name: "occasion across the year end",
 			b:    bookOf{customers: []store.Customer{cust(1, "New Year", "")}, occasions: []store.Occasion{occ(1, 1, time.January, 2)}},
 			now:  time.Date(2026, 12, 30, 8, 0, 0, 0, time.UTC),

@@ -208,6 +208,19 @@ func testDealsCarePlan(t *testing.T, f *fixture) {
 	if len(b.Occasions) != 1 || b.Occasions[0].Kind != "purchase" {
 		t.Errorf("care plan occasion = %+v", b.Occasions)
 	}
+	// Won, lost, won again: nothing twice.
+	lost := "lost"
+	_, lostCh := f.updateDeal(f.rep1, d.ID, store.DealUpdate{Stage: &lost})
+	_, againCh := f.updateDeal(f.rep1, d.ID, store.DealUpdate{Stage: &won, CarePlan: plan})
+	if fus := f.followUps(f.rep1, store.FollowUpFilter{Customer: d.CustomerID, Status: store.FollowUpOpen}); len(fus) != 2 {
+		t.Errorf("won again: follow-ups %+v", fus)
+	}
+	b = f.book(f.rep1, store.AgendaFilter{Customer: d.CustomerID, Until: T0, Occasions: []store.MonthDay{{Month: T0.Month(), Day: T0.Day()}}})
+	if len(b.Occasions) != 1 {
+		t.Errorf("won again: occasions %+v", b.Occasions)
+	}
+	f.undo(f.rep1, againCh)
+	f.undo(f.rep1, lostCh)
 	f.undo(f.manager, ch)
 	if fus := f.followUps(f.rep1, store.FollowUpFilter{Customer: d.CustomerID}); len(fus) != 0 {
 		t.Errorf("after undo of the win: follow-ups %+v", fus)

@@ -198,19 +198,38 @@ func (st *Store) UpdateDeal(ctx context.Context, s store.Scope, o store.Origin, 
 }
 
 // carePlan schedules a won deal's check-ins for its owner and the yearly
-// date of the purchase, as rows of the same change.
+// date of the purchase, as rows of the same change. What a plan would
+// repeat (a deal won, then lost, then won again) is not added twice: a
+// check-in with the same note still open on the customer, an occasion of
+// the same kind and label.
 func (c *change) carePlan(d store.Deal, p store.CarePlan) error {
 	r := store.Recorded{Customer: store.Customer{ID: d.CustomerID}}
 	owner := store.Scope{UserID: d.OwnerID}
+	exists := func(query string, args ...any) (bool, error) {
+		var n int
+		err := c.tx.QueryRowContext(c.ctx, "SELECT COUNT(*) FROM "+query, args...).Scan(&n)
+		return n > 0, err
+	}
 	for _, f := range p.FollowUps {
+		dup, err := exists("follow_ups WHERE customer_id = ? AND status = 'open' AND note = ?", int64(d.CustomerID), store.Normalize(f.Note))
+		if err != nil {
+			return err
+		}
+		if dup {
+			continue
+		}
 		if err := c.addFollowUp(owner, f, &r); err != nil {
 			return err
 		}
 	}
-	if p.Occasion != nil {
-		return c.addOccasion(*p.Occasion, &r)
+	if p.Occasion == nil {
+		return nil
 	}
-	return nil
+	dup, err := exists("occasions WHERE customer_id = ? AND kind = ? AND label = ?", int64(d.CustomerID), p.Occasion.Kind, store.Normalize(p.Occasion.Label))
+	if err != nil || dup {
+		return err
+	}
+	return c.addOccasion(*p.Occasion, &r)
 }
 
 // BindChat implements store.Deals.
