@@ -115,7 +115,10 @@ func TestParseCommand(t *testing.T) {
 }
 
 func TestCommandErrors(t *testing.T) {
-	noDB := filepath.Join(t.TempDir(), "never.db")
+	dir := t.TempDir()
+	noDB := filepath.Join(dir, "never.db")
+	badMode := filepath.Join(dir, "push.yaml")
+	os.WriteFile(badMode, []byte("telegram:\n  token: \"123:abc\"\n  mode: push\n"), 0o600)
 	tests := []struct {
 		name string
 		args []string
@@ -128,6 +131,7 @@ func TestCommandErrors(t *testing.T) {
 		{"bad zone", []string{"parse", "--tz", "Mars/Olympus", "hi"}, "unknown time zone"},
 		{"parse needs text", []string{"parse"}, "bad arguments"},
 		{"serve without platforms", []string{"serve", "--db", noDB}, "no chat platform configured"},
+		{"serve with a bad adapter setting", []string{"serve", "--db", noDB, "--config", badMode}, `telegram: config: mode "push"`},
 		{"missing config", []string{"migrate", "--config", "/nonexistent/tend.yaml"}, "config"},
 	}
 	for _, tt := range tests {

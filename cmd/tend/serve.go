@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"sync"
@@ -46,6 +47,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	logger := newLogger(cfg.Log, e.stderr)
 	warnExposedConfig(logger, f.configPath)
+	// A new file is removed again if serve stops before it starts (a bad
+	// adapter setting, the admin port taken): a mistyped config must not
+	// leave a database behind.
+	_, statErr := os.Stat(cfg.Store.Path)
+	fresh, started := cfg.Store.Driver == driverSQLite && errors.Is(statErr, fs.ErrNotExist), false
+	defer func() {
+		if fresh && !started {
+			removeDB(cfg.Store.Path)
+		}
+	}()
 	db, err := openStore(ctx, cfg, logger, nil, mayCreate)
 	if err != nil {
 		return err
@@ -93,6 +104,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 			}
 		}()
 	}
+	started = true
 	var wg sync.WaitGroup
 	errs := make([]error, len(adapters)+2)
 	start := func(i int, name string, run func(context.Context) error) {
@@ -116,7 +128,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	select {
 	case <-stopped:
 	case <-ctx.Done():
-		logger.Info("tend stopping: finishing the messages in flight", "limit", shutdownTimeout)
+		logger.Info("tend stopping: finishing the messages in flight", "limit", shutdownTimeout.String())
 		select {
 		case <-stopped:
 		case <-time.After(shutdownTimeout):
@@ -153,7 +165,7 @@ func newAdapters(cfg Config, h bot.Handler, leases telegram.Leases, replica stri
 			APIURL: c.APIURL, Mode: c.Mode, Listen: c.Listen, TeamID: c.TeamID,
 			HTTPClient: m.client(bot.Slack, slackTimeout)}, h, logger)
 		if err != nil {
-			return nil, nil, &ConfigError{"slack", err}
+			return nil, nil, fmt.Errorf("config: %w", err) // "slack: …" says which
 		}
 		adapters, platforms = append(adapters, a), append(platforms, bot.Slack)
 	}
@@ -163,7 +175,7 @@ func newAdapters(cfg Config, h bot.Handler, leases telegram.Leases, replica stri
 			Leases: leases, Replica: replica, PollLease: c.PollLeaseDuration(),
 			HTTPClient: m.client(bot.Telegram, 0)}, h, logger)
 		if err != nil {
-			return nil, nil, &ConfigError{"telegram", err}
+			return nil, nil, err // "telegram: config: …"
 		}
 		adapters, platforms = append(adapters, a), append(platforms, bot.Telegram)
 	}
