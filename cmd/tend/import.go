@@ -69,6 +69,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if *dates != "dmy" && *dates != "mdy" {
 		return errors.New("import: --dates must be dmy or mdy")
 	}
+	if store.CheckMoney(0, strings.ToUpper(*currency)) != nil {
+		return fmt.Errorf("import: --currency must be a three-letter code like USD or VND, not %q", *currency)
+	}
 	if *kind != "" && !slices.Contains(store.ImportKinds, store.ImportKind(*kind)) {
 		return fmt.Errorf("import: --kind must be one of %v", store.ImportKinds)
 	}

@@ -94,6 +94,14 @@ func TestImportBadFile(t *testing.T) {
 	if out, err = tend(t, "", "import", "--db", db, "--partial", file); err != nil || !strings.Contains(out, "stored as one change") {
 		t.Errorf("--partial = %v:\n%s", err, out)
 	}
+	if _, err := tend(t, "", "import", "--db", db, "--currency", "monopoly", file); err == nil || !strings.Contains(err.Error(), "three-letter code") {
+		t.Errorf("--currency monopoly: %v", err)
+	}
+	deals := filepath.Join(dir, "deals.csv")
+	os.WriteFile(deals, []byte("customer,title,value,currency\nAcme,Renewal,12000,MONOPOLY\n"), 0o644)
+	if out, err := tend(t, "", "import", "--db", db, deals); err == nil || !strings.Contains(out, `currency "MONOPOLY" is not a three-letter code`) {
+		t.Errorf("a deal in MONOPOLY: %v\n%s", err, out)
+	}
 	junk := filepath.Join(dir, "photo.csv")
 	os.WriteFile(junk, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644)
 	if _, err := tend(t, "", "import", "--db", db, junk); err == nil || !strings.Contains(err.Error(), "not a text file") {

@@ -671,17 +671,20 @@ var dealStages = []string{"qualify", "proposal", "negotiation", "won", "lost"}
 func (im *importer) deal(r store.ImportRow) (string, error) {
 	d := *r.Deal
 	title := strings.TrimSpace(store.Normalize(d.Title))
+	if d.Stage == "" {
+		d.Stage = "qualify"
+	}
 	switch {
 	case title == "":
 		return "no deal title", nil
 	case len(title) > 200:
 		return "deal title longer than 200 bytes", nil
-	case d.Stage == "":
-		d.Stage = "qualify"
 	case !slices.Contains(dealStages, d.Stage):
 		return fmt.Sprintf("unknown deal stage %q", d.Stage), nil
 	case d.Value < 0:
 		return "negative deal value", nil
+	case d.Currency != "" && store.CheckMoney(d.Value, d.Currency) != nil:
+		return fmt.Sprintf("currency %q is not a three-letter code like USD or VND", d.Currency), nil
 	}
 	owner := im.ownerOf(r)
 	existing := im.dealExt[r.ExternalID]
