@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tend-crm/tend/store"
+	"github.com/tend-crm/tend/store/sqlite"
 	"github.com/tend-crm/tend/store/transfer"
 )
 
@@ -104,6 +105,18 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 
+	// A dry run of several files imports them for real into a scratch copy
+	// of the book, so that each sees what those before it add (the users
+	// and accounts a deals file names), as the import will.
+	into, scratch := db, false
+	if lite, ok := db.(*sqlite.DB); ok && *dry && len(files) > 1 {
+		copied, release, err := scratchCopy(ctx, lite)
+		if err != nil {
+			return fmt.Errorf("import: dry run: %w", err)
+		}
+		defer release()
+		into, scratch = copied, true
+	}
 	var problems [][]string
 	failed := 0
 	for _, file := range files {
@@ -118,7 +131,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: price list of %d products, for deals without a value\n", file.path, len(prices))
 			continue
 		}
-		res, err := importOne(ctx, e, db, scope, file, opts, store.ImportOptions{Kind: file.kind, Owner: owner, Partial: *partial,
+		res, err := importOne(ctx, e, into, scratch, scope, file, opts, store.ImportOptions{Kind: file.kind, Owner: owner, Partial: *partial,
 			DryRun: *dry, TimeZone: zone, Summary: "import " + filepath.Base(file.path)})
 		if err != nil {
 			return fmt.Errorf("import %s: %w", file.path, err)
@@ -216,7 +229,32 @@ func readPrices(path string, opts transfer.Options) (transfer.Prices, error) {
 }
 
 // importOne imports one file as one change and prints what it did.
-func importOne(ctx context.Context, e env, db dataStore, s store.Scope, file importFile, topts transfer.Options, opts store.ImportOptions) (store.ImportResult, error) {
+// scratchCopy copies the book to a temporary file and opens it; release
+// closes and removes it.
+func scratchCopy(ctx context.Context, db *sqlite.DB) (dataStore, func(), error) {
+	dir, err := os.MkdirTemp(filepath.Dir(db.Path()), ".tend-dry-run-")
+	if err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(dir, "book.db")
+	copied, err := func() (*sqlite.DB, error) {
+		if err := db.Backup(ctx, path); err != nil {
+			return nil, err
+		}
+		return sqlite.Open(ctx, path, sqlite.Options{Synchronous: "normal", Existing: true})
+	}()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	copied.Stages, copied.Now = db.Stages, db.Now
+	return copied, func() { copied.Close(); os.RemoveAll(dir) }, nil
+}
+
+// importOne imports one file into db. With scratch, db is a throwaway
+// copy: a dry run's file is imported into it for real, and reported as a
+// dry run.
+func importOne(ctx context.Context, e env, db dataStore, scratch bool, s store.Scope, file importFile, topts transfer.Options, opts store.ImportOptions) (store.ImportResult, error) {
 	fh, err := os.Open(file.path)
 	if err != nil {
 		return store.ImportResult{}, err
@@ -241,10 +279,13 @@ func importOne(ctx context.Context, e env, db dataStore, s store.Scope, file imp
 	if isTerminal(e.stderr) {
 		rows = withProgress(e.stderr, file.path, rows, counted, st.Size())
 	}
-	res, err := db.Import(ctx, s, opts, rows)
+	run := opts
+	run.DryRun = opts.DryRun && !scratch
+	res, err := db.Import(ctx, s, run, rows)
 	if err != nil {
 		return res, err
 	}
+	res.Committed = res.Committed && !scratch // to a copy, thrown away
 	printResult(e.stdout, res, opts)
 	return res, nil
 }

@@ -26,6 +26,16 @@ func TestImportDatasetAndExport(t *testing.T) {
 			t.Errorf("dry run: missing %q in:\n%s", want, out)
 		}
 	}
+	// Each file is tried on what those before it add, as the import will
+	// store them: the deals' agents and accounts are known by then.
+	for _, wrong := range []string{"no user called", "new customer"} {
+		if strings.Contains(out, wrong) {
+			t.Errorf("dry run: %q in:\n%s", wrong, out)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".tend-dry-run-*")); len(left) > 0 {
+		t.Errorf("the dry run left %v", left)
+	}
 	out, err = tend(t, "", "export", "--db", db, "--out", filepath.Join(dir, "empty"), "--kind", "deals")
 	if err != nil || !strings.Contains(out, "0 deals") {
 		t.Errorf("after a dry run, export = %q, %v; want no deals", out, err)
