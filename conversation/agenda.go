@@ -17,7 +17,9 @@ import (
 const stuckAfter = 14 * 24 * time.Hour
 
 // view is which agenda is shown: whose (0: all the asker may see), of
-// which customer, only the late follow-ups, through the end of the week.
+// which customer, only the late follow-ups, through the end of the week,
+// or the follow-ups due on later days (later[0] to later[1] days on; zero:
+// none).
 // It travels in the "more" button, where it is untrusted like any button
 // value: the store applies the presser's scope whatever it says.
 type view struct {
@@ -25,7 +27,12 @@ type view struct {
 	customer store.CustomerID
 	overdue  bool
 	week     bool
+	later    [2]int
 }
+
+// customerDays is how far ahead one customer's follow-ups are shown:
+// "follow-ups for Acme" asks for all of them, not only today's.
+const customerDays = 366
 
 // value encodes the view for the "more" button from offset.
 func (v view) value(offset int) string {
@@ -38,6 +45,9 @@ func (v view) value(offset int) string {
 	}
 	if v.week {
 		s += ":week"
+	}
+	if v.later[1] > 0 {
+		s += fmt.Sprintf(":d%d-%d", v.later[0], v.later[1])
 	}
 	return s
 }
@@ -57,6 +67,13 @@ func parseView(ses *session, parts []string) view {
 			v.owner = store.UserID(n)
 		case strings.HasPrefix(p, "c") && n > 0:
 			v.customer = store.CustomerID(n)
+		case strings.HasPrefix(p, "d"):
+			a, b, _ := strings.Cut(p[1:], "-")
+			from, _ := strconv.Atoi(a)
+			to, _ := strconv.Atoi(b)
+			if from > 0 && to >= from && to <= customerDays {
+				v.later = [2]int{from, to}
+			}
 		}
 	}
 	return v
@@ -66,7 +83,7 @@ func parseView(ses *session, parts []string) view {
 // a teammate's list or the team's for those who may see them, one
 // customer's, only what is late, this week.
 func (r *Router) followUps(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
-	v := view{owner: ses.user.ID, overdue: in.Overdue, week: in.Week}
+	v := view{owner: ses.user.ID, overdue: in.Overdue, week: in.Week, later: in.Later}
 	switch in.Whose {
 	case "":
 	case "team":
@@ -127,8 +144,13 @@ func (r *Router) agenda(ctx context.Context, ses *session, v view, offset int) o
 		return failed(err)
 	}
 	if len(items) == 0 {
-		if v.overdue {
+		switch {
+		case v.overdue:
 			return say(t(ses.lang, msgNothingLate))
+		case v.later[1] > 0:
+			return say(t(ses.lang, msgAgendaEmptyLater, r.laterText(ses, v)))
+		case v.customer != 0:
+			return say(t(ses.lang, msgAgendaEmptyCustomer))
 		}
 		return say(t(ses.lang, msgAgendaEmpty))
 	}
@@ -169,18 +191,27 @@ func (r *Router) agendaHeader(ctx context.Context, ses *session, v view, total i
 func (r *Router) agendaItems(ctx context.Context, ses *session, v view, limit int) ([]store.AgendaItem, int, error) {
 	local := ses.now.In(ses.loc)
 	days := 1
-	if v.week {
+	switch {
+	case v.later[1] > 0:
+		days = v.later[1] + 1
+	case v.week:
 		days = 7 - (int(local.Weekday())+6)%7 // through Sunday
+	}
+	occasions := days
+	if v.customer != 0 {
+		days = max(days, customerDays)
 	}
 	f := store.AgendaFilter{
 		Owner:      v.owner,
 		Customer:   v.customer,
 		Until:      time.Date(local.Year(), local.Month(), local.Day()+days, 0, 0, 0, 0, ses.loc),
 		StuckSince: ses.now.Add(-stuckAfter),
-		Occasions:  store.UpcomingDays(ses.now, ses.loc, max(4, days)),
+		Occasions:  store.UpcomingDays(ses.now, ses.loc, max(4, occasions)),
 		WonSince:   ses.now.AddDate(0, 0, -referralAskDays),
 	}
-	if !v.overdue { // the late ones are never left out of a bounded book
+	// The late ones are never left out of a bounded book, nor the later
+	// ones: a bounded book keeps what ranks first, which they do not.
+	if !v.overdue && v.later[1] == 0 {
 		f.Page(r.Weights, ses.now, limit)
 	}
 	book, err := r.Store.AgendaBook(ctx, ses.scope, f)
@@ -193,7 +224,37 @@ func (r *Router) agendaItems(ctx context.Context, ses *session, v view, limit in
 			return !slices.ContainsFunc(it.Reasons, func(r store.Reason) bool { return r.Kind == store.ReasonOverdue })
 		})
 	}
+	if v.later[1] > 0 {
+		// Only what falls in the days asked about, and only those reasons.
+		today := civilDays(local)
+		for i := range items {
+			items[i].Reasons = slices.DeleteFunc(items[i].Reasons, func(r store.Reason) bool {
+				switch {
+				case r.FollowUp != nil:
+					d := civilDays(r.FollowUp.Due.In(ses.loc)) - today
+					return d < v.later[0] || d > v.later[1]
+				case r.Kind == store.ReasonOccasion:
+					return r.Days < v.later[0] || r.Days > v.later[1]
+				}
+				return true
+			})
+		}
+		items = slices.DeleteFunc(items, func(it store.AgendaItem) bool { return len(it.Reasons) == 0 })
+	}
 	return items, len(items) + book.Omitted, nil
+}
+
+// laterText words the days a view asks about: "tomorrow", "Mon 30 Nov –
+// Sun 6 Dec".
+func (r *Router) laterText(ses *session, v view) string {
+	local := ses.now.In(ses.loc)
+	day := func(n int) string {
+		return dueText(ses.lang, time.Date(local.Year(), local.Month(), local.Day()+n, 0, 0, 0, 0, ses.loc), true, ses.now, ses.loc)
+	}
+	if v.later[0] == v.later[1] {
+		return day(v.later[0])
+	}
+	return day(v.later[0]) + " – " + day(v.later[1])
 }
 
 // withLast looks up the last interaction of the items' customers, for the
@@ -322,7 +383,7 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 		return failed(err)
 	}
 	var b strings.Builder
-	b.WriteString(t(ses.lang, msgCardStage, c.Name, c.Stage))
+	b.WriteString(t(ses.lang, msgCardStage, c.Name, relationshipName(ses.lang, c.Stage)))
 	if c.Segment != "" {
 		b.WriteString(" · " + c.Segment)
 	}
@@ -348,7 +409,7 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 		return dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(oneLine(f.Note), 80))
 	}))
 	section(msgCardDeals, mapSlice(deals, func(d store.Deal) string {
-		return fmt.Sprintf("%s · %s", d.Title, d.Stage)
+		return fmt.Sprintf("%s · %s", d.Title, stageName(ses.lang, d.Stage))
 	}))
 	section(msgCardTimeline, mapSlice(recent, func(i store.Interaction) string {
 		return dueText(ses.lang, i.At, true, ses.now, ses.loc) + ", " + kindWord(ses.lang, i.Kind) + " — " + clip(oneLine(i.Summary), 100)

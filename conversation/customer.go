@@ -50,7 +50,7 @@ var (
 		{regexp.MustCompile(`^segment (?:of )?(?P<name>.+?) (?:is |= |: |to )?([abc])$`), "segment", []string{"segment"}},
 		{regexp.MustCompile(`^(?P<name>.+?) (?:la )?(?:khach )?hang ([abc])$`), "segment", []string{"hang "}},
 		{regexp.MustCompile(`^(?P<name>.+?) is (?:now )?(?:a |an )?(lead|prospect|customer|loyal customer|loyal|advocate|lost customer|lost)$`), "stage", []string{" is "}},
-		{regexp.MustCompile(`^(?P<name>.+?) (?:gio )?(?:la|thanh) (?:khach hang |khach )?(moi|tiem nang|than thiet|trung thanh|quen|da mat|mat)$`), "stage", []string{" la ", " thanh "}},
+		{regexp.MustCompile(`^(?P<name>.+?) (?:gio )?(?:la|thanh) (?:khach hang |khach )?(moi|tiem nang|than thiet|trung thanh|quen|ung ho|da mat|mat)$`), "stage", []string{" la ", " thanh "}},
 		{regexp.MustCompile(`^(?:keep in touch|stay in touch|check in) with (?P<name>.+?) every (?:(\d+) )?(day|days|week|weeks|month|months|quarter)$`), "cadence", []string{" every "}},
 		{regexp.MustCompile(`^(?:giu lien lac|lien lac|hoi tham) (?:voi )?(?P<name>.+?) moi (?:(\d+) )?(ngay|tuan|thang|quy)$`), "cadence", []string{" moi "}},
 	}
@@ -59,7 +59,7 @@ var (
 		"loyal customer": store.StageLoyal, "loyal": store.StageLoyal, "advocate": store.StageAdvocate,
 		"lost customer": store.StageLost, "lost": store.StageLost,
 		"moi": store.StageLead, "tiem nang": store.StageProspect, "quen": store.StageCustomer,
-		"than thiet": store.StageLoyal, "trung thanh": store.StageLoyal, "da mat": store.StageLost, "mat": store.StageLost,
+		"than thiet": store.StageLoyal, "trung thanh": store.StageLoyal, "ung ho": store.StageAdvocate, "da mat": store.StageLost, "mat": store.StageLost,
 	}
 	unitDays = map[string]int{"day": 1, "days": 1, "ngay": 1, "week": 7, "weeks": 7, "tuan": 7,
 		"month": 30, "months": 30, "thang": 30, "quarter": 91, "quy": 91}
@@ -133,7 +133,7 @@ func (r *Router) updateCustomer(ctx context.Context, ses *session, id store.Cust
 	case ch.Segment != nil:
 		what = append(what, t(ses.lang, msgSegmentIs, c.Segment))
 	case ch.Stage != nil:
-		what = append(what, t(ses.lang, msgStageIs, c.Stage))
+		what = append(what, t(ses.lang, msgStageIs, relationshipName(ses.lang, c.Stage)))
 	}
 	if ch.Stage != nil || ch.CadenceDays != nil {
 		if c.CadenceDays > 0 {

@@ -406,8 +406,7 @@ func (r *Router) parse(text string, now time.Time, loc *time.Location) Intent {
 	}
 	p := newPhrase(strings.TrimSpace(store.Normalize(truncate(text, maxParse))))
 	if out, ok := parseStageMove(p, 0, in, words); ok {
-		out.Spoken = true
-		return out
+		return out.spokenIn(p.orig)
 	}
 	return in
 }

@@ -303,7 +303,7 @@ func (r *Router) undo(ctx context.Context, ses *session, id store.ChangeID) outc
 	case err != nil:
 		return failed(err)
 	}
-	o := say(t(ses.lang, msgUndone, ch.Summary))
+	o := say(t(ses.lang, msgUndone, changeText(ses.lang, ch.Summary)))
 	o.write = true
 	return o
 }

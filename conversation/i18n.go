@@ -2,7 +2,10 @@ package conversation
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/tend-crm/tend/store"
 )
 
 // msg names a user-facing string. Every string Tend says is in catalog, in
@@ -30,6 +33,8 @@ const (
 	msgNothingToUndo         msg = "nothing_to_undo"
 	msgCannotUndo            msg = "cannot_undo"
 	msgAgendaEmpty           msg = "agenda_empty"
+	msgAgendaEmptyLater      msg = "agenda_empty_later"
+	msgAgendaEmptyCustomer   msg = "agenda_empty_customer"
 	msgAgendaHeader          msg = "agenda_header"
 	msgAgendaHeaderOf        msg = "agenda_header_of"
 	msgThreadOpened          msg = "thread_opened"
@@ -211,6 +216,13 @@ const (
 	msgDealFollowUpDue   msg = "deal_followup_due"
 	msgWeeklySummary     msg = "weekly_summary"
 	msgUnknownStage      msg = "unknown_stage"
+	// A customer's relationship stage (store.Stage).
+	msgRelLead     msg = "rel_lead"
+	msgRelProspect msg = "rel_prospect"
+	msgRelCustomer msg = "rel_customer"
+	msgRelLoyal    msg = "rel_loyal"
+	msgRelAdvocate msg = "rel_advocate"
+	msgRelLost     msg = "rel_lost"
 )
 
 // Import and export in chat.
@@ -269,6 +281,8 @@ var catalog = map[string]map[msg]string{
 		msgNothingToUndo:         "There is nothing of yours to undo.",
 		msgCannotUndo:            "I can't undo that: it has changed since, or later records depend on it.",
 		msgAgendaEmpty:           "Nobody needs you right now — no follow-ups due and nobody past their keep-in-touch date.",
+		msgAgendaEmptyLater:      "No follow-ups due %s.",
+		msgAgendaEmptyCustomer:   "No open follow-ups for this customer, and nothing else needs you there.",
 		msgAgendaHeader:          "To follow up (%d):",
 		msgAgendaHeaderOf:        "%s — to follow up (%d):",
 		msgImportNotAllowed:      "Only an admin or a manager can import a file. Ask one of them, or send me your changes as messages.",
@@ -468,6 +482,12 @@ var catalog = map[string]map[msg]string{
 		msgDealFollowUpDue:   "%s: %s's follow-up is due (%s)",
 		msgWeeklySummary:     "Weekly pipeline summary",
 		msgUnknownStage:      "%q is not a stage of our pipeline: %s.",
+		msgRelLead:           "lead",
+		msgRelProspect:       "prospect",
+		msgRelCustomer:       "customer",
+		msgRelLoyal:          "loyal",
+		msgRelAdvocate:       "advocate",
+		msgRelLost:           "lost",
 	},
 	"vi": {
 		msgHelp: "Tôi giữ mối quan hệ khách hàng cho bạn. Kể cho tôi điều vừa xảy ra, tôi sẽ nhớ:\n" +
@@ -499,6 +519,8 @@ var catalog = map[string]map[msg]string{
 		msgNothingToUndo:         "Không có gì của bạn để hoàn tác.",
 		msgCannotUndo:            "Không hoàn tác được: dữ liệu đã thay đổi, hoặc có bản ghi sau dựa vào nó.",
 		msgAgendaEmpty:           "Hiện chưa ai cần bạn — không có lịch hẹn đến hạn, không ai quá hạn giữ liên lạc.",
+		msgAgendaEmptyLater:      "Không có lịch hẹn nào đến hạn %s.",
+		msgAgendaEmptyCustomer:   "Khách này không có lịch hẹn đang mở, cũng không có việc gì cần làm.",
 		msgAgendaHeader:          "Cần liên hệ (%d):",
 		msgAgendaHeaderOf:        "%s — cần liên hệ (%d):",
 		msgImportNotAllowed:      "Chỉ quản trị viên hoặc quản lý mới nhập được tệp. Hãy nhờ một người trong số họ, hoặc nhắn tôi từng thay đổi.",
@@ -698,6 +720,14 @@ var catalog = map[string]map[msg]string{
 		msgDealFollowUpDue:   "%s: đến hạn liên hệ lại của %s (%s)",
 		msgWeeklySummary:     "Tóm tắt pipeline hằng tuần",
 		msgUnknownStage:      "%q không phải giai đoạn trong pipeline của nhóm: %s.",
+		// The words "X là khách …" sets a stage with (customer.go), so that
+		// what Tend shows can be said back.
+		msgRelLead:     "khách mới",
+		msgRelProspect: "tiềm năng",
+		msgRelCustomer: "khách quen",
+		msgRelLoyal:    "thân thiết",
+		msgRelAdvocate: "ủng hộ",
+		msgRelLost:     "đã mất",
 	},
 }
 
@@ -753,4 +783,71 @@ func dueText(lang string, due time.Time, allDay bool, now time.Time, loc *time.L
 func civilDays(t time.Time) int {
 	y, m, d := t.Date()
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// relationshipName words a customer's stage: "loyal" / "thân thiết".
+func relationshipName(lang string, s store.Stage) string {
+	key, ok := map[store.Stage]msg{store.StageLead: msgRelLead, store.StageProspect: msgRelProspect,
+		store.StageCustomer: msgRelCustomer, store.StageLoyal: msgRelLoyal, store.StageAdvocate: msgRelAdvocate,
+		store.StageLost: msgRelLost}[s]
+	if !ok {
+		return string(s)
+	}
+	return t(lang, key)
+}
+
+// changeText words a change's summary for history and undo. The store
+// writes summaries in English, in a few fixed shapes ("log call and
+// follow-up: Acme", "deal won: Acme renewal", "undo: …"); in Vietnamese
+// each part before the colon is translated, and a summary of another
+// shape is shown as it is rather than half translated.
+func changeText(lang, summary string) string {
+	if lang != "vi" {
+		return summary
+	}
+	head, rest, ok := strings.Cut(summary, ": ")
+	if !ok {
+		return summary
+	}
+	switch {
+	case head == "undo":
+		return "hoàn tác: " + changeText(lang, rest)
+	case strings.HasPrefix(head, "import "): // "import customers.csv: 3 created, 1 updated"
+		var created, updated int
+		if n, _ := fmt.Sscanf(rest, "%d created, %d updated", &created, &updated); n == 2 {
+			rest = fmt.Sprintf("%d tạo mới, %d cập nhật", created, updated)
+		}
+		return "nhập " + strings.TrimPrefix(head, "import ") + ": " + rest
+	case head == "referral": // "referral: Acme by Globex"
+		if i := strings.LastIndex(rest, " by "); i > 0 {
+			return fmt.Sprintf("giới thiệu: %s được %s giới thiệu", rest[:i], rest[i+len(" by "):])
+		}
+	case head == "remove user": // "remove user: Ann, hand over to Bob"
+		if i := strings.LastIndex(rest, ", hand over to "); i > 0 {
+			return fmt.Sprintf("xóa người dùng: %s, giao lại cho %s", rest[:i], rest[i+len(", hand over to "):])
+		}
+	case strings.HasPrefix(head, "deal ") && viChangeWords[head] == "": // "deal won: Acme renewal"
+		return "chuyển cơ hội sang " + stageName(lang, strings.TrimPrefix(head, "deal ")) + ": " + rest
+	}
+	parts := strings.Split(head, " and ")
+	for i, part := range parts {
+		w := viChangeWords[part]
+		if w == "" {
+			return summary
+		}
+		parts[i] = w
+	}
+	return strings.Join(parts, " và ") + ": " + rest
+}
+
+// viChangeWords are the parts of change summaries (store.Activity.Summary,
+// store.DealUpdate.Summary and the store's other descriptions) in
+// Vietnamese.
+var viChangeWords = map[string]string{
+	"log call": "ghi cuộc gọi", "log meeting": "ghi cuộc gặp", "log email": "ghi email", "log message": "ghi tin nhắn",
+	"log note": "ghi chú", "follow-up": "hẹn liên hệ lại", "complete follow-up": "xong hẹn", "snooze follow-up": "hoãn hẹn",
+	"birthday": "sinh nhật", "anniversary": "ngày kỷ niệm", "purchase": "kỷ niệm mua hàng", "death_anniversary": "giỗ",
+	"new deal": "cơ hội mới", "deal value": "giá trị cơ hội", "deal owner": "người phụ trách cơ hội",
+	"deal close date": "ngày chốt dự kiến", "deal qualification": "đánh giá cơ hội", "update deal": "cập nhật cơ hội",
+	"link chat": "gắn cuộc trò chuyện", "capture message": "lưu tin nhắn", "update customer": "cập nhật khách hàng",
 }

@@ -64,10 +64,15 @@ type Intent struct {
 	Whose   string `json:"whose,omitempty"`
 	Overdue bool   `json:"overdue,omitempty"`
 	Week    bool   `json:"week,omitempty"`
-	Lang    string `json:"lang"`
+	// Later asks for the follow-ups due on later days than today: from
+	// Later[0] to Later[1] days after today ("tomorrow" is 1 to 1, "next
+	// week" its Monday to its Sunday). Zero: today's, or Week's.
+	Later [2]int `json:"later,omitzero"`
+	Lang  string `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
-	// Tend understood, or Vietnamese words); when not, as for commands,
-	// replies use the user's language setting.
+	// Tend understood, or Vietnamese words; names do not count); when
+	// not, as for commands and bare words like "help", replies use the
+	// user's language setting.
 	Spoken bool `json:"-"`
 	// Query is what IntentSearch looks for: the question without its
 	// question words.
@@ -98,9 +103,7 @@ func Parse(text string, now time.Time, loc *time.Location) Intent {
 	if strings.HasPrefix(p.fold, "/") {
 		return parseCommand(p, now, loc, in)
 	}
-	in = parseFree(p, 0, now, loc, in)
-	in.Spoken = in.Lang == "vi" || in.Kind != IntentUnknown
-	return in
+	return parseFree(p, 0, now, loc, in).spokenIn(text)
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.
@@ -202,11 +205,33 @@ var (
 // parseAgendaAsk reads which follow-ups are asked for: "who should Lan
 // follow up with?", "team follow-ups", "follow-ups for Acme this week",
 // "việc quá hạn", "Lan cần gọi ai".
-func parseAgendaAsk(p phrase, at int, in Intent) Intent {
+func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Intent) Intent {
 	in.Kind = IntentFollowUps
 	f := strings.TrimRight(p.fold, " ?.!")
 	in.Overdue = containsAny(f, []string{"overdue", "late", "qua han", "tre han"})
 	in.Week = containsAny(f, []string{"this week", "tuan nay"})
+	// The period ends a name: "follow-ups for Acme next week".
+	period := len(f)
+	for _, w := range periodWords {
+		if i := indexWord(f, w); i >= 0 {
+			period = min(period, i)
+		}
+	}
+	switch today := now.In(loc); {
+	case containsAny(f, []string{"next week", "tuan sau", "tuan toi"}):
+		monday := 7 - (int(today.Weekday())+6)%7
+		in.Later = [2]int{monday, monday + 6}
+	case in.Week:
+	default:
+		// A day: "follow-ups tomorrow", "lịch hẹn thứ 6". Today is the
+		// usual list.
+		if d, ok := when.Find(p.orig, now, loc); ok && p.foldIndex(d.Start) >= at {
+			period = min(period, p.foldIndex(d.Start))
+			if days := civilDays(d.Time.In(loc)) - civilDays(today); days > 0 {
+				in.Later = [2]int{days, days}
+			}
+		}
+	}
 	// Whose: "who should Lan call", "Lan's follow-ups", "Lan cần gọi ai".
 	if w, end := p.word(at); w == "who" {
 		if w2, end2 := p.word(end); w2 == "should" || w2 == "does" || w2 == "must" {
@@ -218,7 +243,7 @@ func parseAgendaAsk(p phrase, at int, in Intent) Intent {
 				}
 			}
 		}
-	} else if i := strings.Index(f, "'s "); i > 0 && i < 40 {
+	} else if i := strings.Index(f, "'s "); i > 0 && i < 40 && !oneOf(f[at:i], questionWords) {
 		in.Whose = p.span(at, i)
 	} else if i := indexAny(f, []string{" can goi ai", " can lien he ai", " phai goi ai"}); i > 0 {
 		in.Whose = p.span(at, i)
@@ -231,20 +256,45 @@ func parseAgendaAsk(p phrase, at int, in Intent) Intent {
 	}
 	// A customer: "follow-ups for Acme", "việc cần làm với Minh Phát".
 	for _, prep := range []string{" for ", " with ", " of ", " voi ", " cua ", " cho "} {
-		i := strings.LastIndex(f, prep)
+		i := strings.LastIndex(f[:period], prep)
 		if i < 0 {
 			continue
 		}
-		name := p.span(i+len(prep), len(f))
-		for _, tail := range []string{"this week", "tuần này", "tuan nay", "overdue", "quá hạn"} {
-			name = strings.TrimSpace(strings.TrimSuffix(name, tail))
+		end := period
+		if end < len(f) {
+			end = p.trimLinks(end) // "for Acme on Friday"
 		}
+		name := strings.TrimSpace(p.span(i+len(prep), end))
 		if key := store.Fold(name); key != "" && !oneOf(key, teamWords) && !oneOf(strings.ToLower(name), selfWords) && !strings.HasPrefix(key, "up") {
 			in.Customer = name
 		}
 		break
 	}
 	return in
+}
+
+var (
+	// periodWords say when, in an agenda question; a name stops before them.
+	periodWords = []string{"this week", "next week", "today", "tomorrow", "overdue", "tuan nay", "tuan sau", "tuan toi",
+		"hom nay", "ngay mai", "qua han"}
+	// questionWords are not whose list is asked for: "what's due today".
+	questionWords = []string{"what", "who", "how", "where", "when", "that", "it", "here", "there"}
+)
+
+// indexWord is the index of the first occurrence of w in s on word
+// boundaries, or -1.
+func indexWord(s, w string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return -1
+		}
+		j += i
+		if boundary(s, j-1) && boundary(s, j+len(w)) {
+			return j
+		}
+		i = j + 1
+	}
 }
 
 // asksForSomeone: "who should Lan call?", "who does Minh need to follow up with?"
@@ -400,7 +450,7 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 		return out
 	}
 	if (containsAny(f, followUpPhrases) || oneOf(f, overduePhrases) || asksForSomeone(f)) && !containsAny(f, []string{"remind me"}) {
-		return parseAgendaAsk(p, at, in)
+		return parseAgendaAsk(p, at, now, loc, in)
 	}
 	if _, end, ok := p.prefix(at, showPrefixes); ok {
 		in.Kind, in.Customer = IntentShow, p.rest(end)
@@ -766,26 +816,6 @@ func boundary(s string, i int) bool {
 	}
 	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
-
-// detectLang tells Vietnamese from English: a Vietnamese letter, or a
-// Vietnamese word that is common in messages typed without diacritics.
-func detectLang(s string) string {
-	s = tetWord.Replace(s) // English says "Tết" too
-	for _, r := range s {
-		if r >= 0xC0 && store.FoldRune(r) != unicode.ToLower(r) {
-			return "vi"
-		}
-	}
-	f := " " + store.Fold(s) + " "
-	if containsAny(f, []string{"goi cho", "khach", "hen", "nhac toi", "ai can", "lien he", "bao gia", "ngay mai", "tuan sau",
-		"hom nay", "chi", "anh", "xong", "hoan tac", "gap", "nhan tin", "ghi chu", "cong ty", "thu hai", "thu ba", "thu tu",
-		"thu nam", "thu sau", "thu bay", "chu nhat", "goi lai", "xem", "sinh nhat", "thanh lap", "ky niem", "con goi la", "am lich", "chuc tet"}) {
-		return "vi"
-	}
-	return "en"
-}
-
-var tetWord = strings.NewReplacer("Tết", "Tet", "tết", "tet", "TẾT", "TET")
 
 var (
 	digestWords      = []string{"digest", "tom tat", "summary", "bao cao sang"}

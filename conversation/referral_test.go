@@ -62,7 +62,9 @@ func TestReferrals(t *testing.T) {
 			h.say("lan", "gọi Sao Mai")
 			wantText(t, h.say("lan", "Minh Phát được Sao Mai giới thiệu"), "Đã ghi: Minh Phát được Sao Mai giới thiệu.")
 			wantText(t, h.say("lan", "xem Sao Mai"), "Đã giới thiệu: Minh Phát")
-			wantText(t, h.say("lan", "Minh Phát was referred by Nobody"), "Tôi không biết khách hàng nào tên Nobody.")
+			// An English sentence is answered in English, whatever the names in it.
+			wantText(t, h.say("lan", "Minh Phát was referred by Nobody"), "I don't know a customer called Nobody.")
+			wantText(t, h.say("lan", "Minh Phát được Nobody giới thiệu"), "Tôi không biết khách hàng nào tên Nobody.")
 			wantText(t, h.say("lan", "Sao Mai referred Sao Mai"), "Sao Mai cannot refer itself.")
 		}},
 		{"a won deal of a referred customer schedules thanks to the referrer", func(t *testing.T, h *harness) {

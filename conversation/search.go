@@ -94,7 +94,7 @@ func (r *Router) hitLine(ses *session, h store.Hit, terms []string) string {
 	case store.HitContact:
 		return t(ses.lang, msgHitContact, h.Customer, h.Title) + parens(snip)
 	case store.HitDeal:
-		return t(ses.lang, msgHitDeal, h.Customer, h.Title) + parens(h.Text)
+		return t(ses.lang, msgHitDeal, h.Customer, h.Title) + parens(stageName(ses.lang, h.Text)) // a deal is found with its stage
 	case store.HitInteraction:
 		return t(ses.lang, msgHitInteraction, h.Customer, kindWord(ses.lang, h.Type), when, snip)
 	case store.HitFollowUp:
@@ -127,7 +127,7 @@ func (r *Router) history(ctx context.Context, ses *session, id store.CustomerID)
 	}
 	lines := []string{t(ses.lang, msgHistoryHeader, c.Name)}
 	for _, e := range es {
-		line := fmt.Sprintf("• %s · %s · %s", dueText(ses.lang, e.At, false, ses.now, ses.loc), e.UserName, e.Summary)
+		line := fmt.Sprintf("• %s · %s · %s", dueText(ses.lang, e.At, false, ses.now, ses.loc), e.UserName, changeText(ses.lang, e.Summary))
 		if !e.UndoneAt.IsZero() {
 			line += " " + t(ses.lang, msgHistoryUndone)
 		}

@@ -58,6 +58,6 @@ func TestSearchAndHistory(t *testing.T) {
 	wantText(t, h.say("ann", "history Acme"), "Recent changes to Acme Corp:",
 		"today 10:00 · ann · undo: snooze follow-up: Acme Corp", "· ann · snooze follow-up: Acme Corp (undone)",
 		"· ann · log call and follow-up: Acme Corp")
-	wantText(t, h.say("ann", "lịch sử Minh Phát"), "Thay đổi gần đây của Minh Phát:", "log call: Minh Phát")
+	wantText(t, h.say("ann", "lịch sử Minh Phát"), "Thay đổi gần đây của Minh Phát:", "ghi cuộc gọi: Minh Phát")
 	wantText(t, h.say("ann", "history Globex"), "I don't know a customer called Globex.")
 }

@@ -84,6 +84,7 @@ func TestParseAgendaAsks(t *testing.T) {
 	tests := []struct {
 		in, whose, customer string
 		overdue, week       bool
+		later               [2]int // days after Monday 9 March
 	}{
 		{in: "who should I follow up with?"},
 		{in: "who should Lan follow up with?", whose: "Lan"},
@@ -98,15 +99,74 @@ func TestParseAgendaAsks(t *testing.T) {
 		{in: "follow-ups for Acme this week", customer: "Acme", week: true},
 		{in: "follow ups with Minh Phát", customer: "Minh Phát"},
 		{in: "ai cần liên hệ tuần này", week: true},
+		// A period is not a name, nor "what" a teammate.
+		{in: "what's due today"},
+		{in: "follow-ups tomorrow", later: [2]int{1, 1}},
+		{in: "follow-ups next week", later: [2]int{7, 13}},
+		{in: "show my follow-ups for next week", later: [2]int{7, 13}},
+		{in: "follow-ups for Acme next week", customer: "Acme", later: [2]int{7, 13}},
+		{in: "follow-ups for Acme on Friday", customer: "Acme", later: [2]int{4, 4}},
+		{in: "viec can lam voi Minh Phat tuan sau", customer: "Minh Phat", later: [2]int{7, 13}},
+		{in: "lịch hẹn ngày mai", later: [2]int{1, 1}},
+		{in: "who should Lan follow up with tomorrow?", whose: "Lan", later: [2]int{1, 1}},
 	}
 	for _, tt := range tests {
 		in := conversation.Parse(tt.in, monday, hanoi)
-		if in.Kind != conversation.IntentFollowUps || in.Whose != tt.whose || in.Customer != tt.customer || in.Overdue != tt.overdue || in.Week != tt.week {
+		if in.Kind != conversation.IntentFollowUps || in.Whose != tt.whose || in.Customer != tt.customer || in.Overdue != tt.overdue || in.Week != tt.week ||
+			in.Later != tt.later {
 			t.Errorf("Parse(%q) = %+v", tt.in, in)
 		}
 	}
 	// "overdue" inside a message is part of what was said.
 	if in := conversation.Parse("called Acme about the overdue invoice", monday, hanoi); in.Kind != conversation.IntentLog {
 		t.Errorf("a call about an overdue invoice read as %s", in.Kind)
+	}
+}
+
+// TestAgendaPeriods pins what a question about one customer or about
+// later days shows: that customer's open follow-ups, whenever due; the
+// follow-ups due on the days asked about, and only those.
+func TestAgendaPeriods(t *testing.T) {
+	h := newHarness(t)
+	h.say("lan", "called Acme, follow up Friday about the quote")         // 13 March
+	h.say("lan", "remind me to call Acme next Tuesday about the invoice") // 17 March
+	h.say("lan", "called Beta, follow up 18/3")
+	h.say("lan", "called Globex, follow up tomorrow")
+	h.say("lan", "remind me to email Initech today")
+	h.say("lan", "called Northwind")
+	tests := []struct {
+		ask       string
+		want, not []string
+	}{
+		{"follow-ups for Acme", []string{"about the quote", "about the invoice"}, []string{"Globex", "Initech", "Nobody needs you"}},
+		{"follow-ups next week", []string{"To follow up (2):", "call Acme about the invoice", "Beta"}, []string{"Globex", "Initech", "due Fri 13 Mar"}},
+		{"show my follow-ups for next week", []string{"call Acme about the invoice"}, []string{"customer called", "Initech"}},
+		{"follow-ups tomorrow", []string{"Globex"}, []string{"Initech", "Acme"}},
+		{"follow-ups for Acme on Friday", []string{"due Fri 13 Mar: about the quote"}, []string{"invoice"}},
+		{"follow-ups on Friday", []string{"due Fri 13 Mar: about the quote"}, []string{"Initech", "invoice"}},
+		{"what's due today", []string{"Initech"}, []string{"teammate", "Globex"}},
+		{"follow-ups for Globex next week", []string{"No follow-ups due Mon 16 Mar – Sun 22 Mar."}, nil},
+		{"follow-ups for Northwind", []string{"No open follow-ups for this customer"}, nil},
+		{"viec can lam voi Acme tuan sau", []string{"call Acme about the invoice"}, []string{"T6 13/3"}},
+		{"lịch hẹn ngày mai", []string{"Globex"}, []string{"Initech"}},
+	}
+	for _, tt := range tests {
+		got := text(h.say("lan", tt.ask))
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%q: reply lacks %q:\n%s", tt.ask, w, got)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%q: reply has %q:\n%s", tt.ask, n, got)
+			}
+		}
+	}
+	// "More" keeps the days asked about.
+	h.r.PageSize = 1
+	next := text(h.press("lan", button(t, h.say("lan", "follow-ups next week"), "More")))
+	if !strings.Contains(next, "2. ") || strings.Contains(next, "Globex") || strings.Contains(next, "Initech") {
+		t.Errorf("More on next week's list:\n%s", next)
 	}
 }
