@@ -46,9 +46,10 @@ func runRestore(ctx context.Context, e env, args []string) error {
 
 // restore replaces the database at target with a copy of backup. It
 // refuses when target exists (unless force) or a Tend process has it open,
-// and when backup is not a Tend database this version knows (checkBackup). The copy is
-// checked, and brought to the current schema, beside target before it
-// replaces target in one rename, so a failure leaves target as it was.
+// and when backup is not a Tend database this version knows (checkBackup).
+// The copy is checked, and brought to the current schema, beside target
+// before it replaces target in one rename, so a failure leaves target as
+// it was.
 func restore(ctx context.Context, backup, target string, force bool) error {
 	if fi, err := os.Stat(backup); err != nil {
 		return err
