@@ -366,7 +366,7 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	if err != nil {
 		return failed(err)
 	}
-	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: id, Status: store.FollowUpOpen, Limit: 5})
+	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: id, Status: store.FollowUpOpen, Limit: maxCardFollowUps})
 	if err != nil {
 		return failed(err)
 	}
@@ -405,9 +405,19 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	section(msgCardContacts, mapSlice(contacts, func(p store.Contact) string {
 		return strings.Join(nonEmpty(p.Name, p.Role, p.Phone, p.Email), " · ")
 	}))
-	section(msgCardFollowUps, mapSlice(open, func(f store.FollowUp) string {
-		return dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(oneLine(f.Note), 80))
-	}))
+	shown := open[:min(len(open), cardFollowUps)]
+	lines := mapSlice(shown, func(f store.FollowUp) string {
+		note := clip(oneLine(f.Note), 80)
+		if note == "" {
+			note = t(ses.lang, msgNoNote)
+		}
+		return dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + " — " + note
+	})
+	section(msgCardFollowUps, lines)
+	if more := len(open) - len(shown); more > 0 {
+		// The rest are a question away, rather than silently left out.
+		b.WriteString("\n   " + t(ses.lang, msgCardMore, more, c.Name))
+	}
 	section(msgCardDeals, mapSlice(deals, func(d store.Deal) string {
 		return fmt.Sprintf("%s · %s", d.Title, stageName(ses.lang, d.Stage))
 	}))
@@ -423,6 +433,13 @@ func (r *Router) card(ctx context.Context, ses *session, id store.CustomerID) ou
 	}
 	return say(b.String(), buttons...)
 }
+
+// A card lists the first cardFollowUps open follow-ups and counts the
+// others, up to maxCardFollowUps in all.
+const (
+	cardFollowUps    = 5
+	maxCardFollowUps = 500
+)
 
 func mapSlice[T any](xs []T, f func(T) string) []string {
 	out := make([]string, len(xs))

@@ -104,7 +104,7 @@ func parseCustomerUpdate(p phrase, at int, in Intent) (Intent, bool) {
 			if value != "" {
 				n, _ = strconv.Atoi(value)
 			}
-			days := n * unitDays[group(3)]
+			days := min(n, maxCadence) * unitDays[group(3)] // no overflow; the store refuses it as too long
 			ch.CadenceDays = &days
 		}
 		in.Kind, in.Customer, in.Update = IntentUpdateCustomer, name, ch
@@ -115,8 +115,17 @@ func parseCustomerUpdate(p phrase, at int, in Intent) (Intent, bool) {
 
 // updateCustomer applies a CustomerChange and says what changed.
 func (r *Router) updateCustomer(ctx context.Context, ses *session, id store.CustomerID, ch CustomerChange) outcome {
+	// The store reads a cadence of 0 as "back to the stage's default", not
+	// as "every 0 days": said by a person, it is refused like one too long.
+	if d := ch.CadenceDays; d != nil && *d <= 0 {
+		return r.cadenceRange(ctx, ses, id)
+	}
 	c, change, err := r.Store.UpdateCustomer(ctx, ses.scope, ses.origin, id, store.CustomerUpdate{
 		Stage: ch.Stage, Segment: ch.Segment, CadenceDays: ch.CadenceDays, Phone: ch.Phone, Email: ch.Email})
+	var ie *store.InvalidError
+	if errors.As(err, &ie) && ie.Field == store.FieldValue && ch.CadenceDays != nil {
+		return r.cadenceRange(ctx, ses, id)
+	}
 	if errors.Is(err, store.ErrInvalid) {
 		o, _ := invalid(ses, err)
 		return o
@@ -133,7 +142,7 @@ func (r *Router) updateCustomer(ctx context.Context, ses *session, id store.Cust
 	case ch.Segment != nil:
 		what = append(what, t(ses.lang, msgSegmentIs, c.Segment))
 	case ch.Stage != nil:
-		what = append(what, t(ses.lang, msgStageIs, relationshipName(ses.lang, c.Stage)))
+		what = append(what, stageNow(ses.lang, c.Stage))
 	}
 	if ch.Stage != nil || ch.CadenceDays != nil {
 		if c.CadenceDays > 0 {
@@ -145,4 +154,29 @@ func (r *Router) updateCustomer(ctx context.Context, ses *session, id store.Cust
 	o := say(fmt.Sprintf("%s: %s.", c.Name, strings.Join(what, "; ")), undoButton(ses.lang, change))
 	o.write = true
 	return o
+}
+
+// maxCadence bounds the number read in "every N months" before it is
+// multiplied into days: anything near it is over the store's ten years.
+const maxCadence = 100000
+
+// cadenceRange refuses a keep-in-touch cadence out of the store's range.
+func (r *Router) cadenceRange(ctx context.Context, ses *session, id store.CustomerID) outcome {
+	c, err := r.Store.Customer(ctx, ses.scope, id)
+	if err != nil {
+		return failed(err)
+	}
+	return say(t(ses.lang, msgCadenceRange, c.Name))
+}
+
+// stageNow words a customer's new stage after a change: "now a loyal
+// customer" / "giai đoạn: thân thiết".
+func stageNow(lang string, s store.Stage) string {
+	key, ok := map[store.Stage]msg{store.StageLead: msgNowLead, store.StageProspect: msgNowProspect,
+		store.StageCustomer: msgNowCustomer, store.StageLoyal: msgNowLoyal, store.StageAdvocate: msgNowAdvocate,
+		store.StageLost: msgNowLost}[s]
+	if !ok {
+		return string(s)
+	}
+	return t(lang, key)
 }

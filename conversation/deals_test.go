@@ -222,8 +222,8 @@ func testPipeline(t *testing.T, h *harness) {
 		" • Globex — proposal, 10 days",
 		" • Initech — negotiation, 2 days",
 		"This week:",
-		" • ann: 1 calls, 1 meetings, 1 follow-ups done",
-		" • bob: 1 calls, 0 meetings, 0 follow-ups done",
+		" • ann: 1 call, 1 meeting, 1 follow-up done",
+		" • bob: 1 call, 0 meetings, 0 follow-ups done",
 		" • no activity yet: boss",
 	}, "\n") + "\n"
 	if team != want {
@@ -238,7 +238,7 @@ func testPipeline(t *testing.T, h *harness) {
 		" • Acme — qualify, 30 days",
 		" • Globex — proposal, 10 days",
 		"This week:",
-		" • ann: 1 calls, 1 meetings, 1 follow-ups done",
+		" • ann: 1 call, 1 meeting, 1 follow-up done",
 	}, "\n") + "\n"
 	if mine != want {
 		t.Errorf("ann's pipeline:\n%s\nwant:\n%s", mine, want)

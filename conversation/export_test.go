@@ -16,7 +16,11 @@ func MissingTranslations() ([]string, error) {
 	var out []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		spec, ok := n.(*ast.ValueSpec)
-		if !ok || spec.Type == nil || ast.Unparen(spec.Type).(*ast.Ident).Name != "msg" {
+		if !ok || spec.Type == nil {
+			return true
+		}
+		// Other typed declarations (var b strings.Builder) are not messages.
+		if id, isIdent := ast.Unparen(spec.Type).(*ast.Ident); !isIdent || id.Name != "msg" {
 			return true
 		}
 		for _, name := range spec.Names {

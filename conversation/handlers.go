@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tend-crm/tend/bot"
+	"github.com/tend-crm/tend/conversation/when"
 	"github.com/tend-crm/tend/store"
 )
 
@@ -22,6 +24,9 @@ type pick struct {
 func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text string, p pick) outcome {
 	if !ses.dm && private(in.Kind) {
 		return say(t(ses.lang, msgAskInDM))
+	}
+	if o, ok := noSuchDay(ses, in, text); ok {
+		return o
 	}
 	switch in.Kind {
 	case IntentNewDeal, IntentDealStage, IntentDealUpdate, IntentShowDeal, IntentQualify, IntentLinkDeal, IntentPipeline:
@@ -61,6 +66,9 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		}
 		return r.alias(ctx, ses, ref.ID, in.Alias)
 	case IntentShow, IntentDone, IntentSnooze, IntentHistory:
+		if in.Kind == IntentSnooze && in.Due != nil && inPast(ses, *in.Due, in.AllDay) {
+			return say(t(ses.lang, msgPastSnooze, dueText(ses.lang, *in.Due, in.AllDay, ses.now, ses.loc)))
+		}
 		ref, ask := r.resolve(ctx, ses, in.Customer, text, p, false)
 		if ask != nil {
 			return *ask
@@ -83,7 +91,93 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 			})
 		}
 	}
+	return unknown(ses, text)
+}
+
+// unknown answers a message Tend did not understand, saying what was
+// wrong when it can tell: a number typed when no buttons are left to
+// pick, a file to import that is not there.
+func unknown(ses *session, text string) outcome {
+	text = strings.TrimSpace(text)
+	if len(text) <= 3 && strings.Trim(text, "0123456789") == "" && text != "" {
+		return say(t(ses.lang, msgNoChoice, text))
+	}
+	if path, ok := importPath(text); ok {
+		return say(t(ses.lang, msgImportNoFile, path))
+	}
 	return say(t(ses.lang, msgUnknown))
+}
+
+// importPath reads "import customers.csv" ("nhập …", "/tend import …"):
+// a file named in words rather than sent. The console sends a file it
+// finds at that path as the file itself, so a message that gets here
+// names one it could not find.
+func importPath(text string) (string, bool) {
+	words := strings.Fields(text)
+	i := 0
+	if len(words) > 0 && store.Fold(words[0]) == "/tend" {
+		i = 1
+	}
+	if len(words) <= i+1 || !oneOf(store.Fold(words[i]), []string{"import", "nhap"}) {
+		return "", false
+	}
+	rest := text[strings.Index(text, words[i])+len(words[i]):]
+	path := strings.Trim(strings.TrimSpace(rest), `"'`)
+	// Only a file's name: "nhập khách hàng mới" is not one.
+	if ext := filepath.Ext(path); !strings.ContainsAny(path, `/\`) && (len(ext) < 3 || len(ext) > 6 || strings.Contains(ext, " ")) {
+		return "", false
+	}
+	return path, true
+}
+
+// inPast reports whether a follow-up or snooze time has gone: an all-day
+// one before today, one at a clock time before this minute.
+func inPast(ses *session, due time.Time, allDay bool) bool {
+	if allDay {
+		return civilDays(due.In(ses.loc)) < civilDays(ses.now.In(ses.loc))
+	}
+	return due.Before(ses.now.Truncate(time.Minute))
+}
+
+// noSuchDay answers a message whose date has a day its month lacks
+// ("remind me on 30/2"), which the grammar does not read as a date: when
+// nothing else was understood, a follow-up or snooze lacks its date, or a
+// log's follow-up clause holds it. A day like that elsewhere in a log
+// (an address, "số 31/2 Lê Lợi") is part of the note.
+func noSuchDay(ses *session, in Intent, text string) (outcome, bool) {
+	if in.Kind != IntentUnknown && (in.Due != nil || in.Kind != IntentSetFollowUp && in.Kind != IntentSnooze && in.Kind != IntentLog) {
+		return outcome{}, false
+	}
+	d, ok := when.FindImpossible(text, ses.now, ses.loc)
+	if !ok {
+		return outcome{}, false
+	}
+	if in.Kind == IntentLog {
+		start := strings.LastIndexAny(text[:d.Start], ",;\n") + 1
+		end := len(text)
+		if i := strings.IndexAny(text[d.Start:], ",;\n"); i >= 0 {
+			end = d.Start + i
+		}
+		if !containsAny(store.Fold(text[start:end]), followUpMarks) {
+			return outcome{}, false
+		}
+	}
+	return say(t(ses.lang, msgNoSuchDay, dayMonthText(ses.lang, d))), true
+}
+
+// dayMonthText words a date as written: "31 February", "29/2/2027".
+func dayMonthText(lang string, d when.Impossible) string {
+	s := fmt.Sprintf("%d %s", d.Day, d.Month)
+	if lang == "vi" {
+		s = fmt.Sprintf("%d/%d", d.Day, int(d.Month))
+	}
+	if d.Year != 0 {
+		if lang == "vi" {
+			return fmt.Sprintf("%s/%d", s, d.Year)
+		}
+		return fmt.Sprintf("%s %d", s, d.Year)
+	}
+	return s
 }
 
 // certain is the customer found for name when there is no doubt: the one
@@ -204,6 +298,11 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 	if in.Kind == IntentSetFollowUp && in.Due == nil {
 		return say(t(ses.lang, msgNoFollowUpDate))
 	}
+	// A reminder that could never fire is refused whole, before a customer
+	// is asked about or created; a log's own past date is in.At, not Due.
+	if in.Due != nil && inPast(ses, *in.Due, in.AllDay) {
+		return say(t(ses.lang, msgPastFollowUp, dueText(ses.lang, *in.Due, in.AllDay, ses.now, ses.loc)))
+	}
 	ref, ask := r.resolve(ctx, ses, in.Customer, text, p, true)
 	if ask != nil {
 		return *ask
@@ -233,6 +332,9 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 	var lines []string
 	if rec.Interaction != nil {
 		line := t(ses.lang, msgLogged, kindWord(ses.lang, rec.Interaction.Kind), rec.Customer.Name)
+		if rec.Interaction.Kind == store.KindNote { // "Đã ghi ghi chú" reads twice
+			line = t(ses.lang, msgLoggedNote, rec.Customer.Name)
+		}
 		if at := rec.Interaction.At; civilDays(at.In(ses.loc)) < civilDays(ses.now.In(ses.loc)) {
 			// Dated by the message ("called Acme yesterday"): say so.
 			line = strings.TrimSuffix(line, ".") + " — " + dueText(ses.lang, at, true, ses.now, ses.loc) + "."
@@ -258,9 +360,52 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 		}
 	}
 	o := say(strings.Join(lines, "\n"), undoButton(ses.lang, rec.Change))
+	o.replies = append(o.replies, r.stillDue(ctx, ses, rec)...)
 	o.write = true
 	return o
 }
+
+// stillDue reminds the user, after a contact they logged, of their open
+// follow-ups with that customer due today or late, each with a Done
+// button (the agenda's "done:<id>"): the call logged may be the one
+// promised, but only the user knows, so it is not closed for them. Each
+// is its own reply, so that pressing Done replaces that line and not
+// the log's confirmation and its Undo.
+func (r *Router) stillDue(ctx context.Context, ses *session, rec store.Recorded) []bot.Reply {
+	i := rec.Interaction
+	if i == nil || i.Kind == store.KindNote { // a note is not contact
+		return nil
+	}
+	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: rec.Customer.ID, Status: store.FollowUpOpen})
+	if err != nil { // the log is stored; the reminder is a courtesy
+		r.Logger.Warn("open follow-ups after a log", "err", err)
+		return nil
+	}
+	today := civilDays(ses.now.In(ses.loc))
+	var out []bot.Reply
+	for _, f := range open {
+		switch {
+		case f.OwnerID != ses.user.ID, rec.FollowUp != nil && f.ID == rec.FollowUp.ID,
+			f.CreatedAt.After(i.At): // promised after the contact logged: not kept by it
+			continue
+		case civilDays(f.Due.In(ses.loc)) > today:
+			continue
+		}
+		note := oneLine(f.Note)
+		if note == "" {
+			note = t(ses.lang, msgNoNote)
+		}
+		out = append(out, bot.Reply{Text: t(ses.lang, msgFollowUpWasDue, dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc), clip(note, 80)),
+			Buttons: []bot.Button{{Label: t(ses.lang, msgDoneBtn), Value: fmt.Sprintf("done:%d", f.ID)}}})
+		if len(out) == maxStillDue {
+			break
+		}
+	}
+	return out
+}
+
+// maxStillDue bounds the follow-ups stillDue lists after one log.
+const maxStillDue = 3
 
 // followUpWhen words a follow-up's time, naming the customer when the
 // follow-up has no note of its own.

@@ -46,7 +46,6 @@ const (
 	msgCalledDone            msg = "called_done"
 	msgPhoneIs               msg = "phone_is"
 	msgSegmentIs             msg = "segment_is"
-	msgStageIs               msg = "stage_is"
 	msgCadenceIs             msg = "cadence_is"
 	msgNoCadence             msg = "no_cadence"
 	msgTeam                  msg = "team"
@@ -248,6 +247,27 @@ const (
 	msgImportDone        msg = "import_done"
 	msgExportFile        msg = "export_file"
 	msgExportEmpty       msg = "export_empty"
+	msgImportNoFile      msg = "import_no_file"
+)
+
+// What cannot be done as said, and what a reply adds.
+const (
+	msgFollowUpWasDue msg = "followup_was_due"
+	msgNoNote         msg = "no_note"
+	msgPastFollowUp   msg = "past_followup"
+	msgPastSnooze     msg = "past_snooze"
+	msgNoSuchDay      msg = "no_such_day"
+	msgCadenceRange   msg = "cadence_range"
+	msgNoChoice       msg = "no_choice"
+	msgLoggedNote     msg = "logged_note"
+	msgCardMore       msg = "card_more"
+	// A customer's new relationship stage, as said after a change.
+	msgNowLead     msg = "now_lead"
+	msgNowProspect msg = "now_prospect"
+	msgNowCustomer msg = "now_customer"
+	msgNowLoyal    msg = "now_loyal"
+	msgNowAdvocate msg = "now_advocate"
+	msgNowLost     msg = "now_lost"
 )
 
 var catalog = map[string]map[msg]string{
@@ -271,7 +291,7 @@ var catalog = map[string]map[msg]string{
 		msgWhichCustomer:         "Which \"%s\" do you mean?",
 		msgNewCustomerBtn:        "New: %s",
 		msgLogged:                "Logged %s with %s.",
-		msgNewCustomer:           "%s is new — I added it as a customer.",
+		msgNewCustomer:           "%s is new — added as a customer.",
 		msgContact:               "Contact: %s.",
 		msgNewContact:            "Contact: %s (new).",
 		msgFollowUpSet:           "Follow-up: %s%s.",
@@ -292,7 +312,7 @@ var catalog = map[string]map[msg]string{
 		msgImportNoHeader:        "I don't recognise the columns of %s. Its first line should name them, e.g. Name, Phone, Email (or Tên khách hàng, Số điện thoại).",
 		msgImportUnreadable:      "I cannot read %s: %v",
 		msgImportPriceList:       "%s is a price list. Import it with its deals using `tend import` on the server.",
-		msgImportPreview:         "%s: %s, %d lines. Nothing is stored yet.",
+		msgImportPreview:         "%s: %s, %d line{s}. Nothing is stored yet.",
 		msgImportColumns:         "Columns: %s",
 		msgImportLine:            "line %d: %s",
 		msgImportWould:           "Importing would create %d, update %d, skip %d; %d failed.",
@@ -300,23 +320,38 @@ var catalog = map[string]map[msg]string{
 		msgImportWhole:           "A file is imported whole or not at all: fix the failed lines and send it again, or import only the good lines.",
 		msgImportFailedLine:      "line %d failed: %s",
 		msgImportMoreFailed:      "… and %d more failed lines",
-		msgImportReason:          "%s (%d lines)",
+		msgImportReason:          "%s (%d line{s})",
 		msgImportBtn:             "Import",
 		msgImportGoodBtn:         "Import the good lines",
 		msgImportDone:            "Imported %s: %d created, %d updated, %d skipped, %d failed.",
-		msgExportFile:            "%s — %d rows",
+		msgExportFile:            "%s — %d row{s}",
 		msgExportEmpty:           "There is nothing to export yet.",
+		msgImportNoFile:          "I can't find %s. Check the name, or send me the file itself and I'll show what importing it would do.",
+		msgFollowUpWasDue:        "You had a follow-up due %s: %s.",
+		msgNoNote:                "(no note)",
+		msgPastFollowUp:          "That's in the past (%s) — when should I remind you? Nothing was saved.",
+		msgPastSnooze:            "That's in the past (%s) — until when should I snooze it? Nothing was changed.",
+		msgNoSuchDay:             "There is no %s — which day did you mean? Nothing was saved.",
+		msgCadenceRange:          "A keep-in-touch cadence is 1 day to 10 years, so I changed nothing. Say e.g. \"keep in touch with %s every 2 weeks\".",
+		msgNoChoice:              "There's no choice %s now — the buttons it was for have gone. Say what you'd like, or type help.",
+		msgLoggedNote:            "Added a note on %s.",
+		msgCardMore:              "… and %d more — say \"follow-ups for %s\" to see them all.",
+		msgNowLead:               "now a lead",
+		msgNowProspect:           "now a prospect",
+		msgNowCustomer:           "now a customer",
+		msgNowLoyal:              "now a loyal customer",
+		msgNowAdvocate:           "now an advocate",
+		msgNowLost:               "now lost",
 		msgThreadOpened:          "🧵 %s — reply here to talk about this deal; I'll keep it on the deal's timeline.",
 		msgNoThreads:             "I can't open threads here; say \"link deal …\" in the chat or thread that should follow it.",
 		msgPipelineIdle:          "no activity yet: %s",
-		msgPipelineIdleMany:      "no activity yet: %s and %d others",
+		msgPipelineIdleMany:      "no activity yet: %s and %d other{s}",
 		msgCalledBtn:             "Called",
 		msgCalledNote:            "the promised call",
 		msgCalledDone:            "Logged your call with %s; the follow-up is done.",
 		msgPhoneIs:               "phone %s",
 		msgSegmentIs:             "segment %s",
-		msgStageIs:               "now a %s",
-		msgCadenceIs:             "keep in touch every %d days (next by %s)",
+		msgCadenceIs:             "keep in touch every %d day{s} (next by %s)",
 		msgNoCadence:             "no keep-in-touch reminders",
 		msgTeam:                  "The team",
 		msgOwnListOnly:           "I can only show you your own follow-ups; a manager can see the team's.",
@@ -333,11 +368,11 @@ var catalog = map[string]map[msg]string{
 		msgReasonOverdue:         "overdue %d d",
 		msgReasonDueToday:        "due today",
 		msgReasonUpcoming:        "due %s",
-		msgReasonCadence:         "no contact in %d days (every %d)",
-		msgReasonNever:           "never contacted, added %d days ago (every %d)",
-		msgReasonOccasion:        "%s in %d days",
+		msgReasonCadence:         "no contact in %d day{s} (every %d)",
+		msgReasonNever:           "never contacted, added %d day{s} ago (every %d)",
+		msgReasonOccasion:        "%s in %d day{s}",
 		msgReasonOccToday:        "%s today",
-		msgReasonStuck:           "deal %q stuck in %s %d days",
+		msgReasonStuck:           "deal %q stuck in %s %d day{s}",
 		msgReasonUnqualified:     "%s unknown",
 		msgLast:                  "Last: %s %s — %s",
 		msgCompleted:             "Done: follow-up with %s.",
@@ -408,7 +443,7 @@ var catalog = map[string]map[msg]string{
 		msgCaptureAll:            "every message",
 		msgCaptureMentions:       "messages that mention me",
 		msgLinkInGroup:           "Link a deal from the channel or group that should follow it.",
-		msgDealCardStage:         "Stage: %s (%d days) · %s · owner %s",
+		msgDealCardStage:         "Stage: %s (%d day{s}) · %s · owner %s",
 		msgDealCardClose:         "Expected close: %s",
 		msgDealCardLost:          "Lost: %s",
 		msgDealCardNext:          "Next step: %s",
@@ -420,9 +455,9 @@ var catalog = map[string]map[msg]string{
 		msgPipelineStage:         "%s: %d · %s · weighted %s",
 		msgPipelineEmpty:         "No deals yet. Start one: \"new deal Acme renewal 12,000 USD\".",
 		msgPipelineStuck:         "Stuck longest:",
-		msgPipelineStuckLine:     "%s — %s, %d days",
+		msgPipelineStuckLine:     "%s — %s, %d day{s}",
 		msgPipelineWeek:          "This week:",
-		msgPipelineRep:           "%s: %d calls, %d meetings, %d follow-ups done",
+		msgPipelineRep:           "%s: %d call{s}, %d meeting{s}, %d follow-up{s} done",
 		msgStageQualify:          "qualify",
 		msgStageProposal:         "proposal",
 		msgStageNegotiation:      "negotiation",
@@ -466,7 +501,7 @@ var catalog = map[string]map[msg]string{
 		msgLunarThisYear:     "%s lunar — this year %s",
 		msgLunarNextYear:     "%s lunar — next on %s",
 		msgTetNote:           "Tết greetings",
-		msgTetPlanned:        "Planned Tết greetings for %d customers in segment %s: a follow-up each on %s, %d days before Tết (%s).",
+		msgTetPlanned:        "Planned Tết greetings for %d customer{s} in segment %s: a follow-up each on %s, %d day{s} before Tết (%s).",
 		msgTetWhichSegment:   "For which segment? E.g. \"plan Tết greetings for segment A\".",
 		msgTetNoCustomers:    "You have no customers in segment %s — nothing was planned.",
 		msgTetAlready:        "Tết greetings for segment %s are planned already.",
@@ -477,7 +512,7 @@ var catalog = map[string]map[msg]string{
 		msgThankReferrer:     "thank %s for referring %s",
 		msgCardReferredBy:    "Referred by %s",
 		msgCardReferred:      "Referred: %s",
-		msgReasonReferralAsk: "won %q %d days ago, ask for a referral",
+		msgReasonReferralAsk: "won %q %d day{s} ago, ask for a referral",
 		msgDealLogged:        "%s: %s logged %s — %s",
 		msgDealFollowUpDue:   "%s: %s's follow-up is due (%s)",
 		msgWeeklySummary:     "Weekly pipeline summary",
@@ -544,6 +579,22 @@ var catalog = map[string]map[msg]string{
 		msgImportDone:            "Đã nhập %s: tạo mới %d, cập nhật %d, bỏ qua %d, lỗi %d.",
 		msgExportFile:            "%s — %d dòng",
 		msgExportEmpty:           "Chưa có gì để xuất.",
+		msgImportNoFile:          "Tôi không tìm thấy %s. Hãy kiểm tra lại tên, hoặc gửi chính tệp đó cho tôi để xem trước khi nhập.",
+		msgFollowUpWasDue:        "Bạn có lịch hẹn đến hạn %s: %s.",
+		msgNoNote:                "(không ghi chú)",
+		msgPastFollowUp:          "Lúc đó (%s) đã qua rồi — bạn muốn tôi nhắc khi nào? Chưa lưu gì.",
+		msgPastSnooze:            "Lúc đó (%s) đã qua rồi — bạn muốn hoãn đến khi nào? Chưa thay đổi gì.",
+		msgNoSuchDay:             "Không có ngày %s — ý bạn là ngày nào? Chưa lưu gì.",
+		msgCadenceRange:          "Nhịp giữ liên lạc phải từ 1 ngày đến 10 năm, nên tôi chưa thay đổi gì. Ví dụ: \"giữ liên lạc với %s mỗi 2 tuần\".",
+		msgNoChoice:              "Hiện không có lựa chọn %s — các nút đó không còn nữa. Bạn nói điều bạn muốn, hoặc gõ help nhé.",
+		msgLoggedNote:            "Đã thêm ghi chú cho %s.",
+		msgCardMore:              "… và %d lịch hẹn khác — nói \"việc cần làm với %s\" để xem hết.",
+		msgNowLead:               "giai đoạn: khách mới",
+		msgNowProspect:           "giai đoạn: tiềm năng",
+		msgNowCustomer:           "giai đoạn: khách quen",
+		msgNowLoyal:              "giai đoạn: thân thiết",
+		msgNowAdvocate:           "giai đoạn: ủng hộ",
+		msgNowLost:               "giai đoạn: đã mất",
 		msgThreadOpened:          "🧵 %s — trả lời tại đây để bàn về cơ hội này; tôi sẽ ghi vào lịch sử của nó.",
 		msgNoThreads:             "Tôi không mở luồng ở đây được; hãy nói \"liên kết deal …\" trong nhóm hoặc luồng cần theo dõi nó.",
 		msgPipelineIdle:          "chưa có hoạt động: %s",
@@ -553,7 +604,6 @@ var catalog = map[string]map[msg]string{
 		msgCalledDone:            "Đã ghi cuộc gọi với %s; việc hẹn đã xong.",
 		msgPhoneIs:               "số điện thoại %s",
 		msgSegmentIs:             "hạng %s",
-		msgStageIs:               "giai đoạn: %s",
 		msgCadenceIs:             "giữ liên lạc mỗi %d ngày (lần tới trước %s)",
 		msgNoCadence:             "không nhắc giữ liên lạc",
 		msgTeam:                  "Cả nhóm",
@@ -740,7 +790,48 @@ func t(lang string, key msg, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(plural(s, args), args...)
+}
+
+// plural settles each "{s}" of an English format by the number of the %d
+// verb before it: "%d day{s}" is "1 day", "3 days". It is done on the
+// format, before the arguments are in, so that no name or note is
+// touched.
+func plural(format string, args []any) string {
+	if !strings.Contains(format, "{s}") {
+		return format
+	}
+	var b strings.Builder
+	arg, last := 0, -1 // the next argument; the one of the latest %d
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		switch {
+		case c == '%' && i+1 < len(format) && format[i+1] == '%':
+			b.WriteString("%%")
+			i++
+			continue
+		case c == '%':
+			j := i + 1
+			for j < len(format) && strings.IndexByte("+-# 0123456789.", format[j]) >= 0 {
+				j++
+			}
+			if j < len(format) && format[j] == 'd' {
+				last = arg
+			}
+			arg++
+			b.WriteString(format[i : j+1])
+			i = j
+			continue
+		case strings.HasPrefix(format[i:], "{s}"):
+			if n, ok := args[min(max(last, 0), len(args)-1)].(int); !ok || last < 0 || n != 1 {
+				b.WriteByte('s')
+			}
+			i += len("{s}") - 1
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 var weekdays = map[string][7]string{

@@ -28,7 +28,7 @@ func TestReplyLanguage(t *testing.T) {
 		{"vi", nil, "xuat du lieu", "dòng"},
 		{"vi", []string{"called Dai Dong, follow up tomorrow"}, "hoan dai dong den thu 4", "Đã hoãn"},
 		{"vi", []string{"gọi cho Minh Phát"}, "undo", "Đã hoàn tác"},
-		{"vi", nil, "1", "Xin lỗi, tôi chưa hiểu"},
+		{"vi", nil, "1", "Hiện không có lựa chọn 1"}, // no buttons left to pick: said so, in her language
 		{"vi", nil, "overdue", "Không có việc nào quá hạn"},
 		{"vi", []string{"gọi cho Minh Phát"}, "what did we discuss with Minh Phát about discount?", "Found for"},
 		{"vi", []string{"gọi cho Minh Phát"}, "what did we discuss with minh phat about discount?", "Found for"},

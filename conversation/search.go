@@ -98,6 +98,9 @@ func (r *Router) hitLine(ses *session, h store.Hit, terms []string) string {
 	case store.HitInteraction:
 		return t(ses.lang, msgHitInteraction, h.Customer, kindWord(ses.lang, h.Type), when, snip)
 	case store.HitFollowUp:
+		if snip == "" { // found by its customer's name: say so rather than end on a colon
+			snip = t(ses.lang, msgNoNote)
+		}
 		return t(ses.lang, msgHitFollowUp, h.Customer, snip)
 	}
 	return t(ses.lang, msgHitCustomer, h.Customer)

@@ -201,3 +201,46 @@ func tokenize(text string, toks []token, fold []byte) []token {
 	}
 	return toks
 }
+
+// Impossible is a date as written whose day its month does not have
+// ("31/2", "30 February", "29/2/2027"). Year is 0 when none was written.
+type Impossible struct {
+	Day   int
+	Month time.Month
+	Year  int
+	Start int // byte offset of the expression in the original text
+}
+
+// FindImpossible returns a date in text that Find skips because the day
+// does not exist, so that the caller can say so rather than not
+// understand. 29 February without a year is possible.
+func FindImpossible(text string, now time.Time, loc *time.Location) (Impossible, bool) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	n := now.In(loc)
+	p := parser{text: text, y: n.Year(), m: n.Month(), d: n.Day(), wd: n.Weekday()}
+	p.toks = tokenize(text, nil, nil)
+	for i := range p.toks {
+		if !p.mayStart(i) {
+			continue
+		}
+		e, _, found := p.expr(i)
+		if !found || e.has&hDay == 0 || e.day.k != dAbs {
+			continue
+		}
+		r := e.day
+		most := daysIn(2024, r.m) // a leap year: 29/2 is someone's birthday
+		if r.yearSet {
+			most = daysIn(r.y, r.m)
+		}
+		if r.m >= 1 && r.m <= 12 && r.d > most {
+			y := 0
+			if r.yearSet {
+				y = r.y
+			}
+			return Impossible{Day: r.d, Month: r.m, Year: y, Start: p.toks[i].start}, true
+		}
+	}
+	return Impossible{}, false
+}
