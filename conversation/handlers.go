@@ -373,22 +373,21 @@ func (r *Router) record(ctx context.Context, ses *session, in Intent, text strin
 // the log's confirmation and its Undo.
 func (r *Router) stillDue(ctx context.Context, ses *session, rec store.Recorded) []bot.Reply {
 	i := rec.Interaction
-	if i == nil || i.Kind == store.KindNote { // a note is not contact
+	if i == nil || i.Kind == store.KindNote || rec.NewCustomer { // a note is not contact; a new customer has none
 		return nil
 	}
-	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: rec.Customer.ID, Status: store.FollowUpOpen})
+	local := ses.now.In(ses.loc)
+	endOfDay := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, ses.loc).Add(-time.Second)
+	open, err := r.Store.FollowUps(ctx, ses.scope, store.FollowUpFilter{Customer: rec.Customer.ID, Status: store.FollowUpOpen,
+		DueBy: endOfDay, Limit: maxStillDue + 3}) // room for those skipped below
 	if err != nil { // the log is stored; the reminder is a courtesy
 		r.Logger.Warn("open follow-ups after a log", "err", err)
 		return nil
 	}
-	today := civilDays(ses.now.In(ses.loc))
 	var out []bot.Reply
 	for _, f := range open {
-		switch {
-		case f.OwnerID != ses.user.ID, rec.FollowUp != nil && f.ID == rec.FollowUp.ID,
-			f.CreatedAt.After(i.At): // promised after the contact logged: not kept by it
-			continue
-		case civilDays(f.Due.In(ses.loc)) > today:
+		if f.OwnerID != ses.user.ID || rec.FollowUp != nil && f.ID == rec.FollowUp.ID ||
+			f.CreatedAt.After(i.At) { // promised after the contact logged: not kept by it
 			continue
 		}
 		note := oneLine(f.Note)

@@ -385,6 +385,7 @@ type InteractionFilter struct {
 type FollowUpFilter struct {
 	Customer CustomerID
 	Status   FollowUpStatus // empty: any
+	DueBy    time.Time      // due at or before; zero: any
 	Limit    int
 }
 

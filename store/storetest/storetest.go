@@ -1055,6 +1055,7 @@ func testFollowUpsOrder(t *testing.T, f *fixture) {
 		{"open", store.FollowUpFilter{Status: store.FollowUpOpen}, []store.FollowUpID{byDue[0], byDue[1], byDue[3]}},
 		{"done", store.FollowUpFilter{Status: store.FollowUpDone}, []store.FollowUpID{byDue[2]}},
 		{"customer open", store.FollowUpFilter{Customer: acme, Status: store.FollowUpOpen}, []store.FollowUpID{byDue[1], byDue[3]}},
+		{"due by", store.FollowUpFilter{Customer: acme, Status: store.FollowUpOpen, DueBy: T0.Add(day)}, []store.FollowUpID{byDue[1]}},
 		{"cancelled", store.FollowUpFilter{Status: store.FollowUpCancelled}, []store.FollowUpID{}},
 		{"unknown customer", store.FollowUpFilter{Customer: 9999}, []store.FollowUpID{}},
 	}

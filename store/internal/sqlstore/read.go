@@ -209,6 +209,10 @@ func (st *Store) FollowUps(ctx context.Context, s store.Scope, f store.FollowUpF
 		q += " AND f.status = ?"
 		args = append(args, f.Status)
 	}
+	if !f.DueBy.IsZero() {
+		q += " AND f.due_at <= ?"
+		args = append(args, f.DueBy.Unix())
+	}
 	q += " ORDER BY f.due_at, f.id LIMIT ?"
 	args = append(args, LimitOr(f.Limit, 50))
 	out, err := QueryAll(ctx, ScanFollowUp, st.read, q, args...)
