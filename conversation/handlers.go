@@ -79,9 +79,18 @@ func (r *Router) dispatch(ctx context.Context, ses *session, in Intent, text str
 		case IntentHistory:
 			return r.history(ctx, ses, ref.ID)
 		case IntentDone:
-			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) outcome { return r.complete(ctx, ses, f.ID) })
+			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) string { return fmt.Sprintf("done:%d", f.ID) },
+				func(f store.FollowUp) outcome { return r.complete(ctx, ses, f.ID) })
 		default:
-			return r.onFollowUp(ctx, ses, ref.ID, func(f store.FollowUp) outcome {
+			// The picker's buttons carry the time asked for, so that the
+			// one picked is moved there, not closed.
+			pick := func(f store.FollowUp) string { return fmt.Sprintf("snooze:%d:1d", f.ID) }
+			if in.Due != nil {
+				pick = func(f store.FollowUp) string {
+					return fmt.Sprintf("snoozeto:%d:%d:%t", f.ID, in.Due.Unix(), in.AllDay)
+				}
+			}
+			return r.onFollowUp(ctx, ses, ref.ID, pick, func(f store.FollowUp) outcome {
 				due, allDay := in.Due, in.AllDay
 				if due == nil {
 					d, a := snoozeBy(ses, f, "1d")
@@ -147,6 +156,9 @@ func inPast(ses *session, due time.Time, allDay bool) bool {
 func noSuchDay(ses *session, in Intent, text string) (outcome, bool) {
 	if in.Kind != IntentUnknown && (in.Due != nil || in.Kind != IntentSetFollowUp && in.Kind != IntentSnooze && in.Kind != IntentLog) {
 		return outcome{}, false
+	}
+	if _, lunar := newPhrase(text).withoutLunar(); lunar {
+		return outcome{}, false // the second lunar month may have a 30th
 	}
 	d, ok := when.FindImpossible(text, ses.now, ses.loc)
 	if !ok {
@@ -386,8 +398,10 @@ func (r *Router) stillDue(ctx context.Context, ses *session, rec store.Recorded)
 	}
 	var out []bot.Reply
 	for _, f := range open {
+		// Promised on a later day than the contact logged: not kept by it.
+		// Days, not instants: a contact dated "yesterday" has no hour.
 		if f.OwnerID != ses.user.ID || rec.FollowUp != nil && f.ID == rec.FollowUp.ID ||
-			f.CreatedAt.After(i.At) { // promised after the contact logged: not kept by it
+			civilDays(f.CreatedAt.In(ses.loc)) > civilDays(i.At.In(ses.loc)) {
 			continue
 		}
 		note := oneLine(f.Note)
@@ -453,8 +467,9 @@ func (r *Router) undo(ctx context.Context, ses *session, id store.ChangeID) outc
 }
 
 // onFollowUp applies act to the customer's one open follow-up, or asks
-// which when there are several.
-func (r *Router) onFollowUp(ctx context.Context, ses *session, id store.CustomerID, act func(store.FollowUp) outcome) outcome {
+// which when there are several, with a button for each whose value is
+// button's (act's, pressed).
+func (r *Router) onFollowUp(ctx context.Context, ses *session, id store.CustomerID, button func(store.FollowUp) string, act func(store.FollowUp) outcome) outcome {
 	c, err := r.Store.Customer(ctx, ses.scope, id)
 	if err != nil {
 		return failed(err)
@@ -471,7 +486,7 @@ func (r *Router) onFollowUp(ctx context.Context, ses *session, id store.Customer
 	}
 	var buttons []bot.Button
 	for _, f := range open {
-		buttons = append(buttons, bot.Button{Label: dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(f.Note, 40)), Value: fmt.Sprintf("done:%d", f.ID)})
+		buttons = append(buttons, bot.Button{Label: dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(f.Note, 40)), Value: button(f)})
 	}
 	return say(t(ses.lang, msgWhichFollowUp, c.Name), buttons...)
 }
@@ -582,6 +597,20 @@ func (r *Router) press(ctx context.Context, ses *session, value string) outcome 
 		}
 		due, allDay := snoozeBy(ses, f, strings.Join(parts[1:], ""))
 		return replace(r.snooze(ctx, ses, f.ID, due, allDay))
+	case "snoozeto": // snoozeto:<id>:<unix>:<all day>, from onFollowUp's picker
+		if len(parts) != 3 {
+			return say(t(ses.lang, msgExpired))
+		}
+		at, err := strconv.ParseInt(parts[1], 10, 64)
+		allDay, berr := strconv.ParseBool(parts[2])
+		if err != nil || berr != nil {
+			return say(t(ses.lang, msgExpired))
+		}
+		due := time.Unix(at, 0)
+		if inPast(ses, due, allDay) { // pressed late
+			return say(t(ses.lang, msgPastSnooze, dueText(ses.lang, due, allDay, ses.now, ses.loc)))
+		}
+		return replace(r.snooze(ctx, ses, store.FollowUpID(id), due, allDay))
 	case "show":
 		if !ses.dm {
 			return say(t(ses.lang, msgAskInDM))

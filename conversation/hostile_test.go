@@ -105,7 +105,7 @@ func TestHostileButtons(t *testing.T) {
 	h := newHarness(t)
 	h.say("ann", "called Acme, follow up today")
 	for _, v := range []string{"", ":", "::::", "undo:", "undo:-1", "undo:0", "undo:9223372036854775808", "done:1e3", "done:0x1",
-		"snooze:1:\x00", "snooze:1:forever", "pick:1:2:3", "pick:1:x", "new:", "more:-5", "show:1;DROP TABLE users",
+		"snooze:1:\x00", "snooze:1:forever", "snoozeto:1:x:true", "snoozeto:1:99999999999999999999:false", "snoozeto:1", "pick:1:2:3", "pick:1:x", "new:", "more:-5", "show:1;DROP TABLE users",
 		"\xff\xfe", strings.Repeat("show:1", 1<<16), "more:99999999999999999999"} {
 		got := h.press("ann", v)
 		if len(got) == 0 && v != "snooze:1:forever" {

@@ -27,6 +27,9 @@ func TestLogNamesTheFollowUpDue(t *testing.T) {
 		{"a follow-up set in the same message is not named", nil, "called Acme, follow up today", ""},
 		{"a note is not contact", []string{"call Acme today"}, "note on Acme: likes golf", ""},
 		{"not due yet", []string{"call Acme tomorrow"}, "called Acme", ""},
+		{"a contact dated the day the follow-up was set", []string{"@-1d:call Acme today"}, "called Acme yesterday",
+			"You had a follow-up due yesterday: call Acme."},
+		{"a contact dated before the follow-up was set", []string{"@-1d:call Acme today"}, "called Acme 2 days ago", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,6 +138,13 @@ func TestSaysWhatWasWrong(t *testing.T) {
 				wantText(t, h.say("ann", "show Acme"), "I don't know a customer called Acme.")
 			}
 		})
+	}
+	// The second lunar month may have a 30th.
+	h := newHarness(t)
+	for _, say := range []string{"Jane's birthday at Acme is 30/2 âm lịch", "giỗ ông bên Minh Phát ngày 30/2 AL"} {
+		if got := text(h.say("ann", say)); strings.Contains(got, "There is no") || strings.Contains(got, "Không có ngày") {
+			t.Errorf("%q: %s", say, got)
+		}
 	}
 }
 

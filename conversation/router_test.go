@@ -9,6 +9,7 @@ import (
 
 	"github.com/tend-crm/tend/bot"
 	"github.com/tend-crm/tend/conversation"
+	"github.com/tend-crm/tend/store"
 	"github.com/tend-crm/tend/store/sqlite"
 )
 
@@ -273,5 +274,29 @@ func TestLogDatedByTheMessage(t *testing.T) {
 	}
 	if got := h.say("U1", "met Acme on Friday"); strings.Contains(got[0].Text, "Follow-up") {
 		t.Errorf("a past meeting made a follow-up: %q", got[0].Text)
+	}
+}
+
+// TestSnoozePickerMovesTheOnePicked: "snooze Acme until Monday" with two
+// open follow-ups asks which; the one picked is moved to Monday, not
+// closed, and the other is left alone.
+func TestSnoozePickerMovesTheOnePicked(t *testing.T) {
+	h := newHarness(t)
+	h.say("ann", "called Acme, follow up Friday")
+	h.say("ann", "remind me to call Acme tomorrow")
+	asked := h.say("ann", "snooze Acme until Monday")
+	if len(asked) != 1 || len(asked[0].Buttons) != 2 || !strings.Contains(asked[0].Text, "Which one?") {
+		t.Fatalf("snooze with two open: %+v", asked)
+	}
+	got := h.press("ann", asked[0].Buttons[0].Value)
+	if len(got) == 0 || !strings.HasPrefix(got[0].Text, "Snoozed: follow-up with Acme") || !strings.Contains(got[0].Text, "Mon 16 Mar") {
+		t.Errorf("picked: %+v, want it snoozed to Monday", got)
+	}
+	fus, err := h.db.FollowUps(t.Context(), h.user("ann"), store.FollowUpFilter{Status: store.FollowUpOpen})
+	if err != nil || len(fus) != 2 {
+		t.Fatalf("open follow-ups after the snooze: %v, %v; want both still open", fus, err)
+	}
+	if got := fus[1].Due.In(hanoi); got.Day() != 16 {
+		t.Errorf("the one picked is due %v, want Monday 16 March", got)
 	}
 }
