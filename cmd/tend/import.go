@@ -335,7 +335,7 @@ func printResult(w io.Writer, res store.ImportResult, opts store.ImportOptions) 
 			fmt.Fprintf(w, "  … and %d more reasons (--report FILE lists every line)\n", len(reasons)-10)
 			break
 		}
-		fmt.Fprintf(w, "  %s: %s (%d lines)\n", g.Outcome, g.Reason, g.Lines)
+		fmt.Fprintf(w, "  %s: %s (%s)\n", g.Outcome, g.Reason, plural(g.Lines, "line"))
 	}
 }
 
@@ -419,4 +419,12 @@ func actingUser(ctx context.Context, db dataStore, name, zone string) (store.Sco
 		return store.Scope{}, fmt.Errorf("%w (name who you are with --as)", err)
 	}
 	return store.Scope{UserID: u.ID, Role: u.Role}, nil
+}
+
+// plural says n things: "1 line", "2 lines".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

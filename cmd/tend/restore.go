@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -51,7 +52,9 @@ func runRestore(ctx context.Context, e env, args []string) error {
 // before it replaces target in one rename, so a failure leaves target as
 // it was.
 func restore(ctx context.Context, backup, target string, force bool) error {
-	if fi, err := os.Stat(backup); err != nil {
+	if fi, err := os.Stat(backup); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no backup at %s", backup)
+	} else if err != nil {
 		return err
 	} else if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a file", backup)

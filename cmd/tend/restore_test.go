@@ -151,7 +151,7 @@ func TestRestoreRefuses(t *testing.T) {
 		{"an empty file", []string{empty, "--db", existing, "--force"}, "not a Tend database"},
 		{"another program's database", []string{foreign, "--db", existing, "--force"}, "not a Tend database"},
 		{"a directory", []string{dir, "--db", existing, "--force"}, "not a file"},
-		{"a missing backup", []string{filepath.Join(dir, "nope.db"), "--db", existing, "--force"}, "no such file"},
+		{"a missing backup", []string{filepath.Join(dir, "nope.db"), "--db", existing, "--force"}, "no backup at"},
 		{"the database itself", []string{existing, "--db", existing, "--force"}, "the database itself"},
 		{"no backup named", []string{"--db", existing}, "bad arguments"},
 	} {

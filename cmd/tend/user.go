@@ -112,6 +112,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 	u, err := db.CreateUser(ctx, store.User{Name: name, Role: store.Role(*role), TimeZone: zone, Lang: "en", DigestTime: "08:30",
 		ManagerID: managerID, Identities: []store.Identity{ident}})
 	if errors.Is(err, store.ErrConflict) {
+		if owner, err := db.UserByIdentity(ctx, ident); err == nil && !owner.Active() {
+			// Their history stays theirs: the identity is not moved.
+			return fmt.Errorf("user add: %s:%s was %s's, who was removed; Tend keeps it with their history", *platform, *id, owner.Name)
+		}
 		return fmt.Errorf("user add: %s:%s is already a user's (see tend user list)", *platform, *id)
 	}
 	if err != nil {

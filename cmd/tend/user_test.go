@@ -46,6 +46,10 @@ func TestUserTeamAndRemove(t *testing.T) {
 	if strings.Contains(out, "Minh") || managerOf(out, "Bob") != "1" {
 		t.Errorf("after the removal:\n%s", out)
 	}
+	if _, err := tend(t, "", "user", "add", "Minh", "--platform", "telegram", "--id", "2", "--db", db); err == nil ||
+		!strings.Contains(err.Error(), "telegram:2 was Minh's, who was removed") {
+		t.Errorf("adding a removed user's identity again: %v", err)
+	}
 	for _, args := range [][]string{
 		{"user", "remove", "2", "--to", "1", "--db", db}, // gone already
 		{"user", "remove", "3", "--db", db},              // no heir
