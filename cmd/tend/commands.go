@@ -130,7 +130,7 @@ func isTerminal(r any) bool {
 func runParse(ctx context.Context, e env, args []string) error {
 	f := newFlags(e, "parse", "TEXT")
 	now := f.String("now", "", "reference time, RFC3339 (default: now)")
-	tz := f.String("tz", "", "time zone to read dates in (default: the machine's)")
+	tz := f.String("tz", "", "time zone to read dates in (default: --now's offset, else the machine's)")
 	words, err := f.parseInterleaved(args)
 	if err != nil {
 		return err
@@ -144,13 +144,18 @@ func runParse(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	zone := *tz
-	if zone == "" {
-		zone = localZone(e.getenv)
-	}
-	loc, err := loadZone(zone)
-	if err != nil {
-		return err
+	var loc *time.Location
+	switch {
+	case *tz != "":
+		if loc, err = loadZone(*tz); err != nil {
+			return err
+		}
+	case *now != "": // "…T10:00:00+07:00" says where the clock is
+		loc = clock().Location()
+	default:
+		if loc, err = loadZone(localZone(e.getenv)); err != nil {
+			return err
+		}
 	}
 	in := conversation.Parse(text, clock().In(loc), loc)
 	enc := json.NewEncoder(e.stdout)

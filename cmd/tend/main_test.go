@@ -112,6 +112,12 @@ func TestParseCommand(t *testing.T) {
 			t.Errorf("parse: %s = %v, want %v", k, got[k], v)
 		}
 	}
+	// Without --tz, --now's offset is the zone (the machine's is UTC here
+	// or anything else), and flags may follow the text.
+	out, err = tend(t, "", "parse", "call Acme tomorrow", "--now", "2026-03-09T06:00:00+07:00")
+	if err != nil || !strings.Contains(out, `"due":"2026-03-10T00:00:00+07:00"`) {
+		t.Errorf("parse with --now's offset: %v %s", err, out)
+	}
 }
 
 func TestCommandErrors(t *testing.T) {
