@@ -486,7 +486,11 @@ func (r *Router) onFollowUp(ctx context.Context, ses *session, id store.Customer
 	}
 	var buttons []bot.Button
 	for _, f := range open {
-		buttons = append(buttons, bot.Button{Label: dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(clip(f.Note, 40)), Value: button(f)})
+		note := clip(f.Note, 40)
+		if note == "" { // as on the card: two dates alone read as the same one
+			note = t(ses.lang, msgNoNote)
+		}
+		buttons = append(buttons, bot.Button{Label: dueText(ses.lang, f.Due, f.AllDay, ses.now, ses.loc) + noteSuffix(note), Value: button(f)})
 	}
 	return say(t(ses.lang, msgWhichFollowUp, c.Name), buttons...)
 }

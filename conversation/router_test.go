@@ -288,6 +288,9 @@ func TestSnoozePickerMovesTheOnePicked(t *testing.T) {
 	if len(asked) != 1 || len(asked[0].Buttons) != 2 || !strings.Contains(asked[0].Text, "Which one?") {
 		t.Fatalf("snooze with two open: %+v", asked)
 	}
+	if got := asked[0].Buttons[1].Label; got != "Fri 13 Mar — (no note)" {
+		t.Errorf("a follow-up without a note is offered as %q", got)
+	}
 	got := h.press("ann", asked[0].Buttons[0].Value)
 	if len(got) == 0 || !strings.HasPrefix(got[0].Text, "Snoozed: follow-up with Acme") || !strings.Contains(got[0].Text, "Mon 16 Mar") {
 		t.Errorf("picked: %+v, want it snoozed to Monday", got)
