@@ -495,7 +495,7 @@ func parseVerb(p phrase, at int, dated bool, now time.Time, loc *time.Location, 
 		v := logVerbs[li]
 		from := skipSpace(p.fold, at)
 		if v.bare && (dated || !containsAny(p.fold, followUpMarks)) {
-			if d, ok := when.Find(p.orig, now, loc); ok && isFuture(d, now, loc) && !past(p.fold) &&
+			if d, ok := when.Find(p.orig, now, loc); ok && isFuture(d, now, loc) && !past(p.fold) && !justGone(p, d, now, loc) &&
 				sameClause(p.orig, p.origIndex(from), d.Start) {
 				return parsePlan(p, from, lend, v.kind, now, loc, in), true
 			}
@@ -546,6 +546,15 @@ func past(f string) bool {
 			return true
 		}
 	}
+}
+
+// justGone reports whether d, a day Find read as ahead, is one of this
+// year just gone: a day and month without a year, nearer to today than
+// the next year's ("gọi Minh Phát ngày 20/11" said on 24/11 was a call).
+func justGone(p phrase, d when.Result, now time.Time, loc *time.Location) bool {
+	pd, ok := when.FindPast(p.orig, now, loc)
+	return ok && pd.Start == d.Start && !isFuture(pd, now, loc) && pd.Time.AddDate(1, 0, 0).Equal(d.Time) &&
+		now.Sub(pd.Time) < d.Time.Sub(now)
 }
 
 // parseLog reads "<customer>[, more clauses]" from byte at (in the folded

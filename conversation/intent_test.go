@@ -145,3 +145,53 @@ func TestParseInteractionDate(t *testing.T) {
 		}
 	}
 }
+
+// Past-time phrases are no part of a name and no follow-up; a bare date
+// word is no customer; a day and month just gone is the past, and one a
+// few days ahead is not one of a year ago.
+func TestParsePastPhrases(t *testing.T) {
+	tue := time.Date(2026, 11, 24, 10, 0, 0, 0, hanoi) // Tuesday 24 November 2026
+	tests := []struct {
+		in, intent, customer string
+		at, due              string // dates in Hanoi, or ""
+	}{
+		{in: "called Acme last night", intent: "log_interaction", customer: "Acme", at: "2026-11-23"},
+		{in: "called Acme earlier today", intent: "log_interaction", customer: "Acme"},
+		{in: "called Acme last month", intent: "log_interaction", customer: "Acme", at: "2026-10-24"},
+		{in: "called Acme last year", intent: "log_interaction", customer: "Acme", at: "2025-11-24"},
+		{in: "called Acme 3 days back", intent: "log_interaction", customer: "Acme", at: "2026-11-21"},
+		{in: "gặp Minh Phát tháng trước", intent: "log_interaction", customer: "Minh Phát", at: "2026-10-24"},
+		{in: "gọi Minh Phát cách đây 2 ngày", intent: "log_interaction", customer: "Minh Phát", at: "2026-11-22"},
+		{in: "đã gọi Minh Phát năm ngoái", intent: "log_interaction", customer: "Minh Phát", at: "2025-11-24"},
+		// No customer named: the router asks which.
+		{in: "met on Monday", intent: "log_interaction", at: "2026-11-23"},
+		{in: "gặp hôm thứ hai", intent: "log_interaction", at: "2026-11-23"},
+		// The past, not a follow-up.
+		{in: "gọi Minh Phát tối qua", intent: "log_interaction", customer: "Minh Phát", at: "2026-11-23"},
+		{in: "met Acme over the weekend", intent: "log_interaction", customer: "Acme", at: "2026-11-21"},
+		{in: "gọi Minh Phát ngày 20/11", intent: "log_interaction", customer: "Minh Phát", at: "2026-11-20"},
+		// A follow-up still: a cue, a day far past, a day ahead.
+		{in: "gọi Minh Phát, gọi lại ngày 20/11", intent: "log_interaction", customer: "Minh Phát", due: "2027-11-20"},
+		{in: "gọi Minh Phát ngày 20/3", intent: "set_followup", customer: "Minh Phát", due: "2027-03-20"},
+		{in: "gặp Minh Phát thứ sáu", intent: "set_followup", customer: "Minh Phát", due: "2026-11-27"},
+		{in: "called Acme on 30/11", intent: "log_interaction", customer: "Acme", due: "2026-11-30"},
+		{in: "called Acme tomorrow", intent: "log_interaction", customer: "Acme", due: "2026-11-25"},
+	}
+	day := func(p *time.Time) string {
+		if p == nil {
+			return ""
+		}
+		return p.In(hanoi).Format("2006-01-02")
+	}
+	for _, tt := range tests {
+		got := conversation.Parse(tt.in, tue, hanoi)
+		if string(got.Kind) != tt.intent || got.Customer != tt.customer || day(got.At) != tt.at || day(got.Due) != tt.due {
+			b, _ := json.Marshal(got)
+			t.Errorf("Parse(%q) = %s\nwant intent=%s customer=%q at=%s due=%s", tt.in, b, tt.intent, tt.customer, tt.at, tt.due)
+		}
+	}
+	// The date's own "on" is no note: "called Acme on 30/11".
+	if got := conversation.Parse("called Acme on 30/11", tue, hanoi); got.Note != "" {
+		t.Errorf("Parse(%q).Note = %q, want none", "called Acme on 30/11", got.Note)
+	}
+}

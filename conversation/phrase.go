@@ -154,9 +154,10 @@ func (p phrase) name(at, limit int) (int, int) {
 	for end > at && (f[end-1] == ' ' || f[end-1] == '.' || f[end-1] == '\'') {
 		end--
 	}
-	// A preposition left before a date that was cut off: "Globex on".
-	if i := strings.LastIndexByte(f[at:end], ' '); i > 0 && oneOf(f[at+i+1:end], datePreps) {
-		end = at + i
+	// A preposition left before a date that was cut off: "Globex on";
+	// alone, no name at all: "met on Monday", "gặp hôm thứ hai".
+	if i := strings.LastIndexByte(f[at:end], ' '); (i > 0 || limit < len(p.fold)) && oneOf(f[at+i+1:end], datePreps) {
+		end = at + max(i, 0)
 	}
 	return at, end
 }
@@ -281,7 +282,7 @@ func (p phrase) note(from int, date when.Result) string {
 			}
 			continue
 		}
-		if c == "" {
+		if c == "" || oneOf(store.Fold(c), datePreps) { // "called Acme on 30/11": the date's "on"
 			continue
 		}
 		keep = append(keep, strings.Join(strings.Fields(c), " "))

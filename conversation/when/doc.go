@@ -38,6 +38,13 @@
 //     "lúc 9" are.
 //   - Spans: minutes and hours are added to now ("in 2 hours"); days, weeks,
 //     months give a day at 00:00 ("3 ngày nữa").
+//   - Back in time: "2 days ago/back", "3 ngày trước", "cách đây 2 ngày";
+//     "last night" (20:00) and "tối/đêm/sáng qua" are yesterday; "earlier
+//     today" is today; "last month", "tháng trước", "last year", "năm
+//     ngoái/trước", which name no day, are a month or a year ago.
+//   - FindPast reads the ambiguous days backwards: a weekday alone is the
+//     last one, "(over) the weekend" the one just gone, a date without a
+//     year this year's unless last year's is nearer.
 //
 // Words that are also names or other words, typed with or without accents:
 //

@@ -601,8 +601,14 @@ func (p *parser) parseDay(i int, first bool) (c comp, j int, ok bool) {
 			return monthRef(1, aSame, 0), i + 2, true
 		}
 	case "thang":
-		if n, good := p.vnNext(i + 1); good && n == 1 && p.is(i, "tháng", true) {
-			return monthRef(1, aSame, 0), i + 2, true
+		if n, good := p.vnNext(i + 1); good && n != 0 && p.is(i, "tháng", true) {
+			return monthRef(n, aSame, 0), i + 2, true // "tháng trước": a month ago
+		}
+	case "nam": // "năm ngoái", "năm trước": a year ago
+		switch {
+		case p.word(i+1) == "ngoai" && p.is(i+1, "ngoái", true) && (p.is(i, "năm", false) || p.tk(i).ascii && !p.tk(i).upper), // not "anh Nam ngoài quán"
+			p.word(i+1) == "truoc" && p.is(i, "năm", false) && p.is(i+1, "trước", false):
+			return monthRef(-12, aSame, 0), i + 2, true
 		}
 	case "cuoi", "dau":
 		unit := p.word(i + 1)
@@ -749,12 +755,32 @@ func (p *parser) parseEnDay(i int) (c comp, j int, ok bool) {
 		case "weekend":
 			return weekRef(n, aSat), k + 1, true
 		case "month":
-			if n == 1 {
-				return monthRef(1, aSame, 0), k + 1, true
+			if n != 0 { // "last month": a month ago, as no day was said
+				return monthRef(n, aSame, 0), k + 1, true
+			}
+		case "year":
+			if n == -1 {
+				return monthRef(-12, aSame, 0), k + 1, true
+			}
+		case "night":
+			if n == -1 { // the evening before today
+				c = relDay(-1)
+				c.has |= hPart
+				c.pk, c.ph = pkNight, 20
+				return c, k + 1, true
 			}
 		}
 	case "weekend":
 		return weekRef(0, aSat), i + 1, true
+	case "over": // "over the weekend"
+		if p.en(i+1) == "the" && p.en(i+2) == "weekend" {
+			return weekRef(0, aSat), i + 3, true
+		}
+	case "earlier": // "earlier today", "earlier this morning"
+		if c, j, ok = p.comp(i+1, false); ok && c.has&hDay != 0 && c.day.k == dRel && c.day.n == 0 {
+			return c, j, true
+		}
+		return comp{}, 0, false
 	case "eow":
 		return weekRef(0, aFri), i + 1, true
 	case "eom":
@@ -1268,6 +1294,11 @@ func (p *parser) vnPart(i int) (c comp, j int, ok bool) {
 		return
 	}
 	c = partRef(pk, h)
+	if !weak && p.word(i+1) == "qua" && p.is(i+1, "qua", true) { // "tối qua": last night, not "tối quá"
+		c.has |= hDay
+		c.day = dayRef{k: dRel, n: -1}
+		return c, i + 2, true
+	}
 	if weak {
 		c.need = needCombo
 	}
@@ -1338,6 +1369,13 @@ func (p *parser) parseRel(i int) (c comp, j int, ok bool) {
 				return mkRel(n, u), k + 1, true
 			}
 			return
+		case "cach": // "cách đây 2 ngày": 2 days ago
+			if p.word(i+1) == "day" && p.is(i+1, "đây", true) {
+				if n, u, k := p.countUnit(i + 2); u != 0 {
+					return mkRel(-n, u), k, true
+				}
+			}
+			return
 		}
 	}
 	n, u, k := p.countUnit(i)
@@ -1353,6 +1391,10 @@ func (p *parser) parseRel(i int) (c comp, j int, ok bool) {
 		}
 	case "later":
 		return mkRel(n, u), k + 1, true
+	case "back": // "3 days back"
+		if p.tk(k).ascii {
+			return mkRel(-n, u), k + 1, true
+		}
 	case "ago", "truoc": // "2 days ago", "3 ngày trước"
 		if p.word(k) == "ago" && p.tk(k).ascii || p.is(k, "trước", true) {
 			return mkRel(-n, u), k + 1, true

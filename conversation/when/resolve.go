@@ -47,6 +47,12 @@ func (p *cal) resolve(e *comp) (t time.Time, hasClock, ok bool) {
 	return t, hasClock, true
 }
 
+// daysTo is how many days y-m-d is from today, either way.
+func (p *cal) daysTo(y int, m time.Month, d int) int {
+	h := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Sub(time.Date(p.y, p.m, p.d, 12, 0, 0, 0, time.UTC)).Hours()
+	return int(max(h, -h)) / 24
+}
+
 // adjust reads an hour 1–12 in the light of the part of the day.
 func adjust(h int, pk uint8) int {
 	switch pk {
@@ -103,7 +109,11 @@ func (p *cal) resolveDay(r *dayRef) (y int, m time.Month, d int, ok bool) {
 			y = p.y
 			switch {
 			case p.past && (r.m > p.m || r.m == p.m && r.d > p.d):
-				y--
+				// Last year's, unless this year's is nearer: a day a few
+				// weeks ahead is not one of a year ago.
+				if p.daysTo(y, r.m, r.d) > p.daysTo(y-1, r.m, r.d) {
+					y--
+				}
 			case !p.past && (r.m < p.m || r.m == p.m && r.d < p.d):
 				y++
 			}
@@ -153,6 +163,9 @@ func (p *cal) resolveDay(r *dayRef) (y int, m time.Month, d int, ok bool) {
 		delta := 7*r.n + int(r.anchor) - today
 		if r.n == 0 && delta < 0 && r.anchor != aMon {
 			delta = 0 // "this week", "cuối tuần" said at the weekend
+		}
+		if p.past && r.n == 0 && r.anchor == aSat && delta > 0 {
+			delta -= 7 // "over the weekend", said in the week: the one just gone
 		}
 		y, m, d = civil(p.y, p.m, p.d+delta)
 		return y, m, d, true

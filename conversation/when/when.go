@@ -24,9 +24,10 @@ func Find(text string, now time.Time, loc *time.Location) (r Result, ok bool) {
 }
 
 // FindPast is Find for a date that has been: when an interaction was. A
-// weekday alone is the last one before today, a day without a year is this
-// year's or, when still ahead, last year's, "the 5th" this month's or last
-// month's.
+// weekday alone is the last one before today, "the weekend" the one just
+// gone, a day without a year this year's or, when still ahead and last
+// year's is nearer, last year's (30/11 said on 24/11 stays ahead), "the
+// 5th" this month's or last month's.
 func FindPast(text string, now time.Time, loc *time.Location) (r Result, ok bool) {
 	return find(text, now, loc, true)
 }

@@ -297,6 +297,11 @@ var cases = []struct {
 	{"", "hẹn gọi lại sau Tết", "2027-02-11T00:00:00+07:00", false, "sau Tết"}, // Tết 2027 is 6 February
 	{"", "trước Tết gọi Minh Phát", "2027-02-03T00:00:00+07:00", false, "trước Tết"},
 	{"", "sau tết dương lịch", "none", false, ""},
+	{"", "gọi Minh Phát tối qua", "2026-03-08T19:00:00+07:00", true, "tối qua"},
+	{"", "met Acme last night", "2026-03-08T20:00:00+07:00", true, "last night"},
+	{"", "gọi Minh Phát tối quá", "2026-03-09T19:00:00+07:00", true, "tối"},
+	{"", "gặp anh Nam ngoài quán", "none", false, ""},
+	{"", "called Acme last month", "2026-02-09T00:00:00+07:00", false, "last month"},
 	{"", "gửi quà Tết cho Minh Phát", "none", false, ""},
 	{"", "sent Acme a Christmas card", "none", false, ""},
 }
@@ -315,6 +320,23 @@ func TestFindPast(t *testing.T) {
 		{"yesterday", "2026-03-08"},
 		{"last friday", "2026-03-06"},
 		{"tomorrow", "2026-03-10"},
+		// Past phrases that are no names: "called Acme last night".
+		{"last night", "2026-03-08"},
+		{"tối qua", "2026-03-08"},
+		{"earlier today", "2026-03-09"},
+		{"earlier this morning", "2026-03-09"},
+		{"3 days back", "2026-03-06"},
+		{"cách đây 2 ngày", "2026-03-07"},
+		{"last month", "2026-02-09"},
+		{"tháng trước", "2026-02-09"},
+		{"last year", "2025-03-09"},
+		{"năm ngoái", "2025-03-09"},
+		{"năm trước", "2025-03-09"},
+		// The weekend just gone, said in the week.
+		{"over the weekend", "2026-03-07"},
+		// A day a few weeks ahead stays ahead: not one of a year ago.
+		{"on 20/3", "2026-03-20"},
+		{"on 30/4", "2026-04-30"},
 	} {
 		r, ok := FindPast(c.in, now, now.Location())
 		if got := r.Time.Format("2006-01-02"); !ok || got != c.want {
