@@ -71,7 +71,7 @@ func parseView(ses *session, parts []string) view {
 			a, b, _ := strings.Cut(p[1:], "-")
 			from, _ := strconv.Atoi(a)
 			to, _ := strconv.Atoi(b)
-			if from > 0 && to >= from && to <= customerDays {
+			if from >= 0 && to > 0 && to >= from && to <= customerDays { // from 0: "this month", from today
 				v.later = [2]int{from, to}
 			}
 		}

@@ -51,8 +51,8 @@ var (
 		{regexp.MustCompile(`^(?P<name>.+?) (?:la )?(?:khach )?hang ([abc])$`), "segment", []string{"hang "}},
 		{regexp.MustCompile(`^(?P<name>.+?) is (?:now )?(?:a |an )?(lead|prospect|customer|loyal customer|loyal|advocate|lost customer|lost)$`), "stage", []string{" is "}},
 		{regexp.MustCompile(`^(?P<name>.+?) (?:gio )?(?:la|thanh) (?:khach hang |khach )?(moi|tiem nang|than thiet|trung thanh|quen|ung ho|da mat|mat)$`), "stage", []string{" la ", " thanh "}},
-		{regexp.MustCompile(`^(?:keep in touch|stay in touch|check in) with (?P<name>.+?) every (?:(\d+) )?(day|days|week|weeks|month|months|quarter)$`), "cadence", []string{" every "}},
-		{regexp.MustCompile(`^(?:giu lien lac|lien lac|hoi tham) (?:voi )?(?P<name>.+?) moi (?:(\d+) )?(ngay|tuan|thang|quy)$`), "cadence", []string{" moi "}},
+		{regexp.MustCompile(`^(?:keep in touch|stay in touch|check in) with (?P<name>.+?) every (?:(\d+) )?(day|days|week|weeks|month|months|quarter|year|years)$`), "cadence", []string{" every "}},
+		{regexp.MustCompile(`^(?:giu lien lac|lien lac|hoi tham) (?:voi )?(?P<name>.+?) moi (?:(\d+) )?(ngay|tuan|thang|quy|nam)$`), "cadence", []string{" moi "}},
 	}
 	relationshipWords = map[string]store.Stage{
 		"lead": store.StageLead, "prospect": store.StageProspect, "customer": store.StageCustomer,
@@ -62,7 +62,7 @@ var (
 		"than thiet": store.StageLoyal, "trung thanh": store.StageLoyal, "ung ho": store.StageAdvocate, "da mat": store.StageLost, "mat": store.StageLost,
 	}
 	unitDays = map[string]int{"day": 1, "days": 1, "ngay": 1, "week": 7, "weeks": 7, "tuan": 7,
-		"month": 30, "months": 30, "thang": 30, "quarter": 91, "quy": 91}
+		"month": 30, "months": 30, "thang": 30, "quarter": 91, "quy": 91, "year": 365, "years": 365, "nam": 365}
 )
 
 // parseCustomerUpdate reads a change to a customer's details from byte at.

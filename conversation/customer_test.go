@@ -25,6 +25,12 @@ func TestParseCustomerUpdate(t *testing.T) {
 		{"Minh Phát là khách thân thiết", "Minh Phát", "stage=loyal"},
 		{"keep in touch with Acme every 2 weeks", "Acme", "cadence=14"},
 		{"giữ liên lạc với Minh Phát mỗi tháng", "Minh Phát", "cadence=30"},
+		{"keep in touch with Acme every 3 months", "Acme", "cadence=90"},
+		{"keep in touch with Acme every year", "Acme", "cadence=365"},
+		{"keep in touch with Acme every 2 years", "Acme", "cadence=730"},
+		{"keep in touch with Acme every 10 years", "Acme", "cadence=3650"},
+		{"giữ liên lạc với Minh Phát mỗi năm", "Minh Phát", "cadence=365"},
+		{"giu lien lac voi Minh Phat moi 2 nam", "Minh Phat", "cadence=730"},
 	}
 	for _, tt := range tests {
 		in := conversation.Parse(tt.in, monday, hanoi)
@@ -67,6 +73,14 @@ func TestUpdateCustomerAndCalledButton(t *testing.T) {
 	if !strings.Contains(got, "keep in touch every 14 days") {
 		t.Errorf("cadence reply:\n%s", got)
 	}
+	// Years: ten is the longest cadence there is, eleven too long.
+	if got := text(h.say("lan", "keep in touch with Acme every 10 years")); !strings.Contains(got, "keep in touch every 3650 days") {
+		t.Errorf("ten-year cadence reply:\n%s", got)
+	}
+	if got := text(h.say("lan", "keep in touch with Acme every 11 years")); !strings.Contains(got, "1 day to 10 years") {
+		t.Errorf("eleven-year cadence reply:\n%s", got)
+	}
+	h.say("lan", "keep in touch with Acme every 2 weeks")
 	if got := text(h.say("lan", "Acme is segment Q")); strings.Contains(got, "segment Q") {
 		t.Errorf("a bad segment was taken:\n%s", got)
 	}

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -64,9 +65,10 @@ type Intent struct {
 	Whose   string `json:"whose,omitempty"`
 	Overdue bool   `json:"overdue,omitempty"`
 	Week    bool   `json:"week,omitempty"`
-	// Later asks for the follow-ups due on later days than today: from
-	// Later[0] to Later[1] days after today ("tomorrow" is 1 to 1, "next
-	// week" its Monday to its Sunday). Zero: today's, or Week's.
+	// Later asks for the follow-ups due on days ahead: from Later[0] to
+	// Later[1] days after today ("tomorrow" is 1 to 1, "next week" its
+	// Monday to its Sunday, "this month" 0 to its last day). Zero:
+	// today's, or Week's.
 	Later [2]int `json:"later,omitzero"`
 	Lang  string `json:"lang"`
 	// Spoken is whether the text itself shows its language (a sentence
@@ -164,6 +166,7 @@ var planVerbs = []verb{
 	{"remind me to text", store.KindMessage, false}, {"remind me to message", store.KindMessage, false}, {"remind me to follow up with", "", false},
 	{"remind me to contact", "", false}, {"remind me to ping", store.KindMessage, false}, {"remind me about", "", false}, {"remind me to", "", false},
 	{"follow up with", "", false}, {"follow up on", "", false}, {"followup with", "", false}, {"follow-up with", "", false}, {"schedule a call with", store.KindCall, false},
+	{"follow up", "", false}, {"followup", "", false}, {"follow-up", "", false}, // "follow up tomorrow": the router asks with whom
 	{"call back", store.KindCall, false}, {"call", store.KindCall, false}, {"email", store.KindEmail, false}, {"meet", store.KindMeeting, false},
 	{"visit", store.KindMeeting, false}, {"text", store.KindMessage, false}, {"message", store.KindMessage, false}, {"contact", "", false}, {"ping", store.KindMessage, false},
 	{"nhac toi goi cho", store.KindCall, false}, {"nhac toi goi", store.KindCall, false}, {"nhac toi", "", false}, {"hen goi", store.KindCall, false},
@@ -182,7 +185,13 @@ var (
 	followUpPhrases = []string{"who should i follow up", "who should i call", "who should i contact", "who do i need to",
 		"who to follow up", "who to call", "who needs attention", "who is due", "who's due", "whats due", "what's due", "what is due",
 		"my follow ups", "my followups", "my follow-ups", "follow ups", "followups", "follow-ups", "agenda", "my agenda",
-		"ai can goi lai", "ai can lien he", "can goi ai", "can lien he ai", "hom nay goi ai", "lich hen", "viec can lam"}
+		"ai can goi lai", "ai can goi", "ai can lien he", "can goi ai", "can lien he ai", "hom nay goi ai", "lich hen", "viec can lam"}
+	// agendaQuestions ask for the agenda unless the message starts with a
+	// verb ("gặp Minh Phát, bàn xem cần làm gì" is a meeting); todoPhrases
+	// only when they are the whole message ("called Acme, lots to do").
+	agendaQuestions = []string{"can lam gi", "phai lam gi"}
+	todoPhrases     = []string{"todo", "todos", "to do", "to-do", "my todo", "my todos", "my to do", "my to-do", "todo list",
+		"my todo list", "to do list", "my to do list", "whats on my list", "what's on my list"}
 	showPrefixes   = []string{"show me", "show", "tell me about", "info on", "info", "what about", "look up", "lookup", "find", "xem", "thong tin"}
 	donePrefixes   = []string{"done with", "done", "finished", "completed", "complete", "xong", "da xong", "xong viec", "hoan thanh"}
 	snoozePrefixes = []string{"snooze", "postpone", "push back", "push", "delay", "reschedule", "hoan", "doi"}
@@ -209,12 +218,13 @@ func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Inte
 	in.Kind = IntentFollowUps
 	f := strings.TrimRight(p.fold, " ?.!")
 	in.Overdue = containsAny(f, []string{"overdue", "late", "qua han", "tre han"})
-	in.Week = containsAny(f, []string{"this week", "tuan nay"})
-	// The period ends a name: "follow-ups for Acme next week".
-	period := len(f)
+	in.Week = containsAny(f, []string{"this week", "the week", "tuan nay"})
+	// The period ends a name before it, "follow-ups for Acme next week",
+	// and starts one after it, "what's due tomorrow for Acme".
+	period, after := len(f), at
 	for _, w := range periodWords {
 		if i := indexWord(f, w); i >= 0 {
-			period = min(period, i)
+			period, after = min(period, i), max(after, i+len(w))
 		}
 	}
 	switch today := now.In(loc); {
@@ -223,10 +233,17 @@ func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Inte
 		in.Later = [2]int{monday, monday + 6}
 	case in.Week:
 	default:
+		// A month: "follow-ups next month", "lịch hẹn tháng 12"; this
+		// month is the rest of it.
+		if s, e, first, last, ok := askedMonth(f, at, today); ok {
+			period, after = min(period, s), max(after, e)
+			in.Later = [2]int{max(0, civilDays(first)-civilDays(today)), civilDays(last) - civilDays(today)}
+			break
+		}
 		// A day: "follow-ups tomorrow", "lịch hẹn thứ 6". Today is the
 		// usual list.
 		if d, ok := when.Find(p.orig, now, loc); ok && p.foldIndex(d.Start) >= at {
-			period = min(period, p.foldIndex(d.Start))
+			period, after = min(period, p.foldIndex(d.Start)), max(after, p.foldIndex(d.End))
 			if days := civilDays(d.Time.In(loc)) - civilDays(today); days > 0 {
 				in.Later = [2]int{days, days}
 			}
@@ -256,11 +273,16 @@ func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Inte
 	}
 	// A customer: "follow-ups for Acme", "việc cần làm với Minh Phát".
 	for _, prep := range []string{" for ", " with ", " of ", " voi ", " cua ", " cho "} {
-		i := strings.LastIndex(f[:period], prep)
+		i, end := strings.LastIndex(f[:period], prep), period
+		if i < 0 && after < len(f) {
+			// After the period: "what's due tomorrow for Acme".
+			if j := strings.LastIndex(f[after:], prep); j >= 0 {
+				i, end = after+j, len(f)
+			}
+		}
 		if i < 0 {
 			continue
 		}
-		end := period
 		if end < len(f) {
 			end = p.trimLinks(end) // "for Acme on Friday"
 		}
@@ -275,11 +297,104 @@ func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Inte
 
 var (
 	// periodWords say when, in an agenda question; a name stops before them.
-	periodWords = []string{"this week", "next week", "today", "tomorrow", "overdue", "tuan nay", "tuan sau", "tuan toi",
+	periodWords = []string{"this week", "the week", "next week", "today", "tomorrow", "overdue", "tuan nay", "tuan sau", "tuan toi",
 		"hom nay", "ngay mai", "qua han"}
 	// questionWords are not whose list is asked for: "what's due today".
 	questionWords = []string{"what", "who", "how", "where", "when", "that", "it", "here", "there"}
 )
+
+// monthNames are the months an agenda question may name, January first;
+// short forms and "may" only after a preposition ("in May", "for Dec").
+var monthNames = [][]string{{"january", "jan"}, {"february", "feb"}, {"march", "mar"}, {"april", "apr"}, {"may"},
+	{"june", "jun"}, {"july", "jul"}, {"august", "aug"}, {"september", "sept", "sep"}, {"october", "oct"},
+	{"november", "nov"}, {"december", "dec"}}
+
+// monthPreps may come before a month: "in May", "trong tháng 12".
+var monthPreps = []string{"in", "for", "during", "through", "trong", "vao"}
+
+// askedMonth finds in f, from byte at, the month an agenda question asks
+// about: "this month", "next month", "in December", "tháng sau", "tháng
+// 12" (not "5 tháng 12" nor "Dec 5", days). It returns where its words
+// are and the days asked about: the month's, from today on; a month gone
+// this year is next year's.
+func askedMonth(f string, at int, today time.Time) (start, end int, first, last time.Time, ok bool) {
+	type word struct {
+		w          string
+		start, end int
+	}
+	var ws []word
+	for i := at; i < len(f); i++ {
+		if boundary(f, i) || !boundary(f, i-1) {
+			continue
+		}
+		w, e := newPhraseWord(f, i)
+		ws = append(ws, word{w, i, e})
+	}
+	wordAt := func(k int) string { // the word k, or ""
+		if k < 0 || k >= len(ws) {
+			return ""
+		}
+		return ws[k].w
+	}
+	y, m, _ := today.Date()
+	month, k := time.Month(0), 0
+	for ; k < len(ws); k++ {
+		prev, w, next := wordAt(k-1), ws[k].w, wordAt(k+1)
+		switch {
+		case next == "month" && oneOf(w, []string{"this", "the", "next", "coming"}):
+			month, end = m, ws[k+1].end
+			if w == "next" || w == "coming" {
+				month++
+			}
+		case w == "thang" && oneOf(next, []string{"nay", "sau", "toi"}):
+			month, end = m, ws[k+1].end
+			if next != "nay" {
+				month++
+			}
+		case w == "thang" && isNumber(next) && !isNumber(prev) && !isNumber(wordAt(k+2)) && wordAt(k+2) != "nam":
+			if n, _ := strconv.Atoi(next); n >= 1 && n <= 12 {
+				month, end = time.Month(n), ws[k+1].end
+			}
+		case !isNumber(prev) && !isNumber(next): // "5 December", "Dec 5": a day
+			for n, names := range monthNames {
+				if i := slices.Index(names, w); i == 0 && w != "may" || i >= 0 && oneOf(prev, monthPreps) {
+					month, end = time.Month(n+1), ws[k].end
+					break
+				}
+			}
+		}
+		if month != 0 {
+			break
+		}
+	}
+	if month == 0 {
+		return 0, 0, time.Time{}, time.Time{}, false
+	}
+	start = ws[k].start
+	if k > 0 && oneOf(ws[k-1].w, monthPreps) {
+		start = ws[k-1].start // "for Acme in May": the name ends before "in"
+	}
+	if month < m {
+		y++ // "in March", said in November
+	}
+	first = time.Date(y, month, 1, 0, 0, 0, 0, today.Location())
+	last = first.AddDate(0, 1, -1)
+	return start, end, first, last, true
+}
+
+// isNumber reports whether w is a number: "5", "2026", "5th".
+func isNumber(w string) bool {
+	w = strings.TrimRight(w, "stndrh")
+	if w == "" {
+		return false
+	}
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // indexWord is the index of the first occurrence of w in s on word
 // boundaries, or -1.
@@ -335,7 +450,7 @@ func parseCommand(p phrase, now time.Time, loc *time.Location, in Intent) Intent
 	case "/undo":
 		in.Kind = IntentUndo
 	case "/followups", "/agenda", "/due":
-		in.Kind = IntentFollowUps
+		return parseAgendaAsk(p, rest, now, loc, in) // "/followups next week"
 	case "/alias":
 		// "/tend alias Acme Corp = ACME Inc"
 		if name, alias, ok := strings.Cut(p.rest(rest), "="); ok {
@@ -449,7 +564,10 @@ func parseFree(p phrase, at int, now time.Time, loc *time.Location, in Intent) I
 	if out, ok := parseCustomerUpdate(p, at, in); ok && (!logs && !plans || out.Update.Phone != nil || out.Update.Email != nil) {
 		return out
 	}
-	if (containsAny(f, followUpPhrases) || oneOf(f, overduePhrases) || asksForSomeone(f)) && !containsAny(f, []string{"remind me"}) {
+	bare := strings.TrimRight(f, " ?.!")
+	asks := containsAny(f, followUpPhrases) || oneOf(bare, overduePhrases) || oneOf(bare, todoPhrases) || asksForSomeone(f) ||
+		containsAny(f, agendaQuestions) && !startsWithVerb(p, at)
+	if asks && !containsAny(f, []string{"remind me"}) {
 		return parseAgendaAsk(p, at, now, loc, in)
 	}
 	if _, end, ok := p.prefix(at, showPrefixes); ok {

@@ -216,3 +216,27 @@ func TestCardCountsTheFollowUpsItLeavesOut(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowUpWithoutACustomerAsksWhich: "follow up tomorrow" with no name
+// asks which customer, in English as in Vietnamese, and stores nothing.
+func TestFollowUpWithoutACustomerAsksWhich(t *testing.T) {
+	tests := []struct {
+		say, want string
+	}{
+		{"follow up after Christmas", "Which customer was that?"},
+		{"follow up tomorrow", "Which customer was that?"},
+		{"followup on Friday", "Which customer was that?"},
+		{"hẹn gọi lại sau Tết", "Khách hàng nào vậy?"},
+		{"follow up Acme tomorrow", "Follow-up: tomorrow — follow up Acme."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.say, func(t *testing.T) {
+			h := newHarness(t)
+			wantText(t, h.say("ann", tt.say), tt.want)
+		})
+	}
+	// Nothing was stored for the ones without a name.
+	h := newHarness(t)
+	h.say("ann", "follow up tomorrow")
+	wantText(t, h.say("ann", "follow-ups tomorrow"), "No follow-ups due tomorrow.")
+}

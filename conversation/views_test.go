@@ -109,6 +109,33 @@ func TestParseAgendaAsks(t *testing.T) {
 		{in: "viec can lam voi Minh Phat tuan sau", customer: "Minh Phat", later: [2]int{7, 13}},
 		{in: "lịch hẹn ngày mai", later: [2]int{1, 1}},
 		{in: "who should Lan follow up with tomorrow?", whose: "Lan", later: [2]int{1, 1}},
+		// A month: this one from today, a later one whole, a name's
+		// preposition no part of the name; a day of a month is a day.
+		{in: "follow-ups this month", later: [2]int{0, 22}},
+		{in: "follow-ups next month", later: [2]int{23, 52}},
+		{in: "follow-ups in December", later: [2]int{267, 297}},
+		{in: "follow-ups for February", later: [2]int{329, 356}},
+		{in: "follow-ups for Acme in May", customer: "Acme", later: [2]int{53, 83}},
+		{in: "follow-ups for Acme next month", customer: "Acme", later: [2]int{23, 52}},
+		{in: "lịch hẹn tháng sau", later: [2]int{23, 52}},
+		{in: "việc cần làm tháng này", later: [2]int{0, 22}},
+		{in: "ai cần liên hệ tháng 12", later: [2]int{267, 297}},
+		{in: "lịch hẹn với Minh Phát trong tháng 4", customer: "Minh Phát", later: [2]int{23, 52}},
+		{in: "lich hen ngay 5 thang 4", later: [2]int{27, 27}},
+		{in: "follow-ups April 5", later: [2]int{27, 27}},
+		// The week, a command's period, a name after the period.
+		{in: "follow-ups for the week", week: true},
+		{in: "/followups next week", later: [2]int{7, 13}},
+		{in: "/agenda tomorrow", later: [2]int{1, 1}},
+		{in: "what's due tomorrow for Acme", customer: "Acme", later: [2]int{1, 1}},
+		{in: "lịch hẹn ngày mai với Minh Phát", customer: "Minh Phát", later: [2]int{1, 1}},
+		// Short questions.
+		{in: "ai can goi hom nay"},
+		{in: "ai cần gọi hôm nay"},
+		{in: "ai cần gọi"},
+		{in: "hôm nay cần làm gì"},
+		{in: "todo"},
+		{in: "what's overdue?", overdue: true},
 	}
 	for _, tt := range tests {
 		in := conversation.Parse(tt.in, monday, hanoi)
@@ -117,9 +144,13 @@ func TestParseAgendaAsks(t *testing.T) {
 			t.Errorf("Parse(%q) = %+v", tt.in, in)
 		}
 	}
-	// "overdue" inside a message is part of what was said.
-	if in := conversation.Parse("called Acme about the overdue invoice", monday, hanoi); in.Kind != conversation.IntentLog {
-		t.Errorf("a call about an overdue invoice read as %s", in.Kind)
+	// "overdue" inside a message is part of what was said, and so are
+	// "cần làm gì" and "to do" after a verb.
+	for _, s := range []string{"called Acme about the overdue invoice", "gặp Minh Phát, bàn xem cần làm gì",
+		"called Acme, lots to do before the demo"} {
+		if in := conversation.Parse(s, monday, hanoi); in.Kind != conversation.IntentLog {
+			t.Errorf("Parse(%q) read as %s", s, in.Kind)
+		}
 	}
 }
 
@@ -134,6 +165,7 @@ func TestAgendaPeriods(t *testing.T) {
 	h.say("lan", "called Globex, follow up tomorrow")
 	h.say("lan", "remind me to email Initech today")
 	h.say("lan", "called Northwind")
+	h.say("lan", "called Delta, follow up 2/4")
 	tests := []struct {
 		ask       string
 		want, not []string
@@ -149,6 +181,15 @@ func TestAgendaPeriods(t *testing.T) {
 		{"follow-ups for Northwind", []string{"No open follow-ups for this customer"}, nil},
 		{"viec can lam voi Acme tuan sau", []string{"call Acme about the invoice"}, []string{"T6 13/3"}},
 		{"lịch hẹn ngày mai", []string{"Globex"}, []string{"Initech"}},
+		// Months, the week, a command's period, a customer after the period.
+		{"follow-ups next month", []string{"To follow up (1):", "Delta"}, []string{"Acme", "Beta", "Globex", "Initech"}},
+		{"lịch hẹn tháng sau", []string{"Delta"}, []string{"Acme", "Beta", "Globex"}},
+		{"follow-ups this month", []string{"To follow up (4):", "Initech", "Globex", "Acme", "Beta"}, []string{"Delta"}},
+		{"follow-ups in May", []string{"No follow-ups due Fri 1 May – Sun 31 May."}, nil},
+		{"follow-ups for the week", []string{"Initech", "Globex", "Acme"}, []string{"customer called", "Beta", "Delta"}},
+		{"/followups next week", []string{"To follow up (2):", "call Acme about the invoice", "Beta"}, []string{"Globex", "Initech"}},
+		{"what's due tomorrow for Acme", []string{"No follow-ups due tomorrow."}, []string{"Globex"}},
+		{"what's due tomorrow for Globex", []string{"Globex"}, []string{"Acme", "Initech"}},
 	}
 	for _, tt := range tests {
 		got := text(h.say("lan", tt.ask))
@@ -168,5 +209,10 @@ func TestAgendaPeriods(t *testing.T) {
 	next := text(h.press("lan", button(t, h.say("lan", "follow-ups next week"), "More")))
 	if !strings.Contains(next, "2. ") || strings.Contains(next, "Globex") || strings.Contains(next, "Initech") {
 		t.Errorf("More on next week's list:\n%s", next)
+	}
+	// And the rest of this month, from today.
+	next = text(h.press("lan", button(t, h.say("lan", "follow-ups this month"), "More")))
+	if !strings.HasPrefix(next, "To follow up (4):") || !strings.Contains(next, "2. ") || strings.Contains(next, "Delta") {
+		t.Errorf("More on this month's list:\n%s", next)
 	}
 }
