@@ -171,12 +171,8 @@ func (r *Router) cadenceRange(ctx context.Context, ses *session, id store.Custom
 
 // stageNow words a customer's new stage after a change: "now a loyal
 // customer" / "giai đoạn: thân thiết".
-func stageNow(lang string, s store.Stage) string {
-	key, ok := map[store.Stage]msg{store.StageLead: msgNowLead, store.StageProspect: msgNowProspect,
-		store.StageCustomer: msgNowCustomer, store.StageLoyal: msgNowLoyal, store.StageAdvocate: msgNowAdvocate,
-		store.StageLost: msgNowLost}[s]
-	if !ok {
-		return string(s)
-	}
-	return t(lang, key)
-}
+func stageNow(lang string, s store.Stage) string { return stageText(lang, s, nowKeys) }
+
+var nowKeys = map[store.Stage]msg{store.StageLead: msgNowLead, store.StageProspect: msgNowProspect,
+	store.StageCustomer: msgNowCustomer, store.StageLoyal: msgNowLoyal, store.StageAdvocate: msgNowAdvocate,
+	store.StageLost: msgNowLost}

@@ -877,14 +877,19 @@ func civilDays(t time.Time) int {
 }
 
 // relationshipName words a customer's stage: "loyal" / "thân thiết".
-func relationshipName(lang string, s store.Stage) string {
-	key, ok := map[store.Stage]msg{store.StageLead: msgRelLead, store.StageProspect: msgRelProspect,
-		store.StageCustomer: msgRelCustomer, store.StageLoyal: msgRelLoyal, store.StageAdvocate: msgRelAdvocate,
-		store.StageLost: msgRelLost}[s]
-	if !ok {
-		return string(s)
+func relationshipName(lang string, s store.Stage) string { return stageText(lang, s, relKeys) }
+
+var relKeys = map[store.Stage]msg{store.StageLead: msgRelLead, store.StageProspect: msgRelProspect,
+	store.StageCustomer: msgRelCustomer, store.StageLoyal: msgRelLoyal, store.StageAdvocate: msgRelAdvocate,
+	store.StageLost: msgRelLost}
+
+// stageText words s with its message in keys; a stage without one (a
+// new stage, an old book's) as it is stored.
+func stageText(lang string, s store.Stage, keys map[store.Stage]msg) string {
+	if key, ok := keys[s]; ok {
+		return t(lang, key)
 	}
-	return t(lang, key)
+	return string(s)
 }
 
 // changeText words a change's summary for history and undo. The store
