@@ -55,6 +55,10 @@ func runUser(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
+		names := make(map[store.UserID]string, len(users))
+		for _, u := range users {
+			names[u.ID] = u.Name
+		}
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tNAME\tROLE\tMANAGER\tTIME ZONE\tIDENTITIES")
 		for _, u := range users {
@@ -64,7 +68,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 			}
 			mgr := "-"
 			if u.ManagerID != 0 {
-				mgr = fmt.Sprint(u.ManagerID)
+				mgr = fmt.Sprintf("%d (%s)", u.ManagerID, names[u.ManagerID])
 			}
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Name, u.Role, mgr, u.TimeZone, strings.Join(ids, " "))
 		}

@@ -22,7 +22,7 @@ func TestUserTeamAndRemove(t *testing.T) {
 		t.Error("a rep was made someone's manager")
 	}
 	out, err := tend(t, "", "user", "list", "--db", db)
-	if err != nil || managerOf(out, "Bob") != "2" {
+	if err != nil || managerOf(out, "Bob") != "2" || !strings.Contains(out, "2 (Minh)") {
 		t.Errorf("user list does not show Bob in Minh's team: %v\n%s", err, out)
 	}
 	for _, tc := range []struct {
