@@ -223,8 +223,8 @@ func parseAgendaAsk(p phrase, at int, now time.Time, loc *time.Location, in Inte
 	// and starts one after it, "what's due tomorrow for Acme".
 	period, after := len(f), at
 	for _, w := range periodWords {
-		if i := indexWord(f, w); i >= 0 {
-			period, after = min(period, i), max(after, i+len(w))
+		if k, i, e := keyAt(f, 0, []string{w}); k != "" {
+			period, after = min(period, i), max(after, e)
 		}
 	}
 	switch today := now.In(loc); {
@@ -303,12 +303,6 @@ var (
 	questionWords = []string{"what", "who", "how", "where", "when", "that", "it", "here", "there"}
 )
 
-// monthNames are the months an agenda question may name, January first;
-// short forms and "may" only after a preposition ("in May", "for Dec").
-var monthNames = [][]string{{"january", "jan"}, {"february", "feb"}, {"march", "mar"}, {"april", "apr"}, {"may"},
-	{"june", "jun"}, {"july", "jul"}, {"august", "aug"}, {"september", "sept", "sep"}, {"october", "oct"},
-	{"november", "nov"}, {"december", "dec"}}
-
 // monthPreps may come before a month: "in May", "trong tháng 12".
 var monthPreps = []string{"in", "for", "during", "through", "trong", "vao"}
 
@@ -356,11 +350,9 @@ func askedMonth(f string, at int, today time.Time) (start, end int, first, last 
 				month, end = time.Month(n), ws[k+1].end
 			}
 		case !isNumber(prev) && !isNumber(next): // "5 December", "Dec 5": a day
-			for n, names := range monthNames {
-				if i := slices.Index(names, w); i == 0 && w != "may" || i >= 0 && oneOf(prev, monthPreps) {
-					month, end = time.Month(n+1), ws[k].end
-					break
-				}
+			// Short forms and "may" only after a preposition ("in May", "for Dec").
+			if n := when.MonthName(w); n != 0 && (w == strings.ToLower(n.String()) && w != "may" || oneOf(prev, monthPreps)) {
+				month, end = n, ws[k].end
 			}
 		}
 		if month != 0 {
@@ -394,22 +386,6 @@ func isNumber(w string) bool {
 		}
 	}
 	return true
-}
-
-// indexWord is the index of the first occurrence of w in s on word
-// boundaries, or -1.
-func indexWord(s, w string) int {
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return -1
-		}
-		j += i
-		if boundary(s, j-1) && boundary(s, j+len(w)) {
-			return j
-		}
-		i = j + 1
-	}
 }
 
 // asksForSomeone: "who should Lan call?", "who does Minh need to follow up with?"

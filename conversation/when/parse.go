@@ -448,7 +448,9 @@ func enWeekday(s string) (wd time.Weekday, abbr, ok bool) {
 	return 0, false, false
 }
 
-func monthName(s string) time.Month {
+// MonthName reads an English month's name or its short form ("dec",
+// "sept"), folded; 0 when s is none.
+func MonthName(s string) time.Month {
 	switch s {
 	case "jan", "january":
 		return time.January
@@ -836,7 +838,7 @@ func (p *parser) parseEnDay(i int) (c comp, j int, ok bool) {
 		}
 		return c, i + 1, true
 	}
-	if m := monthName(s); m != 0 {
+	if m := MonthName(s); m != 0 {
 		return p.parseMonthFirst(i, m)
 	}
 	return
@@ -907,7 +909,7 @@ func (p *parser) parseOrdinalDate(i int) (c comp, j int, ok bool) {
 	if p.en(j) == "of" {
 		j++
 	}
-	m := monthName(p.en(j))
+	m := MonthName(p.en(j))
 	if m == 0 {
 		return
 	}
@@ -981,7 +983,7 @@ func (p *parser) parseNumDate(i int) (c comp, j int, ok bool) {
 		return absRef(y, time.Month(m), d, yearSet), j, true
 	}
 	if nt := p.tk(i + 1); nt != nil && nt.kind == kWord && nt.ascii {
-		if m := monthName(nt.s); m != 0 {
+		if m := MonthName(nt.s); m != 0 {
 			j = i + 2
 			if p.punct(j, '.') && p.tk(j+1) == nil {
 				j++
